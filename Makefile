@@ -1,0 +1,111 @@
+# Hallmark — build, provision a demo, test, install.
+# `make run` and `make test` are the two commands a newcomer needs (see README.md).
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   ?= $(PREFIX)/bin
+LIBEXEC  ?= $(PREFIX)/lib/hallmark/cgi-bin
+SHAREDIR ?= $(PREFIX)/share/hallmark
+SYSCONF  ?= /etc/hallmark
+STATEDIR ?= /var/lib/hallmark
+PORT     ?= 8080
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
+           -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
+DEFS     = -DHM_DEFAULT_CONFIG='"$(SYSCONF)/hallmark.conf"'
+CPPFLAGS += -Isrc/lib -Isrc/model
+
+# The CGIs are linked statically: the dynamic loader is a third of a CGI
+# request's cost (DESIGN.md, Performance). A sanitizer build cannot be static.
+SAN ?=
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+OUT     ?= build-san/cgi-bin
+CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+STATIC   =
+else
+BUILD   ?= build
+OUT     ?= cgi-bin
+STATIC  ?= -static
+endif
+
+LIBS_CORE = -lsqlite3 -lsodium -lm -lpthread
+
+LIB_SRC   = $(sort $(wildcard src/lib/*.c))
+MODEL_SRC = $(sort $(wildcard src/model/*.c))
+ADMIN_SRC = $(sort $(wildcard src/admin/*.c))
+LIB_OBJ   = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+MODEL_OBJ = $(MODEL_SRC:src/%.c=$(BUILD)/%.o)
+ADMIN_OBJ = $(ADMIN_SRC:src/%.c=$(BUILD)/%.o)
+LIBA      = $(BUILD)/libhallmark.a
+
+CGIS  = $(OUT)/track.cgi $(OUT)/order.cgi $(OUT)/admin.cgi
+TOOLS = $(OUT)/hallmarkctl
+
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Debian packages the build, the demo and the tests need; `make deps`
+# installs whichever are missing (as root), so a fresh bookworm needs nothing else.
+DEB_BUILD = gcc make libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
+            libpng-dev zlib1g-dev lighttpd tzdata
+DEB_TEST  = python3 curl
+DEB_BENCH = wrk
+DEB_FUZZ  = clang libclang-rt-dev
+
+.PHONY: all deps deps-test run reset test unit http fuzz bench install clean
+all: $(CGIS) $(TOOLS)
+
+deps:
+	@sh tests/deps.sh $(DEB_BUILD)
+
+HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h)
+
+$(BUILD)/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc/admin $(DEFS) $(WARN) $(CFLAGS) -c $< -o $@
+
+# The migrations travel inside the binaries that apply them.
+$(BUILD)/schema_sql.h: $(sort $(wildcard schema/*.sql)) src/model/embed-schema.sh
+	@mkdir -p $(dir $@)
+	sh src/model/embed-schema.sh $(sort $(wildcard schema/*.sql)) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/model/schema.o: src/model/schema.c $(BUILD)/schema_sql.h $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -I$(BUILD) $(DEFS) $(WARN) $(CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ) $(MODEL_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(OUT)/%.cgi: $(BUILD)/%.o $(LIBA)
+	@mkdir -p $(OUT)
+	$(CC) $(LDFLAGS) $(STATIC) -o $@ $< $(LIBA) $(LIBS_CORE)
+
+$(OUT)/admin.cgi: $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA)
+	@mkdir -p $(OUT)
+	$(CC) $(LDFLAGS) $(STATIC) -o $@ $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA) $(LIBS_CORE)
+
+$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(LIBA)
+	@mkdir -p $(OUT)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_CORE)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBA) tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEFS) -DHM_TESTING $(WARN) -Wno-missing-prototypes $(CFLAGS) $(LDFLAGS) \
+	    -o $@ $< $(LIBA) $(LIBS_CORE)
+
+run: deps all
+	@sh src/scripts/run-demo.sh $(PORT)
+
+reset:
+	rm -rf var
+
+unit: $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+
+clean:
+	rm -rf build build-san cgi-bin/*.cgi cgi-bin/hallmarkctl

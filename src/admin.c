@@ -1,0 +1,232 @@
+/* admin.cgi: /admin/..., every staff page. The table below is the only
+ * place that decides method, sign-in and CSRF for a path. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "ratelimit.h"
+
+const struct param admin_params[A_NPARAMS] = {
+	[A_CSRF] = {"csrf", v_token, 64, 0, 0, 0},
+	[A_USERNAME] = {"username", v_string, 64, 0, 0, 0},
+	[A_PASSWORD] = {"password", v_string, PW_MAX_LEN, 0, 0, 0},
+	[A_CURRENT_PASSWORD] = {"current_password", v_string, PW_MAX_LEN, 0, 0, 0},
+	[A_NEW_PASSWORD] = {"new_password", v_string, PW_MAX_LEN, 0, 0, 0},
+	[A_NEW_PASSWORD2] = {"new_password2", v_string, PW_MAX_LEN, 0, 0, 0},
+	[A_CUSTOMER_NAME] = {"customer_name", v_string, 120, 0, 0, 0},
+	[A_CUSTOMER_PHONE] = {"customer_phone", v_phone, 40, 0, 0, 0},
+	[A_CUSTOMER_EMAIL] = {"customer_email", v_email, 200, 0, 0, 0},
+	[A_ITEM_TYPE] = {"item_type", v_string, 80, 0, 0, 0},
+	[A_ITEM_DESCRIPTION] = {"item_description", v_text, 2000, PARAM_MULTILINE, 0, 0},
+	[A_PROBLEM] = {"problem", v_text, 2000, PARAM_MULTILINE, 0, 0},
+	[A_DUE_DATE] = {"due_date", v_date, 10, 0, 0, 0},
+	[A_INTERNAL_NOTES] = {"internal_notes", v_text, 4000, PARAM_MULTILINE, 0, 0},
+	[A_QUOTED] = {"quoted", v_money, 20, 0, 0, 0},
+	[A_DEPOSIT] = {"deposit", v_money, 20, 0, 0, 0},
+	[A_WORKFLOW] = {"workflow", v_int, 20, 0, 1, INT64_MAX},
+	[A_STAGE] = {"stage", v_int, 20, 0, 1, INT64_MAX},
+	[A_NOTE] = {"note", v_text, 2000, PARAM_MULTILINE, 0, 0},
+	[A_NOTE_PUBLIC] = {"note_public", v_bool, 5, 0, 0, 0},
+	[A_Q] = {"q", v_string, 100, 0, 0, 0},
+	[A_PAGE] = {"page", v_int, 6, 0, 1, 100000},
+	[A_SHOW] = {"show", v_word, 20, 0, 0, 0},
+	[A_FILTER] = {"filter", v_word, 40, 0, 0, 0},
+	[A_NAME] = {"name", v_string, 120, 0, 0, 0},
+	[A_PHONE] = {"phone", v_phone, 40, 0, 0, 0},
+	[A_EMAIL] = {"email", v_email, 200, 0, 0, 0},
+	[A_ADDRESS] = {"address", v_text, 400, PARAM_MULTILINE, 0, 0},
+	[A_WHATSAPP] = {"whatsapp", v_phone, 40, 0, 0, 0},
+	[A_TIMEZONE] = {"timezone", v_tzname, 64, 0, 0, 0},
+};
+
+enum access { OPEN, SIGNED_IN };
+
+static const struct route {
+	enum method method;
+	const char *pattern;	/* '#' stands for one path segment of digits */
+	enum access access;
+	void (*fn)(struct admin *);
+} routes[] = {
+	{METHOD_GET, "/login", OPEN, page_login},
+	{METHOD_POST, "/login", OPEN, do_login},
+	{METHOD_POST, "/logout", SIGNED_IN, do_logout},
+	{METHOD_GET, "/password", SIGNED_IN, page_password},
+	{METHOD_POST, "/password", SIGNED_IN, do_password},
+	{METHOD_GET, "/jobs", SIGNED_IN, page_jobs},
+	{METHOD_GET, "/jobs/new", SIGNED_IN, page_job_new},
+	{METHOD_POST, "/jobs/new", SIGNED_IN, do_job_new},
+	{METHOD_GET, "/jobs/#", SIGNED_IN, page_job},
+	{METHOD_GET, "/jobs/#/edit", SIGNED_IN, page_job_edit},
+	{METHOD_POST, "/jobs/#/edit", SIGNED_IN, do_job_edit},
+	{METHOD_POST, "/jobs/#/stage", SIGNED_IN, do_job_stage},
+	{METHOD_POST, "/jobs/#/revoke", SIGNED_IN, do_job_revoke},
+	{METHOD_POST, "/jobs/#/unrevoke", SIGNED_IN, do_job_unrevoke},
+	{METHOD_POST, "/jobs/#/delete", SIGNED_IN, do_job_delete},
+	{METHOD_POST, "/jobs/#/undelete", SIGNED_IN, do_job_undelete},
+	{METHOD_GET, "/settings", SIGNED_IN, page_settings},
+	{METHOD_POST, "/settings", SIGNED_IN, do_settings},
+};
+
+/* Matches a whole path against a pattern; '#' takes 1-18 digits into *id. */
+static int match(const char *pat, const char *path, int64_t *id)
+{
+	while (*pat) {
+		if (*pat == '#') {
+			int64_t v = 0;
+			int n = 0;
+			while (*path >= '0' && *path <= '9' && n < 18)
+				v = v * 10 + (*path++ - '0'), n++;
+			if (n == 0 || (*path >= '0' && *path <= '9'))
+				return 0;
+			*id = v;
+			pat++;
+			continue;
+		}
+		if (*pat++ != *path++)
+			return 0;
+	}
+	return *path == '\0';
+}
+
+struct tctx *admin_ctx(struct admin *a, const char *title, const char *nav)
+{
+	struct tctx *c = tctx_new();
+	tctx_set(c, "title", title);
+	if (nav) {
+		char key[32];
+		snprintf(key, sizeof key, "nav_%s", nav);
+		tctx_set_bool(c, key, 1);
+	}
+	if (a->user.user_id) {
+		struct shop s;
+		if (shop_get(a->db, a->user.shop_id, &s) == HM_OK) {
+			tctx_set(c, "shop_name", *s.name ? s.name : "Your shop");
+			shop_free(&s);
+		}
+		tctx_set(c, "staff_name", *a->user.display_name ? a->user.display_name : a->user.username);
+		tctx_set_bool(c, "signed_in", 1);
+	}
+	tctx_set(c, "csrf", a->csrf);
+	return c;
+}
+
+void admin_cookie(struct admin *a, const char *name, const char *value, int max_age)
+{
+	int secure = a->w.cfg.cookie_secure < 0 ? a->w.req.https : a->w.cfg.cookie_secure;
+	char *v = xasprintf("%s=%s; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=%d%s",
+	    name, value, max_age, secure ? "; Secure" : "");
+	resp_header(&a->w.resp, "Set-Cookie", v);
+	free(v);
+}
+
+void admin_rl_key(struct admin *a, const char *what, unsigned char out[16])
+{
+	unsigned char k[KEY_BYTES];
+	key_derive(a->w.master, KEY_IP_HASH, k);
+	ip_hash(k, what, out);
+}
+
+void admin_csrf_for(struct admin *a, const char *basis)
+{
+	unsigned char k[KEY_BYTES];
+	key_derive(a->w.master, KEY_CSRF, k);
+	csrf_make(k, basis, a->csrf);
+}
+
+/* The token the CSRF MAC is bound to: the session, or before sign-in the
+ * short-lived login cookie (so a login form cannot be forged either). */
+static const char *csrf_basis(struct admin *a)
+{
+	if (a->user.user_id)
+		return a->user.token;
+	static char login_cookie[TOKEN_STR + 1];
+	char *hdr = getenv("HTTP_COOKIE");
+	char *v = hdr ? req_cookie(hdr, LOGIN_COOKIE) : NULL;
+	if (!v || strlen(v) != TOKEN_STR - 1) {
+		free(v);
+		return NULL;
+	}
+	snprintf(login_cookie, sizeof login_cookie, "%s", v);
+	free(v);
+	return login_cookie;
+}
+
+static void dispatch(struct admin *a)
+{
+	const struct route *r = NULL;
+	const char *path = a->w.req.path_info;
+	enum method m = a->w.req.method == METHOD_HEAD ? METHOD_GET : a->w.req.method;
+	int path_known = 0;
+
+	if (!*path || !strcmp(path, "/")) {
+		web_redirect(&a->w, "/admin/jobs");
+		return;
+	}
+	for (size_t i = 0; i < HM_NELEM(routes); i++) {
+		if (!match(routes[i].pattern, path, &a->id))
+			continue;
+		path_known = 1;
+		if (routes[i].method == m) {
+			r = &routes[i];
+			break;
+		}
+	}
+	if (!r) {
+		if (path_known) {
+			resp_header(&a->w.resp, "Allow", m == METHOD_POST ? "GET, HEAD" : "POST");
+			web_error(&a->w, 405, "Not allowed", "That page cannot be used that way.");
+		} else {
+			web_error(&a->w, 404, "Not found", "There is no such page.");
+		}
+		return;
+	}
+	enum hm_rc rc = session_lookup(a->db, a->w.req.session_cookie, a->now,
+	    a->w.cfg.session_idle, a->w.cfg.session_absolute, &a->user);
+	if (rc != HM_OK && rc != HM_NOTFOUND) {
+		web_fail(&a->w, rc);
+		return;
+	}
+	if (r->access == SIGNED_IN && !a->user.user_id) {
+		if (m == METHOD_POST)
+			web_error(&a->w, 403, "Please sign in again",
+			    "Your session has ended, so nothing was saved. Sign in and try again.");
+		else
+			web_redirect(&a->w, "/admin/login");
+		return;
+	}
+	const char *basis = csrf_basis(a);
+	if (basis)
+		admin_csrf_for(a, basis);
+	if (m == METHOD_POST) {
+		unsigned char k[KEY_BYTES];
+		key_derive(a->w.master, KEY_CSRF, k);
+		if (!web_same_origin(&a->w) || !basis ||
+		    !csrf_check(k, basis, req_val(&a->w.req, A_CSRF))) {
+			log_err("refused a POST without a valid CSRF token or from another origin");
+			web_error(&a->w, 403, "That form has expired",
+			    "Nothing was saved. Go back, reload the page and try again.");
+			return;
+		}
+	}
+	r->fn(a);
+}
+
+int main(void)
+{
+	struct admin a;
+	memset(&a, 0, sizeof a);
+	if (web_init(&a.w, "admin", admin_params, A_NPARAMS) != 0)
+		goto out;
+	a.now = hm_now();
+	if (web_master(&a.w) != 0 || !(a.db = db_open(a.w.cfg.database, 0))) {
+		web_error(&a.w, 500, "Something went wrong", "The shop's database is not available.");
+		goto out;
+	}
+	dispatch(&a);
+out:
+	session_user_free(&a.user);
+	db_close(a.db);
+	web_free(&a.w);
+	return 0;
+}

@@ -1,0 +1,67 @@
+/* The staff surface: one dispatch table (admin.c) enforces method, sign-in,
+ * CSRF and same-origin; each page or action lives in its own file here. */
+#ifndef HM_ADMIN_H
+#define HM_ADMIN_H
+
+#include "auth.h"
+#include "model.h"
+#include "web.h"
+
+/* The surface's declared parameters; handlers read them by these indexes. */
+enum admin_param {
+	A_CSRF, A_USERNAME, A_PASSWORD, A_CURRENT_PASSWORD, A_NEW_PASSWORD, A_NEW_PASSWORD2,
+	A_CUSTOMER_NAME, A_CUSTOMER_PHONE, A_CUSTOMER_EMAIL, A_ITEM_TYPE, A_ITEM_DESCRIPTION,
+	A_PROBLEM, A_DUE_DATE, A_INTERNAL_NOTES, A_QUOTED, A_DEPOSIT, A_WORKFLOW,
+	A_STAGE, A_NOTE, A_NOTE_PUBLIC, A_Q, A_PAGE, A_SHOW, A_FILTER,
+	A_NAME, A_PHONE, A_EMAIL, A_ADDRESS, A_WHATSAPP, A_TIMEZONE,
+	A_NPARAMS
+};
+extern const struct param admin_params[A_NPARAMS];
+
+#define LOGIN_COOKIE "hm_login"
+
+struct admin {
+	struct web w;
+	sqlite3 *db;
+	struct session_user user;	/* signed in when user.user_id != 0 */
+	char csrf[TOKEN_STR];		/* for forms on the page being built */
+	int64_t id;			/* the number in the path, e.g. /jobs/42 */
+	time_t now;
+};
+
+/* A page context with what the admin layout needs: title, nav, shop name,
+ * staff name, CSRF token. Caller frees. */
+struct tctx *admin_ctx(struct admin *a, const char *title, const char *nav);
+/* Sets a Set-Cookie header with the installation's cookie attributes. */
+void admin_cookie(struct admin *a, const char *name, const char *value, int max_age);
+/* Fills a->csrf with the CSRF token bound to basis (a session or login cookie). */
+void admin_csrf_for(struct admin *a, const char *basis);
+/* The rate-limit key for a client address or an account name. */
+void admin_rl_key(struct admin *a, const char *what, unsigned char out[16]);
+
+/* Job form helpers shared by book-in and edit (job_form.c). */
+int job_form_read(struct admin *a, struct job_fields *f, struct tctx *errors);
+void job_form_fill(struct tctx *c, const struct job *j);
+void job_form_refill(struct admin *a, struct tctx *c);
+
+/* Pages and actions. */
+void page_login(struct admin *a);
+void do_login(struct admin *a);
+void do_logout(struct admin *a);
+void page_password(struct admin *a);
+void do_password(struct admin *a);
+void page_jobs(struct admin *a);
+void page_job_new(struct admin *a);
+void do_job_new(struct admin *a);
+void page_job(struct admin *a);
+void page_job_edit(struct admin *a);
+void do_job_edit(struct admin *a);
+void do_job_stage(struct admin *a);
+void do_job_revoke(struct admin *a);
+void do_job_unrevoke(struct admin *a);
+void do_job_delete(struct admin *a);
+void do_job_undelete(struct admin *a);
+void page_settings(struct admin *a);
+void do_settings(struct admin *a);
+
+#endif

@@ -1,0 +1,100 @@
+/* A job's page: every field, the customer's link, the timeline, and the
+ * forms that move it along, revoke its link or delete it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+
+static const char *event_text(const struct event *e)
+{
+	if (!strcmp(e->kind, "created"))
+		return "Booked in";
+	if (!strcmp(e->kind, "stage"))
+		return "Moved to";
+	if (!strcmp(e->kind, "edited"))
+		return "Details edited";
+	if (!strcmp(e->kind, "revoked"))
+		return "Tracking link revoked";
+	if (!strcmp(e->kind, "restored_link"))
+		return "Tracking link restored";
+	if (!strcmp(e->kind, "deleted"))
+		return "Job deleted";
+	if (!strcmp(e->kind, "restored"))
+		return "Job restored";
+	return e->kind;
+}
+
+void page_job(struct admin *a)
+{
+	struct job j = {0};
+	struct shop shop = {0};
+	struct stage_list stages = {0};
+	struct event_list events = {0};
+	char when[64], money[32];
+	struct tctx *c = NULL;
+	enum hm_rc rc;
+
+	if ((rc = job_get(a->db, a->user.shop_id, a->id, &j)) != HM_OK ||
+	    (rc = shop_get(a->db, a->user.shop_id, &shop)) != HM_OK ||
+	    (rc = stage_list(a->db, j.workflow_id, &stages)) != HM_OK ||
+	    (rc = job_events(a->db, j.id, 0, &events)) != HM_OK) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	c = admin_ctx(a, j.tracking_id, "jobs");
+	tctx_set_int(c, "id", j.id);
+	tctx_set(c, "tracking_id", j.tracking_id);
+	char *origin = web_origin(&a->w);
+	char *link = xasprintf("%s/track/%s", origin, j.tracking_id);
+	tctx_set(c, "tracking_url", link);
+	free(link);
+	free(origin);
+	tctx_set(c, "workflow_name", j.workflow_name);
+	tctx_set(c, "stage_label", j.stage.label);
+	tctx_set(c, "accent", j.stage.flags & STAGE_CANCELLED ? "cancelled"
+	    : j.stage.flags & (STAGE_READY | STAGE_FINAL) ? "done" : "progress");
+	tctx_set_int(c, "percent", stage_percent(&stages, &j.stage));
+	job_form_fill(c, &j);
+	if (j.has_quoted) {
+		fmt_money(j.quoted_cents, money, sizeof money);
+		tctx_set(c, "quoted", money);
+	}
+	if (j.has_deposit) {
+		fmt_money(j.deposit_cents, money, sizeof money);
+		tctx_set(c, "deposit", money);
+	}
+	fmt_time(j.created_at, shop.timezone, when, sizeof when);
+	tctx_set(c, "booked_in", when);
+	if (*j.due_date) {
+		fmt_date(j.due_date, when, sizeof when);
+		tctx_set(c, "due_date", when);
+	}
+	tctx_set_bool(c, "revoked", j.revoked_at != 0);
+	tctx_set_bool(c, "deleted", j.deleted_at != 0);
+	for (size_t i = 0; i < stages.n; i++) {
+		struct tctx *it = tctx_add_item(c, "stages");
+		tctx_set_int(it, "id", stages.v[i].id);
+		tctx_set(it, "label", stages.v[i].label);
+		tctx_set_bool(it, "current", stages.v[i].id == j.stage_id);
+	}
+	for (size_t i = events.n; i-- > 0;) {
+		const struct event *e = &events.v[i];
+		struct tctx *it = tctx_add_item(c, "events");
+		fmt_time(e->at, shop.timezone, when, sizeof when);
+		tctx_set(it, "when", when);
+		tctx_set(it, "what", event_text(e));
+		if (!strcmp(e->kind, "stage") || !strcmp(e->kind, "created"))
+			tctx_set(it, "stage_label", e->stage_label);
+		tctx_set(it, "note", e->note);
+		tctx_set_bool(it, "note_public", e->note_public);
+		tctx_set(it, "by", e->user_name);
+	}
+	web_page(&a->w, 200, "admin_job", c);
+out:
+	tctx_free(c);
+	job_free(&j);
+	shop_free(&shop);
+	stage_list_free(&stages);
+	event_list_free(&events);
+}

@@ -1,0 +1,58 @@
+/* Edit a job's fields. */
+#include <stdio.h>
+
+#include "admin.h"
+
+static void edit_form(struct admin *a, int status, struct tctx *c)
+{
+	char action[64];
+	snprintf(action, sizeof action, "/admin/jobs/%lld/edit", (long long)a->id);
+	tctx_set(c, "action", action);
+	tctx_set_int(c, "id", a->id);
+	web_page(&a->w, status, "admin_job_form", c);
+}
+
+void page_job_edit(struct admin *a)
+{
+	struct job j = {0};
+	enum hm_rc rc = job_get(a->db, a->user.shop_id, a->id, &j);
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		return;
+	}
+	struct tctx *c = admin_ctx(a, "Edit job", "jobs");
+	tctx_set(c, "tracking_id", j.tracking_id);
+	job_form_fill(c, &j);
+	edit_form(a, 200, c);
+	tctx_free(c);
+	job_free(&j);
+}
+
+void do_job_edit(struct admin *a)
+{
+	struct job_fields f = {0};
+	struct job j = {0};
+	struct tctx *c = NULL;
+	enum hm_rc rc = job_get(a->db, a->user.shop_id, a->id, &j);
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	c = admin_ctx(a, "Edit job", "jobs");
+	tctx_set(c, "tracking_id", j.tracking_id);
+	if (job_form_read(a, &f, c) != 0) {
+		job_form_refill(a, c);
+		edit_form(a, 422, c);
+		goto out;
+	}
+	if ((rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now)) != HM_OK) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/admin/jobs/%lld", (long long)a->id);
+	web_redirect(&a->w, path);
+out:
+	tctx_free(c);
+	job_free(&j);
+}

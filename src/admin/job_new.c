@@ -1,0 +1,62 @@
+/* Book a job in: the form, and saving it (which mints the tracking ID). */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+
+static void add_workflows(struct admin *a, struct tctx *c, int64_t selected)
+{
+	struct workflow_list wl = {0};
+	if (workflow_list(a->db, a->user.shop_id, &wl) != HM_OK)
+		return;
+	for (size_t i = 0; i < wl.n; i++) {
+		struct tctx *it = tctx_add_item(c, "workflows");
+		tctx_set_int(it, "id", wl.v[i].id);
+		tctx_set(it, "name", wl.v[i].name);
+		tctx_set(it, "prefix", wl.v[i].prefix);
+		tctx_set_bool(it, "selected", selected ? wl.v[i].id == selected : i == 0);
+	}
+	workflow_list_free(&wl);
+}
+
+static void new_form(struct admin *a, int status, struct tctx *c, int64_t wf)
+{
+	add_workflows(a, c, wf);
+	tctx_set(c, "action", "/admin/jobs/new");
+	tctx_set_bool(c, "is_new", 1);
+	web_page(&a->w, status, "admin_job_form", c);
+}
+
+void page_job_new(struct admin *a)
+{
+	struct tctx *c = admin_ctx(a, "Book in a job", "new");
+	new_form(a, 200, c, 0);
+	tctx_free(c);
+}
+
+void do_job_new(struct admin *a)
+{
+	struct job_fields f = {0};
+	int64_t id = 0, wf = req_int(&a->w.req, A_WORKFLOW, 0);
+	struct tctx *c = admin_ctx(a, "Book in a job", "new");
+
+	if (job_form_read(a, &f, c) != 0 || !wf) {
+		if (!wf)
+			tctx_set(c, "error", "Choose what kind of job this is.");
+		job_form_refill(a, c);
+		new_form(a, 422, c, wf);
+		goto out;
+	}
+	enum hm_rc rc = job_create(a->db, a->user.shop_id, wf, &f, a->user.user_id, a->now, &id);
+	if (rc != HM_OK) {
+		if (rc == HM_NOTFOUND)
+			rc = HM_CONFLICT;	/* a workflow that is not this shop's */
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/admin/jobs/%lld", (long long)id);
+	web_redirect(&a->w, path);
+out:
+	tctx_free(c);
+}

@@ -1,0 +1,98 @@
+/* The shop's job list: newest first, filter by stage, search, pages. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "ids.h"
+
+#define PER_PAGE 25
+
+static void add_stage_filter(struct admin *a, struct tctx *c, const char *current)
+{
+	struct workflow_list wl = {0};
+	if (workflow_list(a->db, a->user.shop_id, &wl) != HM_OK)
+		return;
+	/* One entry per stage code: "ready" filters every workflow's ready stage. */
+	struct buf seen = {0};
+	buf_putc(&seen, ' ');
+	for (size_t w = 0; w < wl.n; w++) {
+		struct stage_list sl = {0};
+		if (stage_list(a->db, wl.v[w].id, &sl) != HM_OK)
+			continue;
+		for (size_t i = 0; i < sl.n; i++) {
+			char *needle = xasprintf(" %s ", sl.v[i].code);
+			if (!strstr(seen.data, needle)) {
+				buf_printf(&seen, "%s ", sl.v[i].code);
+				struct tctx *it = tctx_add_item(c, "filters");
+				tctx_set(it, "code", sl.v[i].code);
+				tctx_set(it, "label", sl.v[i].label);
+				tctx_set_bool(it, "selected", current && !strcmp(current, sl.v[i].code));
+			}
+			free(needle);
+		}
+		stage_list_free(&sl);
+	}
+	buf_free(&seen);
+	workflow_list_free(&wl);
+}
+
+void page_jobs(struct admin *a)
+{
+	const char *filter = req_val(&a->w.req, A_FILTER);
+	const char *q = req_val(&a->w.req, A_Q);
+	const char *show = req_val(&a->w.req, A_SHOW);
+	int deleted = show && !strcmp(show, "deleted");
+	int64_t page = req_int(&a->w.req, A_PAGE, 1);
+	struct job_list jl = {0};
+	char when[64];
+	struct shop shop = {0};
+
+	if (filter && !*filter)
+		filter = NULL;
+	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &shop);
+	if (rc == HM_OK)
+		rc = job_list(a->db, a->user.shop_id, filter, q, deleted,
+		    (size_t)(page - 1) * PER_PAGE, PER_PAGE, &jl);
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	struct tctx *c = admin_ctx(a, deleted ? "Deleted jobs" : "Jobs", "jobs");
+	tctx_set(c, "q", q);
+	tctx_set(c, "filter", filter);
+	tctx_set_bool(c, "show_deleted", deleted);
+	tctx_set(c, "show", deleted ? "deleted" : NULL);
+	add_stage_filter(a, c, filter);
+	for (size_t i = 0; i < jl.n; i++) {
+		const struct job *j = &jl.v[i];
+		struct tctx *it = tctx_add_item(c, "jobs");
+		tctx_set_int(it, "id", j->id);
+		tctx_set(it, "tracking_id", j->tracking_id);
+		tctx_set(it, "customer_name", j->customer_name);
+		tctx_set(it, "item_type", j->item_type);
+		tctx_set(it, "stage_label", j->stage.label);
+		tctx_set(it, "accent", j->stage.flags & STAGE_CANCELLED ? "cancelled"
+		    : j->stage.flags & (STAGE_READY | STAGE_FINAL) ? "done" : "progress");
+		fmt_time(j->created_at, shop.timezone, when, sizeof when);
+		tctx_set(it, "booked_in", when);
+		if (*j->due_date) {
+			fmt_date(j->due_date, when, sizeof when);
+			tctx_set(it, "due_date", when);
+		}
+		tctx_set_bool(it, "revoked", j->revoked_at != 0);
+	}
+	tctx_set_int(c, "total", (long long)jl.total);
+	tctx_set_int(c, "page", page);
+	size_t pages = (jl.total + PER_PAGE - 1) / PER_PAGE;
+	tctx_set_int(c, "pages", (long long)(pages ? pages : 1));
+	if (page > 1)
+		tctx_set_int(c, "prev_page", page - 1);
+	if ((size_t)page < pages)
+		tctx_set_int(c, "next_page", page + 1);
+	web_page(&a->w, 200, "admin_jobs", c);
+	tctx_free(c);
+out:
+	job_list_free(&jl);
+	shop_free(&shop);
+}

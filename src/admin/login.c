@@ -1,0 +1,112 @@
+/* Sign-in and sign-out. Failed sign-ins are throttled per account and per
+ * address before any password is hashed; unknown users and wrong passwords
+ * get the same answer in the same time. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "ratelimit.h"
+
+static void login_form(struct admin *a, int status, const char *error, const char *username)
+{
+	char token[TOKEN_STR];
+	unsigned char unused[32];
+
+	/* A fresh login cookie each time the form is shown binds its CSRF token. */
+	token_new(token, unused);
+	admin_cookie(a, LOGIN_COOKIE, token, 3600);
+	admin_csrf_for(a, token);
+	struct tctx *c = admin_ctx(a, "Sign in", NULL);
+	tctx_set(c, "error", error);
+	tctx_set(c, "username", username);
+	web_page(&a->w, status, "admin_login", c);
+	tctx_free(c);
+}
+
+void page_login(struct admin *a)
+{
+	if (a->user.user_id) {
+		web_redirect(&a->w, "/admin/jobs");
+		return;
+	}
+	login_form(a, 200, NULL, NULL);
+}
+
+void do_login(struct admin *a)
+{
+	const char *username = req_val(&a->w.req, A_USERNAME);
+	const char *password = req_val(&a->w.req, A_PASSWORD);
+	const int win = a->w.cfg.ratelimit_window, limit = a->w.cfg.ratelimit_login;
+	unsigned char ipk[16], userk[16];
+	char *acct = NULL, *hash = NULL;
+	char token[TOKEN_STR];
+	int64_t uid = 0;
+	sqlite3 *rl = NULL;
+
+	if (!username || !*username || !password || !*password) {
+		login_form(a, 200, "Enter your username and password.", username);
+		goto out;
+	}
+	if (!(rl = rl_open(a->w.cfg.ratelimit_database))) {
+		web_fail(&a->w, HM_ERR);
+		goto out;
+	}
+	acct = xasprintf("user:%s", username);
+	for (char *p = acct; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	admin_rl_key(a, a->w.req.remote_addr, ipk);
+	admin_rl_key(a, acct, userk);
+	if (rl_over(rl, "login_ip", ipk, limit, win, a->now) != 0 ||
+	    rl_over(rl, "login_user", userk, limit, win, a->now) != 0) {
+		char retry[16];
+		snprintf(retry, sizeof retry, "%d", win);
+		resp_header(&a->w.resp, "Retry-After", retry);
+		login_form(a, 429, "Too many attempts. Wait a few minutes, then try again.", username);
+		goto out;
+	}
+	enum hm_rc rc = user_find(a->db, username, &uid, &hash);
+	if (rc != HM_OK && rc != HM_NOTFOUND) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	if (rc == HM_NOTFOUND)
+		pw_burn(password);
+	if (rc == HM_NOTFOUND || pw_verify(hash, password) != 0) {
+		rl_hit(rl, "login_ip", ipk, win, a->now);
+		rl_hit(rl, "login_user", userk, win, a->now);
+		login_form(a, 200, "That username and password do not match.", username);
+		goto out;
+	}
+	rl_clear(rl, "login_user", userk, win, a->now);
+	if (pw_needs_rehash(hash)) {
+		char fresh[PW_HASH_MAX];
+		if (pw_hash(password, fresh) == 0)
+			(void)user_set_pwhash(a->db, uid, fresh);
+	}
+	/* A new token at every sign-in: a planted session never survives it. */
+	(void)session_delete(a->db, a->w.req.session_cookie);
+	if ((rc = session_create(a->db, uid, a->now, token)) != HM_OK) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	admin_cookie(a, REQ_COOKIE_NAME, token, a->w.cfg.session_absolute);
+	admin_cookie(a, LOGIN_COOKIE, "", 0);
+	web_redirect(&a->w, "/admin/jobs");
+out:
+	free(acct);
+	free(hash);
+	db_close(rl);
+}
+
+void do_logout(struct admin *a)
+{
+	enum hm_rc rc = session_delete(a->db, a->user.token);
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		return;
+	}
+	admin_cookie(a, REQ_COOKIE_NAME, "", 0);
+	web_redirect(&a->w, "/admin/login");
+}

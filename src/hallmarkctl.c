@@ -1,0 +1,485 @@
+/* hallmarkctl: the operator's command line. Initialises an installation,
+ * applies migrations, adds shops and staff, provisions the demo shop. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "ids.h"
+#include "model.h"
+#include "ratelimit.h"
+#include "request.h"
+#include "sign.h"
+#include "util.h"
+
+static struct config cfg;
+
+static void usage(void)
+{
+	fputs("usage: hallmarkctl [-c CONFIG] COMMAND\n"
+	    "  init                          create the database, secret key and media directory\n"
+	    "  migrate                       apply schema migrations\n"
+	    "  shop add SLUG NAME [TIMEZONE] add a shop (slug: a-z 0-9 -)\n"
+	    "  shop list                     list shops\n"
+	    "  user add SHOP USERNAME [NAME] add a staff user; password from a prompt or stdin\n"
+	    "  user passwd USERNAME          set a user's password; from a prompt or stdin\n"
+	    "  demo [BASE_URL]               add the demo shop, its staff user and sample jobs\n"
+	    "The configuration is -c, else $" HM_CONFIG_ENV ", else " HM_DEFAULT_CONFIG ".\n",
+	    stderr);
+}
+
+static int fail(const char *fmt, ...) HM_PRINTF(1, 2);
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("hallmarkctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static sqlite3 *open_rw(void)
+{
+	sqlite3 *db = db_open(cfg.database, 0);
+	if (!db)
+		fprintf(stderr, "hallmarkctl: cannot open %s (run 'hallmarkctl init' first)\n", cfg.database);
+	return db;
+}
+
+static int migrate_db(sqlite3 *db)
+{
+	int from, to;
+	if (schema_migrate(db, &from, &to) != HM_OK)
+		return fail("migration failed");
+	if (from != to)
+		printf("database migrated from version %d to %d\n", from, to);
+	else
+		printf("database is at version %d (current)\n", to);
+	return 0;
+}
+
+static int cmd_init(void)
+{
+	struct stat sb;
+	int rc = 1;
+	sqlite3 *db = NULL, *rl = NULL;
+
+	if (stat(cfg.secret_key_file, &sb) != 0) {
+		if (key_create(cfg.secret_key_file) != 0)
+			return fail("cannot create secret key file: %s", strerror(errno));
+		printf("created secret key %s (mode 0600)\n", cfg.secret_key_file);
+	} else if (sb.st_mode & 077) {
+		fprintf(stderr, "hallmarkctl: warning: %s is readable by others; chmod 600 it\n",
+		    cfg.secret_key_file);
+	}
+	if (mkdir(cfg.media_dir, 0750) != 0 && errno != EEXIST)
+		return fail("cannot create media directory: %s", strerror(errno));
+	if (!(db = db_create(cfg.database)))
+		goto out;
+	/* WAL is a property of the file: set once here, never per request. */
+	if (db_exec(db, "PRAGMA journal_mode=WAL") != HM_OK || migrate_db(db) != 0)
+		goto out;
+	if (!(rl = db_create(cfg.ratelimit_database)))
+		goto out;
+	if (db_exec(rl, "PRAGMA journal_mode=WAL") != HM_OK || db_exec(rl, rl_schema) != HM_OK)
+		goto out;
+	printf("initialised %s\n", cfg.database);
+	rc = 0;
+out:
+	db_close(db);
+	db_close(rl);
+	return rc;
+}
+
+static int cmd_migrate(void)
+{
+	sqlite3 *db = open_rw();
+	if (!db)
+		return 1;
+	int rc = migrate_db(db);
+	sqlite3 *rl = rc == 0 ? db_open(cfg.ratelimit_database, 0) : NULL;
+	if (rc == 0 && (!rl || db_exec(rl, rl_schema) != HM_OK))
+		rc = fail("cannot prepare the rate-limit store %s", cfg.ratelimit_database);
+	db_close(rl);
+	db_close(db);
+	return rc;
+}
+
+static int slug_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 40)
+		return 0;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789-", *s))
+			return 0;
+	return 1;
+}
+
+static int tz_ok(const char *tz)
+{
+	struct field f = {.raw = (char *)tz, .rawlen = strlen(tz)};
+	struct param p = {.name = "tz"};
+	int ok = v_tzname(&f, &p);
+	free(f.val);
+	if (ok) {
+		char *path = xasprintf("/usr/share/zoneinfo/%s", tz);
+		ok = access(path, R_OK) == 0;
+		free(path);
+	}
+	return ok;
+}
+
+static int cmd_shop_add(const char *slug, const char *name, const char *tz)
+{
+	int64_t id;
+	if (!slug_ok(slug))
+		return fail("bad shop slug '%s': use 2-40 of a-z, 0-9 and -", slug);
+	if (tz && !tz_ok(tz))
+		return fail("unknown time zone '%s'", tz);
+	sqlite3 *db = open_rw();
+	if (!db)
+		return 1;
+	enum hm_rc rc = db_begin(db);
+	if (rc == HM_OK)
+		rc = shop_create(db, slug, name, tz ? tz : cfg.default_timezone, time(NULL), &id);
+	if (rc == HM_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	db_close(db);
+	if (rc == HM_CONFLICT)
+		return fail("a shop called '%s' exists already", slug);
+	if (rc != HM_OK)
+		return fail("could not add shop '%s'", slug);
+	printf("added shop %s\n", slug);
+	return 0;
+}
+
+static int cmd_shop_list(void)
+{
+	sqlite3 *db = open_rw();
+	if (!db)
+		return 1;
+	sqlite3_stmt *st = db_prepare(db, "SELECT slug, name, timezone, "
+	    "(SELECT count(*) FROM jobs WHERE shop_id = shops.id) FROM shops ORDER BY slug");
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		printf("%-20s %-30s %-20s %d jobs\n", db_col_str(st, 0), db_col_str(st, 1),
+		    db_col_str(st, 2), sqlite3_column_int(st, 3));
+	sqlite3_finalize(st);
+	db_close(db);
+	return 0;
+}
+
+/* Reads a password from the terminal (twice, without echo) or one line of
+ * stdin, never from argv where other users could see it. */
+static char *read_password(void)
+{
+	char a[PW_MAX_LEN + 2], b[PW_MAX_LEN + 2];
+	int tty = isatty(STDIN_FILENO);
+	struct termios old, noecho;
+
+	if (tty) {
+		tcgetattr(STDIN_FILENO, &old);
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho);
+		fputs("New password: ", stderr);
+	}
+	char *ok = fgets(a, sizeof a, stdin);
+	if (ok && tty) {
+		fputs("\nAgain: ", stderr);
+		ok = fgets(b, sizeof b, stdin);
+	}
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (!ok)
+		return NULL;
+	a[strcspn(a, "\r\n")] = '\0';
+	if (tty) {
+		b[strcspn(b, "\r\n")] = '\0';
+		if (strcmp(a, b)) {
+			fputs("hallmarkctl: the passwords differ\n", stderr);
+			return NULL;
+		}
+	}
+	char *pw = xstrdup(a);
+	sodium_memzero(a, sizeof a);
+	sodium_memzero(b, sizeof b);
+	return pw;
+}
+
+static int password_ok(const char *pw)
+{
+	size_t n = strlen(pw);
+	if (n < PW_MIN_LEN || n > PW_MAX_LEN) {
+		fprintf(stderr, "hallmarkctl: a password needs %d to %d characters\n", PW_MIN_LEN, PW_MAX_LEN);
+		return 0;
+	}
+	return 1;
+}
+
+static int cmd_user_add(const char *shop, const char *username, const char *name)
+{
+	char hash[PW_HASH_MAX];
+	int64_t shop_id;
+	int rc = 1;
+	sqlite3 *db = NULL;
+	char *pw = NULL;
+
+	if (!slug_ok(username))
+		return fail("bad username '%s': use 2-40 of a-z, 0-9 and -", username);
+	if (!(db = open_rw()))
+		return 1;
+	if (shop_find_slug(db, shop, &shop_id) != HM_OK) {
+		rc = fail("no shop called '%s'", shop);
+		goto out;
+	}
+	if (!(pw = read_password()) || !password_ok(pw))
+		goto out;
+	if (pw_hash(pw, hash) != 0) {
+		rc = fail("hashing failed (out of memory?)");
+		goto out;
+	}
+	enum hm_rc r = user_create(db, shop_id, username, name ? name : username, hash, time(NULL), NULL);
+	if (r == HM_CONFLICT)
+		rc = fail("a user called '%s' exists already", username);
+	else if (r != HM_OK)
+		rc = fail("could not add user '%s'", username);
+	else {
+		printf("added user %s to shop %s\n", username, shop);
+		rc = 0;
+	}
+out:
+	if (pw) {
+		sodium_memzero(pw, strlen(pw));
+		free(pw);
+	}
+	db_close(db);
+	return rc;
+}
+
+static int cmd_user_passwd(const char *username)
+{
+	char hash[PW_HASH_MAX];
+	char *old = NULL, *pw = NULL;
+	int64_t id;
+	int rc = 1;
+	sqlite3 *db = open_rw();
+	if (!db)
+		return 1;
+	if (user_find(db, username, &id, &old) != HM_OK) {
+		rc = fail("no user called '%s'", username);
+		goto out;
+	}
+	if (!(pw = read_password()) || !password_ok(pw))
+		goto out;
+	if (pw_hash(pw, hash) != 0 || user_set_pwhash(db, id, hash) != HM_OK ||
+	    session_delete_user(db, id, NULL) != HM_OK) {
+		rc = fail("could not set the password of '%s'", username);
+		goto out;
+	}
+	printf("password changed for %s; their sessions were ended\n", username);
+	rc = 0;
+out:
+	free(old);
+	if (pw) {
+		sodium_memzero(pw, strlen(pw));
+		free(pw);
+	}
+	db_close(db);
+	return rc;
+}
+
+/* The demo shop: sample repairs in every stage, with timeline notes. */
+static const struct demo_job {
+	const char *customer, *phone, *item, *desc, *problem;
+	int stage;	/* position in the repair workflow */
+	int days_ago;
+	const char *public_note, *private_note;
+} demo_jobs[] = {
+	{"Amelia Hart", "07700 900101", "Ring", "18ct yellow gold engagement ring, round solitaire",
+	    "Resize from size L to N", 0, 0, NULL, NULL},
+	{"Oliver Grant", "07700 900102", "Necklace", "Silver curb chain, 20 inch",
+	    "Broken link near the clasp", 1, 2, "Link and clasp both need replacing.", "Chain is plated, not solid."},
+	{"Isla Bennett", "07700 900103", "Earrings", "Pair of gold hoops",
+	    "One hinge loose", 2, 3, "Quote sent by message.", NULL},
+	{"Noah Patel", "07700 900104", "Watch", "Stainless steel dress watch",
+	    "New battery and a pressure test", 3, 4, NULL, "Customer approved by phone."},
+	{"Sophia Turner", "07700 900105", "Ring", "Platinum band with channel-set sapphires",
+	    "Re-tip two claws and polish", 4, 6, "Claws re-tipped; polishing next.", "Used platinum solder."},
+	{"Jack Morgan", "07700 900106", "Bracelet", "Rose gold bangle",
+	    "Remove a dent and re-polish", 4, 5, "Dent removed.", NULL},
+	{"Mia Collins", "07700 900107", "Ring", "White gold eternity ring",
+	    "Rhodium plating", 5, 8, "All done. Ready when you are.", "Paid in full."},
+	{"Harry Evans", "07700 900108", "Brooch", "Victorian silver brooch",
+	    "Replace the pin", 5, 7, "Your brooch has a new pin and is ready.", NULL},
+	{"Ava Robinson", "07700 900109", "Necklace", "Pearl strand, 18 inch",
+	    "Restring with knots between pearls", 6, 14, "Collected. Thank you!", NULL},
+	{"George Walker", "07700 900110", "Ring", "Signet ring, 9ct gold",
+	    "Engrave initials G.W.", 6, 20, NULL, NULL},
+	{"Emily Wright", "07700 900111", "Watch", "Vintage mechanical watch",
+	    "Full service", 7, 10, "Cancelled at your request. No charge.", "Parts unavailable."},
+	{"Leo Thompson", "07700 900112", "Pendant", "Gold locket",
+	    "Hinge repair and clean", 2, 1, NULL, "Check the glass too."},
+};
+
+static int demo_jobs_add(sqlite3 *db, int64_t shop_id, int64_t user_id, int64_t wf,
+    const struct stage_list *stages)
+{
+	time_t now = time(NULL);
+	for (size_t i = 0; i < HM_NELEM(demo_jobs); i++) {
+		const struct demo_job *d = &demo_jobs[i];
+		struct job_fields f = {
+			.customer_name = d->customer, .customer_phone = d->phone,
+			.item_type = d->item, .item_description = d->desc, .problem = d->problem,
+			.quoted_cents = 4500 + 1000 * (int64_t)i, .has_quoted = d->stage >= 2,
+			.deposit_cents = 1000, .has_deposit = d->stage >= 3,
+			.internal_notes = "Demo job.",
+		};
+		char due[11];
+		time_t created = now - (time_t)d->days_ago * 86400 - 3600;
+		time_t due_t = created + 10 * 86400;
+		struct tm tm;
+		gmtime_r(&due_t, &tm);
+		strftime(due, sizeof due, "%Y-%m-%d", &tm);
+		f.due_date = d->stage < 5 ? due : NULL;
+		int64_t id;
+		if (job_create(db, shop_id, wf, &f, user_id, created, &id) != HM_OK)
+			return -1;
+		/* Walk the job through each stage up to its own, as the workshop
+		 * would; a cancelled job goes straight there. The private note
+		 * rides on the move before last, the public one on the last. */
+		int cancelled = (stages->v[d->stage].flags & STAGE_CANCELLED) != 0;
+		time_t t = created;
+		for (int s = cancelled ? d->stage : 1; s <= d->stage; s++) {
+			int last = s == d->stage;
+			const char *note = last ? d->public_note : s == d->stage - 1 ? d->private_note : NULL;
+			t += d->days_ago > 0 ? 5 * 3600 : 60;
+			if (job_set_stage(db, shop_id, id, stages->v[s].id, note, last, user_id, t) != HM_OK)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_demo(const char *base_url)
+{
+	unsigned char rnd[12];
+	char pw[24], hash[PW_HASH_MAX];
+	int64_t shop_id, user_id;
+	struct workflow wf = {0};
+	struct stage_list stages = {0};
+	int rc = 1;
+	sqlite3 *db = open_rw();
+
+	if (!db)
+		return 1;
+	if (shop_find_slug(db, "demo", &shop_id) == HM_OK) {
+		printf("the demo shop exists already\n");
+		rc = 0;
+		goto out;
+	}
+	randombytes_buf(rnd, sizeof rnd);
+	b64url_encode(rnd, sizeof rnd, pw, sizeof pw);
+	if (pw_hash(pw, hash) != 0 || db_begin(db) != HM_OK)
+		goto out;
+	struct shop s = {
+		.name = "Hartley & Daughters Jewellers", .phone = "+44 20 7946 0321",
+		.email = "workshop@hartley.example", .address = "12 Hatton Garden, London EC1N 8AN",
+		.whatsapp = "+44 7700 900321", .timezone = "Europe/London",
+	};
+	if (shop_create(db, "demo", s.name, s.timezone, time(NULL), &shop_id) != HM_OK)
+		goto rollback;
+	s.id = shop_id;
+	if (shop_update(db, &s) != HM_OK ||
+	    user_create(db, shop_id, "demo", "Demo Staff", hash, time(NULL), &user_id) != HM_OK ||
+	    db_commit(db) != HM_OK)
+		goto rollback;
+	if (workflow_find_prefix(db, shop_id, "RPR", &wf) != HM_OK ||
+	    stage_list(db, wf.id, &stages) != HM_OK ||
+	    demo_jobs_add(db, shop_id, user_id, wf.id, &stages) != 0)
+		goto out;
+	printf("demo shop ready\n");
+	printf("staff login: %s/admin/login\n", base_url);
+	printf("  username:  demo\n  password:  %s\n", pw);
+	sqlite3_stmt *st = db_prepare(db, "SELECT j.tracking_id, s.label FROM jobs j JOIN stages s "
+	    "ON s.id = j.stage_id WHERE j.shop_id = ? ORDER BY s.position, j.id");
+	if (st) {
+		sqlite3_bind_int64(st, 1, shop_id);
+		printf("customer tracking pages:\n");
+		while (sqlite3_step(st) == SQLITE_ROW)
+			printf("  %-18s %s/track/%s\n", db_col_str(st, 1), base_url, db_col_str(st, 0));
+		sqlite3_finalize(st);
+	}
+	rc = 0;
+	goto out;
+rollback:
+	db_rollback(db);
+	fputs("hallmarkctl: could not create the demo shop\n", stderr);
+out:
+	sodium_memzero(pw, sizeof pw);
+	workflow_free(&wf);
+	stage_list_free(&stages);
+	db_close(db);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf = NULL;
+	char *err = NULL;
+	int rc = 1;
+
+	log_set_prog("hallmarkctl");
+	if (sodium_init() < 0)
+		return fail("libsodium failed to initialise");
+	if (argc > 2 && !strcmp(argv[1], "-c")) {
+		conf = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage();
+		return argc < 2 ? 2 : 0;
+	}
+	if (config_load(&cfg, conf, &err) != 0) {
+		fprintf(stderr, "hallmarkctl: %s\n", err);
+		free(err);
+		return 1;
+	}
+	const char *c = argv[1], *sub = argc > 2 ? argv[2] : "";
+	if (!strcmp(c, "init") && argc == 2)
+		rc = cmd_init();
+	else if (!strcmp(c, "migrate") && argc == 2)
+		rc = cmd_migrate();
+	else if (!strcmp(c, "shop") && !strcmp(sub, "add") && (argc == 5 || argc == 6))
+		rc = cmd_shop_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
+	else if (!strcmp(c, "shop") && !strcmp(sub, "list") && argc == 3)
+		rc = cmd_shop_list();
+	else if (!strcmp(c, "user") && !strcmp(sub, "add") && (argc == 5 || argc == 6))
+		rc = cmd_user_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
+	else if (!strcmp(c, "user") && !strcmp(sub, "passwd") && argc == 4)
+		rc = cmd_user_passwd(argv[3]);
+	else if (!strcmp(c, "demo") && argc <= 3)
+		rc = cmd_demo(argc == 3 ? argv[2] : (*cfg.base_url ? cfg.base_url : "http://127.0.0.1:8080"));
+	else {
+		usage();
+		rc = 2;
+	}
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,131 @@
+#include "auth.h"
+
+#include <string.h>
+
+#include "util.h"
+
+int pw_hash(const char *pw, char out[PW_HASH_MAX])
+{
+	return crypto_pwhash_str(out, pw, strlen(pw), PW_OPSLIMIT, PW_MEMLIMIT);
+}
+
+int pw_verify(const char *hash, const char *pw)
+{
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw));
+}
+
+int pw_needs_rehash(const char *hash)
+{
+	return crypto_pwhash_str_needs_rehash(hash, PW_OPSLIMIT, PW_MEMLIMIT) != 0;
+}
+
+void pw_burn(const char *pw)
+{
+	static char dummy[PW_HASH_MAX];
+	if (!dummy[0] && pw_hash("hallmark-timing-equaliser", dummy) != 0)
+		return;
+	(void)pw_verify(dummy, pw);
+}
+
+enum hm_rc session_create(sqlite3 *db, int64_t user_id, time_t now, char token[TOKEN_STR])
+{
+	unsigned char hash[32];
+	enum hm_rc rc = HM_ERR;
+	sqlite3_stmt *st = db_prepare(db,
+	    "INSERT INTO sessions(token_hash, user_id, created_at, seen_at) VALUES(?,?,?,?)");
+	if (!st)
+		return HM_ERR;
+	token_new(token, hash);
+	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, now);
+	rc = db_rc(db, sqlite3_step(st), "session create");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc session_lookup(sqlite3 *db, const char *token, time_t now, int idle,
+    int absolute, struct session_user *out)
+{
+	unsigned char hash[32];
+	sqlite3_stmt *st = NULL;
+	enum hm_rc rc = HM_NOTFOUND;
+	int64_t seen = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!token || token_hash(token, hash) != 0)
+		return HM_NOTFOUND;
+	st = db_prepare(db,
+	    "SELECT u.id, u.shop_id, u.username, u.display_name, s.seen_at "
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.token_hash = ? AND u.disabled = 0 AND s.seen_at > ? AND s.created_at > ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (int64_t)now - idle);
+	sqlite3_bind_int64(st, 3, (int64_t)now - absolute);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		out->user_id = sqlite3_column_int64(st, 0);
+		out->shop_id = sqlite3_column_int64(st, 1);
+		out->username = db_col_dup(st, 2);
+		out->display_name = db_col_dup(st, 3);
+		out->token = xstrdup(token);
+		seen = sqlite3_column_int64(st, 4);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "session lookup");
+	}
+	sqlite3_finalize(st);
+	/* Touch the idle clock at most once a minute: a write per page view
+	 * would serialise every staff request on the database lock. */
+	if (rc == HM_OK && now - seen > 60) {
+		st = db_prepare(db, "UPDATE sessions SET seen_at = ? WHERE token_hash = ?");
+		if (st) {
+			sqlite3_bind_int64(st, 1, now);
+			sqlite3_bind_blob(st, 2, hash, sizeof hash, SQLITE_TRANSIENT);
+			(void)db_rc(db, sqlite3_step(st), "session touch");
+			sqlite3_finalize(st);
+		}
+	}
+	return rc;
+}
+
+enum hm_rc session_delete(sqlite3 *db, const char *token)
+{
+	unsigned char hash[32];
+	if (!token || token_hash(token, hash) != 0)
+		return HM_OK;
+	sqlite3_stmt *st = db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "session delete");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc session_delete_user(sqlite3 *db, int64_t user_id, const char *keep_token)
+{
+	unsigned char hash[32] = {0};
+	if (keep_token && token_hash(keep_token, hash) != 0)
+		memset(hash, 0, sizeof hash);
+	sqlite3_stmt *st = db_prepare(db,
+	    "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_blob(st, 2, hash, sizeof hash, SQLITE_TRANSIENT);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "session delete user");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void session_user_free(struct session_user *u)
+{
+	free(u->username);
+	free(u->display_name);
+	free(u->token);
+	memset(u, 0, sizeof *u);
+}

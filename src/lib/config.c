@@ -1,0 +1,177 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#ifndef HM_DEFAULT_CONFIG
+#define HM_DEFAULT_CONFIG "/etc/hallmark/hallmark.conf"
+#endif
+
+enum ktype { K_STR, K_INT, K_BOOLAUTO };
+
+static const struct key {
+	const char *name;
+	enum ktype type;
+	size_t off;
+	long min, max;
+} keys[] = {
+	{"database", K_STR, offsetof(struct config, database), 0, 0},
+	{"ratelimit_database", K_STR, offsetof(struct config, ratelimit_database), 0, 0},
+	{"media_dir", K_STR, offsetof(struct config, media_dir), 0, 0},
+	{"secret_key_file", K_STR, offsetof(struct config, secret_key_file), 0, 0},
+	{"templates_dir", K_STR, offsetof(struct config, templates_dir), 0, 0},
+	{"static_url", K_STR, offsetof(struct config, static_url), 0, 0},
+	{"base_url", K_STR, offsetof(struct config, base_url), 0, 0},
+	{"default_timezone", K_STR, offsetof(struct config, default_timezone), 0, 0},
+	{"trusted_proxy", K_STR, offsetof(struct config, trusted_proxy), 0, 0},
+	{"cookie_secure", K_BOOLAUTO, offsetof(struct config, cookie_secure), 0, 0},
+	{"ratelimit_window", K_INT, offsetof(struct config, ratelimit_window), 1, 86400},
+	{"ratelimit_lookups", K_INT, offsetof(struct config, ratelimit_lookups), 1, 1000000},
+	{"ratelimit_login", K_INT, offsetof(struct config, ratelimit_login), 1, 1000000},
+	{"session_idle", K_INT, offsetof(struct config, session_idle), 60, 30 * 86400},
+	{"session_absolute", K_INT, offsetof(struct config, session_absolute), 60, 365 * 86400},
+	{"max_body", K_INT, offsetof(struct config, max_body), 1024, 64L << 20},
+};
+
+const char *config_path(void)
+{
+	const char *p = getenv(HM_CONFIG_ENV);
+	return p && *p ? p : HM_DEFAULT_CONFIG;
+}
+
+static void set_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->cookie_secure = -1;
+	c->ratelimit_window = 600;
+	c->ratelimit_lookups = 30;
+	c->ratelimit_login = 10;
+	c->session_idle = 8 * 3600;
+	c->session_absolute = 7 * 86400;
+	c->max_body = 256 * 1024;
+}
+
+static int set_key(struct config *c, const struct key *k, const char *v, char **err)
+{
+	char *end;
+	long n;
+	void *field = (char *)c + k->off;
+
+	switch (k->type) {
+	case K_STR:
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case K_BOOLAUTO:
+		if (!strcmp(v, "auto"))
+			*(int *)field = -1;
+		else if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+			*(int *)field = 1;
+		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+			*(int *)field = 0;
+		else
+			goto bad;
+		return 0;
+	case K_INT:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < k->min || n > k->max)
+			goto bad;
+		if (k->off == offsetof(struct config, max_body))
+			*(long *)field = n;
+		else
+			*(int *)field = (int)n;
+		return 0;
+	}
+bad:
+	*err = xasprintf("bad value for %s: %s", k->name, v);
+	return -1;
+}
+
+int config_load(struct config *c, const char *path, char **err)
+{
+	char *text = NULL, *line, *save = NULL;
+	int lineno = 0, rc = -1;
+
+	set_defaults(c);
+	if (!path)
+		path = config_path();
+	text = read_file(path, 64 * 1024, NULL);
+	if (!text) {
+		*err = xasprintf("cannot read configuration %s: %s", path, strerror(errno));
+		goto out;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		str_trim(line);
+		if (!*line)
+			continue;
+		char *eq = strchr(line, '=');
+		if (!eq) {
+			*err = xasprintf("%s: line %d: expected key = value", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		char *k = str_trim(line), *v = str_trim(eq + 1);
+		const struct key *found = NULL;
+		for (size_t i = 0; i < HM_NELEM(keys); i++)
+			if (!strcmp(keys[i].name, k))
+				found = &keys[i];
+		if (!found) {
+			*err = xasprintf("%s: line %d: unknown key %s", path, lineno, k);
+			goto out;
+		}
+		if (set_key(c, found, v, err) != 0)
+			goto out;
+	}
+	if (!c->database || !*c->database || !c->secret_key_file || !*c->secret_key_file ||
+	    !c->templates_dir || !*c->templates_dir) {
+		*err = xasprintf("%s: database, secret_key_file and templates_dir are required", path);
+		goto out;
+	}
+	if (!c->ratelimit_database || !*c->ratelimit_database) {
+		free(c->ratelimit_database);
+		c->ratelimit_database = xasprintf("%s.ratelimit", c->database);
+	}
+	if (!c->media_dir || !*c->media_dir) {
+		free(c->media_dir);
+		c->media_dir = xasprintf("%s.media", c->database);
+	}
+	if (!c->static_url)
+		c->static_url = xstrdup("/static");
+	if (!c->base_url)
+		c->base_url = xstrdup("");
+	if (!c->default_timezone || !*c->default_timezone) {
+		free(c->default_timezone);
+		c->default_timezone = xstrdup("UTC");
+	}
+	if (!c->trusted_proxy)
+		c->trusted_proxy = xstrdup("");
+	/* A trailing slash would double up in every link we build. */
+	size_t n = strlen(c->base_url);
+	while (n && c->base_url[n - 1] == '/')
+		c->base_url[--n] = '\0';
+	rc = 0;
+out:
+	free(text);
+	if (rc)
+		config_free(c);
+	return rc;
+}
+
+void config_free(struct config *c)
+{
+	for (size_t i = 0; i < HM_NELEM(keys); i++)
+		if (keys[i].type == K_STR) {
+			char **p = (char **)((char *)c + keys[i].off);
+			free(*p);
+			*p = NULL;
+		}
+}

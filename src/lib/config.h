@@ -1,0 +1,36 @@
+/* The installation's configuration file: `key = value` lines, '#' comments.
+ * CGIs find it through HALLMARK_CONFIG (set by the web server's config),
+ * else the compiled-in default. */
+#ifndef HM_CONFIG_H
+#define HM_CONFIG_H
+
+#define HM_CONFIG_ENV "HALLMARK_CONFIG"
+
+struct config {
+	char *database;		/* SQLite file, outside the document root */
+	char *ratelimit_database; /* rate-limit store; default: beside database */
+	char *media_dir;
+	char *secret_key_file;	/* 32 random bytes, mode 0600 */
+	char *templates_dir;
+	char *static_url;	/* URL prefix of static/, default "/static" */
+	char *base_url;		/* e.g. https://track.example.com; "" = from Host */
+	char *default_timezone;
+	char *trusted_proxy;	/* REMOTE_ADDR of a reverse proxy, or "" */
+	int cookie_secure;	/* -1 auto (when HTTPS), 0 never, 1 always */
+	int ratelimit_window;	/* seconds */
+	int ratelimit_lookups;	/* failed public lookups per IP per window */
+	int ratelimit_login;	/* failed logins per account and per IP per window */
+	int session_idle;	/* seconds */
+	int session_absolute;	/* seconds */
+	long max_body;		/* bytes of a form body */
+};
+
+/* Loads path, or $HALLMARK_CONFIG, or the compiled-in default when path is
+ * NULL. Unknown keys and bad values are errors (a typo must not silently
+ * weaken a limit). Returns 0, or -1 with a heap message in *err. */
+int config_load(struct config *c, const char *path, char **err);
+/* The path config_load(NULL) would read. */
+const char *config_path(void);
+void config_free(struct config *c);
+
+#endif

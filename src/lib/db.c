@@ -1,0 +1,143 @@
+#include "db.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static int db_setup(sqlite3 *db)
+{
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db, 1);
+	/* Defensive mode stops writable_schema tricks from a tampered file. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	return db_exec(db, "PRAGMA foreign_keys=ON") == HM_OK ? 0 : -1;
+}
+
+static sqlite3 *open_flags(const char *path, int flags)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK) {
+		log_err("database open failed: %s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return NULL;
+	}
+	if (db_setup(db) != 0) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+sqlite3 *db_open(const char *path, int readonly)
+{
+	return open_flags(path, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+}
+
+sqlite3 *db_create(const char *path)
+{
+	return open_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+}
+
+void db_close(sqlite3 *db)
+{
+	if (db && sqlite3_close(db) != SQLITE_OK)
+		log_err("database close: %s", sqlite3_errmsg(db));
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(db, sql, -1, 0, &st, NULL);
+	if (rc != SQLITE_OK) {
+		log_err("prepare failed: %s", sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+enum hm_rc db_rc(sqlite3 *db, int rc, const char *where)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return HM_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		log_err("%s: database busy", where);
+		return HM_BUSY;
+	default:
+		log_err("%s: %s", where, sqlite3_errmsg(db));
+		return HM_ERR;
+	}
+}
+
+enum hm_rc db_exec(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	if (!st)
+		return HM_ERR;
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return db_rc(db, rc, "exec");
+}
+
+enum hm_rc db_begin(sqlite3 *db)
+{
+	/* busy_timeout already waits; a few more tries ride out a long
+	 * checkpoint without hanging the request for long. */
+	for (int i = 0; i < 3; i++) {
+		sqlite3_stmt *st = db_prepare(db, "BEGIN IMMEDIATE");
+		if (!st)
+			return HM_ERR;
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			return HM_OK;
+		if ((rc & 0xff) != SQLITE_BUSY)
+			return db_rc(db, rc, "begin");
+		usleep(50000);
+	}
+	log_err("begin: database busy");
+	return HM_BUSY;
+}
+
+enum hm_rc db_commit(sqlite3 *db)
+{
+	enum hm_rc rc = db_exec(db, "COMMIT");
+	if (rc != HM_OK)
+		db_rollback(db);
+	return rc;
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		db_exec(db, "ROLLBACK");
+}
+
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+int db_bind_str(sqlite3_stmt *st, int idx, const char *s)
+{
+	return sqlite3_bind_text(st, idx, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+char *db_col_dup(sqlite3_stmt *st, int col)
+{
+	return xstrdup(db_col_str(st, col));
+}
+
+const char *db_col_str(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}

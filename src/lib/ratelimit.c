@@ -1,0 +1,88 @@
+#include "ratelimit.h"
+
+#include <sodium.h>
+
+#include "db.h"
+#include "util.h"
+
+const char rl_schema[] =
+    "CREATE TABLE IF NOT EXISTS hits("
+    " scope TEXT NOT NULL, key BLOB NOT NULL, win INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY(scope, key, win)) WITHOUT ROWID";
+
+sqlite3 *rl_open(const char *path)
+{
+	return db_open(path, 0);
+}
+
+static int64_t window_of(int window, time_t now)
+{
+	return (int64_t)now / (window > 0 ? window : 1);
+}
+
+int rl_over(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int limit, int window, time_t now)
+{
+	int over = -1;
+	sqlite3_stmt *st = db_prepare(db,
+	    "SELECT n FROM hits WHERE scope = ? AND key = ? AND win = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, window_of(window, now));
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		over = sqlite3_column_int(st, 0) >= limit;
+	else if (rc == SQLITE_DONE)
+		over = 0;
+	else
+		db_rc(db, rc, "rate limit read");
+	sqlite3_finalize(st);
+	return over;
+}
+
+int rl_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int window, time_t now)
+{
+	int n = -1;
+	int64_t win = window_of(window, now);
+	sqlite3_stmt *st = db_prepare(db,
+	    "INSERT INTO hits(scope, key, win, n) VALUES(?, ?, ?, 1) "
+	    "ON CONFLICT(scope, key, win) DO UPDATE SET n = n + 1 RETURNING n");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, win);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	else
+		db_rc(db, rc, "rate limit write");
+	sqlite3_finalize(st);
+	/* Old windows are swept now and then rather than on every hit. */
+	if (n > 0 && randombytes_uniform(32) == 0) {
+		st = db_prepare(db, "DELETE FROM hits WHERE win < ?");
+		if (st) {
+			sqlite3_bind_int64(st, 1, win - 1);
+			(void)db_rc(db, sqlite3_step(st), "rate limit sweep");
+			sqlite3_finalize(st);
+		}
+	}
+	return n;
+}
+
+void rl_clear(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int window, time_t now)
+{
+	sqlite3_stmt *st = db_prepare(db,
+	    "DELETE FROM hits WHERE scope = ? AND key = ? AND win = ?");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, window_of(window, now));
+	(void)db_rc(db, sqlite3_step(st), "rate limit clear");
+	sqlite3_finalize(st);
+}

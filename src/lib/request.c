@@ -1,0 +1,862 @@
+/* CGI request parsing against a declared parameter table. See request.h for
+ * the contract and DESIGN.md ("Declared parameters", "CGI hygiene") for why
+ * it refuses so much: everything a handler reads has been through here. */
+#include "request.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define DEFAULT_MAXLEN 256
+#define MONEY_MAX_CENTS INT64_C(1000000000000)
+#define TZNAME_MAX 64
+
+enum body_kind { BODY_FORM, BODY_MULTIPART, BODY_OTHER };
+
+/* Callers may pass why == NULL when they do not log the reason. */
+static int fail(const char **why, int status, const char *msg)
+{
+	if (why)
+		*why = msg;
+	return status;
+}
+
+/* Explicit ranges rather than <ctype.h>: the answers must not depend on
+ * the locale a CGI happens to run under. */
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_lower(int c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static int is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int hex_val(int c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes s[0..n) as application/x-www-form-urlencoded into out.
+ * Returns 0 on a malformed %-escape: a client that cannot encode is not
+ * guessed at. */
+static int form_decode(struct buf *out, const char *s, size_t n)
+{
+	buf_reset(out);
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%') {
+			int hi = n - i > 2 ? hex_val((unsigned char)s[i + 1]) : -1;
+			int lo = n - i > 2 ? hex_val((unsigned char)s[i + 2]) : -1;
+			if (hi < 0 || lo < 0)
+				return 0;
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		buf_putc(out, (char)c);
+	}
+	return 1;
+}
+
+static int name_ok(const char *s, size_t n)
+{
+	if (n == 0 || !is_lower((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (!is_lower(c) && !is_digit(c) && c != '_')
+			return 0;
+	}
+	return 1;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		lo = s[0] == 0xe0 ? 0xa0 : 0x80;
+		hi = s[0] == 0xed ? 0x9f : 0xbf;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		lo = s[0] == 0xf0 ? 0x90 : 0x80;
+		hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		return 0;
+	}
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Why a decoded value is refused, or NULL. Control characters could split
+ * a header or a log line or hide text from staff; C1 controls (U+0080 to
+ * U+009F) count too. Multi-line fields need CR, LF and TAB. */
+static const char *value_problem(const char *val, size_t n, unsigned flags)
+{
+	const unsigned char *s = (const unsigned char *)val;
+	size_t i = 0;
+	while (i < n) {
+		size_t len;
+		if (s[i] < 0x20 || s[i] == 0x7f) {
+			if (!(flags & PARAM_MULTILINE) ||
+			    (s[i] != '\r' && s[i] != '\n' && s[i] != '\t'))
+				return "control character in value";
+			i++;
+			continue;
+		}
+		len = utf8_seq(s + i, n - i);
+		if (len == 0)
+			return "invalid UTF-8 in value";
+		if (len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
+			return "control character in value";
+		i += len;
+	}
+	return NULL;
+}
+
+/* Index of the declared parameter called name[0..n), or nparams. */
+static size_t find_param(const struct req *r, const char *name, size_t n)
+{
+	size_t i;
+	for (i = 0; i < r->nparams; i++)
+		if (strlen(r->params[i].name) == n && memcmp(r->params[i].name, name, n) == 0)
+			break;
+	return i;
+}
+
+/* Takes the decoded value out of val into the field, once. */
+static int store_value(struct field *f, const struct param *p, struct buf *val,
+    const char **why)
+{
+	size_t max = p->maxlen ? p->maxlen : DEFAULT_MAXLEN;
+	const char *problem;
+	if (f->raw)
+		return fail(why, 400, "duplicate parameter");
+	if (val->len > max)
+		return fail(why, 400, "value too long");
+	problem = value_problem(val->data, val->len, p->flags);
+	if (problem)
+		return fail(why, 400, problem);
+	f->rawlen = val->len;
+	f->raw = buf_detach(val);
+	return 0;
+}
+
+/* One name=value pair (or a bare name, meaning an empty value). */
+static int add_pair(struct req *r, const char *pair, size_t n, const char **why)
+{
+	struct buf name = {0}, val = {0};
+	const char *eq = memchr(pair, '=', n);
+	size_t nlen = eq ? (size_t)(eq - pair) : n;
+	size_t idx;
+	int status = 0;
+
+	if (!form_decode(&name, pair, nlen) ||
+	    !form_decode(&val, pair + nlen + (eq != NULL), n - nlen - (eq != NULL))) {
+		status = fail(why, 400, "bad %-escape");
+		goto out;
+	}
+	if (!name_ok(name.data, name.len)) {
+		status = fail(why, 400, "bad parameter name");
+		goto out;
+	}
+	idx = find_param(r, name.data, name.len);
+	if (idx < r->nparams)
+		status = store_value(&r->fields[idx], &r->params[idx], &val, why);
+out:
+	buf_free(&name);
+	buf_free(&val);
+	return status;
+}
+
+/* Parses s[0..n) as a form; *npairs counts pairs across query and body so
+ * splitting a flood between the two does not get round the limit. */
+static int parse_form(struct req *r, const char *s, size_t n, size_t *npairs,
+    const char **why)
+{
+	size_t i = 0;
+	while (i < n) {
+		const char *amp = memchr(s + i, '&', n - i);
+		size_t end = amp ? (size_t)(amp - s) : n;
+		if (end > i) {
+			int status;
+			if (++*npairs > REQ_MAX_FIELDS)
+				return fail(why, 400, "too many parameters");
+			status = add_pair(r, s + i, end - i, why);
+			if (status)
+				return status;
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+static int type_is(const char *s, size_t n, const char *type)
+{
+	return strlen(type) == n && strncasecmp(s, type, n) == 0;
+}
+
+/* Classifies a Content-Type by its media type; parameters such as
+ * "; charset=UTF-8" are allowed and ignored (values must be UTF-8 anyway). */
+static enum body_kind body_kind(const char *ct)
+{
+	size_t n;
+	const char *rest;
+	if (!ct)
+		return BODY_OTHER;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	n = strcspn(ct, "; \t");
+	for (rest = ct + n; *rest == ' ' || *rest == '\t'; rest++)
+		;
+	if (*rest && *rest != ';')
+		return BODY_OTHER;
+	if (type_is(ct, n, "application/x-www-form-urlencoded"))
+		return BODY_FORM;
+	if (type_is(ct, n, "multipart/form-data"))
+		return BODY_MULTIPART;
+	return BODY_OTHER;
+}
+
+static int parse_body(struct req *r, const char *content_type, const char *body,
+    size_t bodylen, size_t *npairs, const char **why)
+{
+	/* An empty body carries no fields whatever it claims to be. */
+	if (bodylen == 0)
+		return 0;
+	switch (body_kind(content_type)) {
+	case BODY_FORM:
+		return parse_form(r, body, bodylen, npairs, why);
+	case BODY_MULTIPART:
+		/* File uploads will add a multipart/form-data parser here,
+		 * feeding the same store_value() checks. */
+		return fail(why, 415, "multipart bodies are not supported yet");
+	case BODY_OTHER:
+		break;
+	}
+	return fail(why, 415, "unsupported content type");
+}
+
+static void validate_fields(struct req *r)
+{
+	for (size_t i = 0; i < r->nparams; i++) {
+		struct field *f = &r->fields[i];
+		const struct param *p = &r->params[i];
+		/* A table entry without a validator gets the safest plain one. */
+		validator_fn valid = p->valid ? p->valid : v_string;
+		if (!f->raw)
+			continue;
+		if (valid(f, p) && f->val) {
+			f->state = FIELD_OK;
+			continue;
+		}
+		free(f->val);
+		f->val = NULL;
+		f->ival = 0;
+		f->state = FIELD_INVALID;
+	}
+}
+
+int req_parse_data(struct req *r, const char *query, size_t qlen,
+    const char *content_type, const char *body, size_t bodylen,
+    const char **why)
+{
+	size_t npairs = 0;
+	int status;
+	if (qlen > REQ_MAX_QUERY)
+		return fail(why, 400, "query string too long");
+	status = parse_form(r, query, qlen, &npairs, why);
+	if (status == 0)
+		status = parse_body(r, content_type, body, bodylen, &npairs, why);
+	if (status == 0)
+		validate_fields(r);
+	return status;
+}
+
+static void trim_span(const char **s, const char **e)
+{
+	while (*s < *e && is_space((unsigned char)**s))
+		(*s)++;
+	while (*e > *s && is_space((unsigned char)(*e)[-1]))
+		(*e)--;
+}
+
+/* Unwraps a quoted cookie value; one holding a control character is
+ * treated as absent so it can never be carried on into a header or log. */
+static char *cookie_value(const char *s, const char *e)
+{
+	if (e - s >= 2 && *s == '"' && e[-1] == '"') {
+		s++;
+		e--;
+	}
+	for (const char *c = s; c < e; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return NULL;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* Pairs split on ';' with names and values trimmed (RFC 6265 section 5.2).
+ * The first pair with the name wins, as in most servers. */
+char *req_cookie(const char *header, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *p = header;
+	while (p && *p) {
+		const char *end = p + strcspn(p, ";");
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		if (eq) {
+			const char *ns = p, *ne = eq, *vs = eq + 1, *ve = end;
+			trim_span(&ns, &ne);
+			if ((size_t)(ne - ns) == nlen && memcmp(ns, name, nlen) == 0) {
+				trim_span(&vs, &ve);
+				return cookie_value(vs, ve);
+			}
+		}
+		p = *end ? end + 1 : end;
+	}
+	return NULL;
+}
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return v ? v : dflt;
+}
+
+static int parse_method(struct req *r, const char **why)
+{
+	const char *m = env_or("REQUEST_METHOD", "");
+	if (strcmp(m, "GET") == 0)
+		r->method = METHOD_GET;
+	else if (strcmp(m, "HEAD") == 0)
+		r->method = METHOD_HEAD;
+	else if (strcmp(m, "POST") == 0)
+		r->method = METHOD_POST;
+	else
+		return fail(why, 405, "method not allowed");
+	return 0;
+}
+
+/* The proxy appends the address it saw, so only the right-most entry of
+ * X-Forwarded-For is trustworthy: anything left of it came from the client.
+ * Returns the address in canonical form (one rate-limit bucket per client
+ * however it is spelt), or NULL when the entry is not an IP address. */
+static char *forwarded_client(const char *xff)
+{
+	char tmp[INET6_ADDRSTRLEN + 8], out[INET6_ADDRSTRLEN];
+	struct in6_addr bin;
+	const char *last;
+	size_t n;
+	int af;
+	if (!xff)
+		return NULL;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	n = strlen(last);
+	if (n >= sizeof tmp)
+		return NULL;
+	memcpy(tmp, last, n + 1);
+	str_trim(tmp);
+	af = strchr(tmp, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(af, tmp, &bin) != 1 || !inet_ntop(af, &bin, out, sizeof out))
+		return NULL;
+	return xstrdup(out);
+}
+
+/* X-Forwarded-* are believed only from the configured proxy; from anyone
+ * else they are client-written text. */
+static void apply_trusted_proxy(struct req *r, const char *trusted_proxy)
+{
+	const char *proto;
+	if (!trusted_proxy || !*trusted_proxy || strcmp(r->remote_addr, trusted_proxy) != 0)
+		return;
+	proto = getenv("HTTP_X_FORWARDED_PROTO");
+	r->https = proto && strcasecmp(proto, "https") == 0;
+	r->forwarded_addr = forwarded_client(getenv("HTTP_X_FORWARDED_FOR"));
+	if (r->forwarded_addr)
+		r->remote_addr = r->forwarded_addr;
+	else
+		log_err("request from the trusted proxy without a usable X-Forwarded-For; "
+		    "using the proxy's address");
+}
+
+/* HTTP_PROXY is deliberately never read: it is the client's "Proxy:"
+ * header (httpoxy), not configuration. */
+static void read_env(struct req *r, const char *trusted_proxy)
+{
+	const char *https = getenv("HTTPS");
+	r->path_info = env_or("PATH_INFO", "");
+	r->script_name = env_or("SCRIPT_NAME", "");
+	r->host = env_or("HTTP_HOST", "");
+	r->origin = getenv("HTTP_ORIGIN");
+	r->referer = getenv("HTTP_REFERER");
+	r->sec_fetch_site = getenv("HTTP_SEC_FETCH_SITE");
+	r->https = https && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
+	r->remote_addr = env_or("REMOTE_ADDR", "");
+	r->session_cookie = req_cookie(getenv("HTTP_COOKIE"), REQ_COOKIE_NAME);
+	if (r->session_cookie && !*r->session_cookie) {
+		/* An emptied cookie is what logging out leaves behind. */
+		free(r->session_cookie);
+		r->session_cookie = NULL;
+	}
+	apply_trusted_proxy(r, trusted_proxy);
+}
+
+/* CONTENT_LENGTH must be plain decimal; it is compared with max_body
+ * without overflowing, before a byte of the body is read. */
+static int body_length(size_t max_body, size_t *lenp, const char **why)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	size_t n = 0;
+	if (!cl || !*cl)
+		return fail(why, 411, "POST without Content-Length");
+	if (cl[strspn(cl, "0123456789")] != '\0')
+		return fail(why, 400, "malformed Content-Length");
+	for (; *cl; cl++) {
+		size_t d = (size_t)(*cl - '0');
+		if (d > max_body || n > (max_body - d) / 10)
+			return fail(why, 413, "body too large");
+		n = n * 10 + d;
+	}
+	*lenp = n;
+	return 0;
+}
+
+/* Reads exactly len bytes of stdin: never more, because what follows is
+ * not ours, and a short body is a broken request, not a smaller form. */
+static int read_body(size_t len, char **bodyp, const char **why)
+{
+	char *body = xmalloc(len);
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = read(STDIN_FILENO, body + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(body);
+			return fail(why, 400, n == 0 ? "body shorter than Content-Length"
+			    : "error reading body");
+		}
+		got += (size_t)n;
+	}
+	*bodyp = body;
+	return 0;
+}
+
+int req_parse(struct req *r, const struct param *params, size_t nparams,
+    size_t max_body, const char *trusted_proxy, const char **why)
+{
+	const char *query = env_or("QUERY_STRING", "");
+	const char *content_type = NULL;
+	char *body = NULL;
+	size_t bodylen = 0;
+	int status;
+
+	memset(r, 0, sizeof *r);
+	r->params = params;
+	r->nparams = nparams;
+	r->fields = xcalloc(nparams, sizeof *r->fields);
+	read_env(r, trusted_proxy);
+	status = parse_method(r, why);
+	if (status)
+		goto out;
+	/* GET and HEAD bodies are never read: nothing may act on them. */
+	if (r->method == METHOD_POST) {
+		status = body_length(max_body, &bodylen, why);
+		if (status == 0)
+			status = read_body(bodylen, &body, why);
+		if (status)
+			goto out;
+		content_type = getenv("CONTENT_TYPE");
+	}
+	status = req_parse_data(r, query, strlen(query), content_type, body, bodylen, why);
+out:
+	free(body);
+	return status;
+}
+
+static const struct field *field_at(const struct req *r, size_t idx)
+{
+	if (!r || !r->fields || idx >= r->nparams)
+		return NULL;
+	return &r->fields[idx];
+}
+
+const char *req_val(const struct req *r, size_t idx)
+{
+	const struct field *f = field_at(r, idx);
+	return f && f->state == FIELD_OK ? f->val : NULL;
+}
+
+int64_t req_int(const struct req *r, size_t idx, int64_t dflt)
+{
+	const struct field *f = field_at(r, idx);
+	return f && f->state == FIELD_OK ? f->ival : dflt;
+}
+
+int req_invalid(const struct req *r, size_t idx)
+{
+	const struct field *f = field_at(r, idx);
+	return f && f->state == FIELD_INVALID;
+}
+
+void req_free(struct req *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; r->fields && i < r->nparams; i++) {
+		free(r->fields[i].raw);
+		free(r->fields[i].val);
+	}
+	free(r->fields);
+	free(r->session_cookie);
+	free(r->forwarded_addr);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- Validators ----
+ * Each sees the decoded value in f->raw and, when it accepts, hands f->val
+ * (heap) and f->ival over. They guard against a NUL inside raw themselves
+ * because tests and future callers may use them outside the parser. */
+
+static int accept_val(struct field *f, char *val, int64_t ival)
+{
+	free(f->val);
+	f->val = val;
+	f->ival = ival;
+	return 1;
+}
+
+/* A heap copy of the raw value, or NULL when it holds a NUL byte. */
+static char *raw_copy(const struct field *f)
+{
+	if (!f->raw || memchr(f->raw, '\0', f->rawlen))
+		return NULL;
+	return xstrndup(f->raw, f->rawlen);
+}
+
+/* Fields typed by people get surrounding white space forgiven. */
+static char *raw_trimmed(const struct field *f)
+{
+	char *s = raw_copy(f);
+	return s ? str_trim(s) : NULL;
+}
+
+int v_string(struct field *f, const struct param *p)
+{
+	char *s = raw_trimmed(f);
+	(void)p;
+	/* One line even if a table wrongly marks the field multi-line. */
+	if (!s || strpbrk(s, "\r\n")) {
+		free(s);
+		return 0;
+	}
+	return accept_val(f, s, 0);
+}
+
+int v_text(struct field *f, const struct param *p)
+{
+	char *s = raw_copy(f);
+	size_t j = 0;
+	(void)p;
+	if (!s)
+		return 0;
+	/* Browsers send CRLF; old Macs and some pastes send a lone CR. */
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] == '\r') {
+			s[j++] = '\n';
+			if (s[i + 1] == '\n')
+				i++;
+		} else {
+			s[j++] = s[i];
+		}
+	}
+	s[j] = '\0';
+	return accept_val(f, str_trim(s), 0);
+}
+
+/* Decimal with an optional '-', no overflow: the negative side is
+ * accumulated separately so INT64_MIN itself parses. */
+static int parse_int64(const char *s, int64_t *out)
+{
+	int neg = *s == '-';
+	int64_t v = 0;
+	s += neg;
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		int d = *s - '0';
+		if (!is_digit((unsigned char)*s))
+			return 0;
+		if (neg ? v < (INT64_MIN + d) / 10 : v > (INT64_MAX - d) / 10)
+			return 0;
+		v = neg ? v * 10 - d : v * 10 + d;
+	}
+	*out = v;
+	return 1;
+}
+
+int v_int(struct field *f, const struct param *p)
+{
+	char *s = raw_trimmed(f);
+	int64_t v = 0;
+	int ok = 0;
+	if (!s || !parse_int64(s, &v))
+		goto out;
+	if (p && (p->min || p->max) && (v < p->min || v > p->max))
+		goto out;
+	ok = accept_val(f, xasprintf("%" PRId64, v), v);
+out:
+	free(s);
+	return ok;
+}
+
+int v_bool(struct field *f, const struct param *p)
+{
+	static const char *const yes[] = { "1", "on", "yes", "true" };
+	static const char *const no[] = { "0", "off", "no", "false", "" };
+	char *s = raw_trimmed(f);
+	int ok = 0;
+	(void)p;
+	if (!s)
+		return 0;
+	for (size_t i = 0; !ok && i < HM_NELEM(yes); i++)
+		if (strcasecmp(s, yes[i]) == 0)
+			ok = accept_val(f, xstrdup("1"), 1);
+	for (size_t i = 0; !ok && i < HM_NELEM(no); i++)
+		if (strcasecmp(s, no[i]) == 0)
+			ok = accept_val(f, xstrdup("0"), 0);
+	free(s);
+	return ok;
+}
+
+/* The value of n decimal digits at s, or -1. */
+static int digits_val(const char *s, size_t n)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+int v_date(struct field *f, const struct param *p)
+{
+	char *s = raw_trimmed(f);
+	int y, m, d, ok = 0;
+	(void)p;
+	if (!s)
+		return 0;
+	if (!*s) {
+		ok = accept_val(f, s, 0);
+		s = NULL;
+		goto out;
+	}
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		goto out;
+	y = digits_val(s, 4);
+	m = digits_val(s + 5, 2);
+	d = digits_val(s + 8, 2);
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		goto out;
+	ok = accept_val(f, s, (int64_t)y * 10000 + m * 100 + d);
+	s = NULL;
+out:
+	free(s);
+	return ok;
+}
+
+/* Enough to catch typos, not RFC 5322: the only real check of an address
+ * is mail arriving. */
+static int email_ok(char *s)
+{
+	char *at = strchr(s, '@'), *dom;
+	if (!at || at == s || strchr(at + 1, '@'))
+		return 0;
+	for (char *c = s; *c; c++)
+		if (is_space((unsigned char)*c))
+			return 0;
+	dom = at + 1;
+	if (!strchr(dom, '.') || *dom == '.' || dom[strlen(dom) - 1] == '.' || strstr(dom, ".."))
+		return 0;
+	/* Domains are case-insensitive; local parts need not be. */
+	for (char *c = dom; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return 1;
+}
+
+int v_email(struct field *f, const struct param *p)
+{
+	char *s = raw_trimmed(f);
+	(void)p;
+	if (!s || (*s && !email_ok(s))) {
+		free(s);
+		return 0;
+	}
+	return accept_val(f, s, 0);
+}
+
+int v_phone(struct field *f, const struct param *p)
+{
+	char *s = raw_trimmed(f);
+	size_t ndigits = 0;
+	int ok = 0;
+	(void)p;
+	if (!s)
+		return 0;
+	for (const char *c = s; *c; c++) {
+		if (is_digit((unsigned char)*c))
+			ndigits++;
+		else if (!strchr(" +-().", *c))
+			goto out;
+	}
+	if (*s && ndigits < 3)
+		goto out;
+	ok = accept_val(f, s, 0);
+	s = NULL;
+out:
+	free(s);
+	return ok;
+}
+
+/* Whole units with optional thousands commas (groups of three after the
+ * first), then optionally '.' and one or two decimals. The cap keeps every
+ * sum of a few amounts far from int64 overflow. */
+static int parse_money(const char *s, int64_t *cents)
+{
+	int64_t units = 0, frac = 0;
+	size_t group = 0, ndec = 0;
+	int commas = 0;
+	for (; is_digit((unsigned char)*s) || *s == ','; s++) {
+		if (*s == ',') {
+			if (group == 0 || group > 3 || (commas && group != 3))
+				return 0;
+			commas = 1;
+			group = 0;
+			continue;
+		}
+		units = units * 10 + (*s - '0');
+		group++;
+		if (units > MONEY_MAX_CENTS / 100)
+			return 0;
+	}
+	if (group == 0 || (commas && group != 3))
+		return 0;
+	if (*s == '.') {
+		for (s++; is_digit((unsigned char)*s) && ndec < 3; s++, ndec++)
+			frac = frac * 10 + (*s - '0');
+		if (ndec < 1 || ndec > 2)
+			return 0;
+		if (ndec == 1)
+			frac *= 10;
+	}
+	if (*s || units * 100 + frac > MONEY_MAX_CENTS)
+		return 0;
+	*cents = units * 100 + frac;
+	return 1;
+}
+
+int v_money(struct field *f, const struct param *p)
+{
+	char *s = raw_trimmed(f);
+	int64_t cents = 0;
+	int ok = 0;
+	(void)p;
+	if (!s)
+		return 0;
+	if (!*s) {
+		ok = accept_val(f, s, 0);
+		s = NULL;
+	} else if (parse_money(s, &cents)) {
+		ok = accept_val(f, xasprintf("%" PRId64 ".%02d", cents / 100, (int)(cents % 100)),
+		    cents);
+	}
+	free(s);
+	return ok;
+}
+
+/* Machine-made values are taken exactly as sent: no trimming. */
+static int only_chars(const struct field *f, const char *extra, int upper)
+{
+	if (!f->raw || f->rawlen == 0)
+		return 0;
+	for (size_t i = 0; i < f->rawlen; i++) {
+		int c = (unsigned char)f->raw[i];
+		if (is_lower(c) || is_digit(c) || (upper && c >= 'A' && c <= 'Z'))
+			continue;
+		if (c == '\0' || !strchr(extra, c))
+			return 0;
+	}
+	return 1;
+}
+
+int v_token(struct field *f, const struct param *p)
+{
+	(void)p;
+	if (!only_chars(f, "_-", 1))
+		return 0;
+	return accept_val(f, xstrndup(f->raw, f->rawlen), 0);
+}
+
+int v_word(struct field *f, const struct param *p)
+{
+	(void)p;
+	if (!only_chars(f, "_", 0))
+		return 0;
+	return accept_val(f, xstrndup(f->raw, f->rawlen), 0);
+}
+
+/* Zone names end up as paths under the zoneinfo directory, so nothing that
+ * could climb out of it or name the root: '.' is not even allowed, which
+ * rules out "..", and empty components are refused. */
+int v_tzname(struct field *f, const struct param *p)
+{
+	(void)p;
+	if (!only_chars(f, "_+-/", 1) || f->rawlen > TZNAME_MAX)
+		return 0;
+	if (f->raw[0] == '/' || f->raw[f->rawlen - 1] == '/' || strstr(f->raw, "//"))
+		return 0;
+	return accept_val(f, xstrndup(f->raw, f->rawlen), 0);
+}

@@ -1,0 +1,27 @@
+/* CGI responses: status, headers (CR/LF/NUL never reach a header), the
+ * security headers of DESIGN.md, body (suppressed for HEAD). */
+#ifndef HM_RESPONSE_H
+#define HM_RESPONSE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct resp {
+	struct buf head;
+	int head_only;
+};
+
+void resp_init(struct resp *r, int head_only);
+/* Adds a header; returns -1 and adds nothing when name or value holds a
+ * control character. */
+int resp_header(struct resp *r, const char *name, const char *value);
+/* Content-Security-Policy, Referrer-Policy, Cache-Control: no-store,
+ * X-Robots-Tag, nosniff, frame denial: the same for every dynamic page. */
+void resp_security_headers(struct resp *r);
+/* Writes status, headers, Content-Type/Length and body to stdout. */
+void resp_finish(struct resp *r, int status, const char *ctype, const void *body, size_t n);
+void resp_free(struct resp *r);
+const char *status_text(int status);
+
+#endif

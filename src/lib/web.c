@@ -1,0 +1,228 @@
+#include "web.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "util.h"
+
+static const char fallback_500[] =
+    "<!doctype html><title>Something went wrong</title>"
+    "<h1>Something went wrong</h1><p>Please try again in a moment.</p>\n";
+
+static void plain_500(struct web *w)
+{
+	resp_finish(&w->resp, 500, "text/html; charset=utf-8", fallback_500, sizeof fallback_500 - 1);
+}
+
+int web_init(struct web *w, const char *prog, const struct param *params, size_t nparams)
+{
+	char *err = NULL;
+	const char *why = NULL;
+	const char *m = getenv("REQUEST_METHOD");
+
+	memset(w, 0, sizeof *w);
+	log_set_prog(prog);
+	if (sodium_init() < 0) {
+		log_err("libsodium failed to initialise");
+		resp_init(&w->resp, 0);
+		plain_500(w);
+		return -1;
+	}
+	resp_init(&w->resp, m && !strcmp(m, "HEAD"));
+	resp_security_headers(&w->resp);
+	if (config_load(&w->cfg, NULL, &err) != 0) {
+		log_err("%s", err);
+		free(err);
+		plain_500(w);
+		return -1;
+	}
+	int status = req_parse(&w->req, params, nparams, (size_t)w->cfg.max_body,
+	    w->cfg.trusted_proxy, &why);
+	if (status) {
+		log_err("rejected request: %s", why ? why : "malformed");
+		if (status == 405)
+			resp_header(&w->resp, "Allow", "GET, HEAD, POST");
+		web_error(w, status, status == 413 ? "That was too large" : "That request was not understood",
+		    status == 413 ? "What you sent is larger than this page accepts."
+				  : "Please go back and try again.");
+		return -1;
+	}
+	return 0;
+}
+
+void web_free(struct web *w)
+{
+	req_free(&w->req);
+	resp_free(&w->resp);
+	config_free(&w->cfg);
+	sodium_memzero(w->master, sizeof w->master);
+}
+
+int web_master(struct web *w)
+{
+	if (!w->have_master && key_load(w->cfg.secret_key_file, w->master) == 0)
+		w->have_master = 1;
+	return w->have_master ? 0 : -1;
+}
+
+void web_page(struct web *w, int status, const char *tmpl, struct tctx *ctx)
+{
+	struct buf out = {0};
+	char *err = NULL;
+	tctx_set(ctx, "static_url", w->cfg.static_url);
+	if (tmpl_render(w->cfg.templates_dir, tmpl, ctx, &out, &err) != 0) {
+		log_err("template %s: %s", tmpl, err ? err : "failed");
+		free(err);
+		buf_free(&out);
+		plain_500(w);
+		return;
+	}
+	resp_finish(&w->resp, status, "text/html; charset=utf-8", out.data, out.len);
+	buf_free(&out);
+}
+
+void web_error(struct web *w, int status, const char *title, const char *message)
+{
+	struct tctx *c = tctx_new();
+	tctx_set(c, "title", title);
+	tctx_set(c, "message", message);
+	tctx_set_int(c, "status", status);
+	web_page(w, status, "error", c);
+	tctx_free(c);
+}
+
+void web_busy(struct web *w)
+{
+	resp_header(&w->resp, "Retry-After", "2");
+	web_error(w, 503, "Busy for a moment",
+	    "Nothing was saved. Please try again in a few seconds.");
+}
+
+void web_fail(struct web *w, enum hm_rc rc)
+{
+	switch (rc) {
+	case HM_BUSY:
+		web_busy(w);
+		break;
+	case HM_NOTFOUND:
+		web_error(w, 404, "Not found", "There is nothing here. It may have been deleted.");
+		break;
+	case HM_CONFLICT:
+		web_error(w, 409, "That changed in the meantime",
+		    "Someone else changed this first. Nothing was saved: reload the page and try again.");
+		break;
+	default:
+		web_error(w, 500, "Something went wrong",
+		    "Nothing was saved. Please try again; if it keeps happening, tell your administrator.");
+	}
+}
+
+void web_redirect(struct web *w, const char *path)
+{
+	if (path[0] != '/' || path[1] == '/' || path[1] == '\\') {
+		log_err("refused an off-site redirect");
+		path = "/";
+	}
+	if (resp_header(&w->resp, "Location", path) != 0) {
+		web_error(w, 400, "That request was not understood", "Please go back and try again.");
+		return;
+	}
+	resp_finish(&w->resp, 303, NULL, "", 0);
+}
+
+static int host_ok(const char *h)
+{
+	if (!*h || strlen(h) > 255)
+		return 0;
+	for (; *h; h++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]", *h))
+			return 0;
+	return 1;
+}
+
+char *web_origin(const struct web *w)
+{
+	const char *b = w->cfg.base_url;
+	if (*b) {
+		/* base_url may carry a path; the origin is scheme://authority. */
+		const char *p = strstr(b, "://");
+		const char *slash = p ? strchr(p + 3, '/') : NULL;
+		return slash ? xstrndup(b, (size_t)(slash - b)) : xstrdup(b);
+	}
+	if (!host_ok(w->req.host))
+		return xstrdup("");
+	return xasprintf("%s://%s", w->req.https ? "https" : "http", w->req.host);
+}
+
+int web_same_origin(const struct web *w)
+{
+	char *want = web_origin(w);
+	int ok = 1;
+	size_t n = strlen(want);
+	const char *sfs = w->req.sec_fetch_site;
+
+	if (sfs && strcmp(sfs, "same-origin") && strcmp(sfs, "none"))
+		ok = 0;
+	else if (w->req.origin)
+		ok = n && !strcasecmp(w->req.origin, want);
+	else if (w->req.referer)
+		ok = n && !strncasecmp(w->req.referer, want, n) &&
+		    (w->req.referer[n] == '/' || w->req.referer[n] == '\0');
+	free(want);
+	return ok;
+}
+
+static void use_tz(const char *tz)
+{
+	static char current[80];
+	if (!tz || !*tz)
+		tz = "UTC";
+	if (strcmp(current, tz)) {
+		snprintf(current, sizeof current, "%s", tz);
+		setenv("TZ", current, 1);
+		tzset();
+	}
+}
+
+void fmt_time(time_t t, const char *tz, char *out, size_t n)
+{
+	struct tm tm;
+	use_tz(tz);
+	if (!localtime_r(&t, &tm) || !strftime(out, n, "%-d %b %Y, %H:%M", &tm))
+		snprintf(out, n, "?");
+}
+
+void fmt_date(const char *iso, char *out, size_t n)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	const char *end = iso ? strptime(iso, "%Y-%m-%d", &tm) : NULL;
+	if (!end || *end) {
+		snprintf(out, n, "%s", iso ? iso : "");
+		return;
+	}
+	tm.tm_hour = 12;
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	if (!strftime(out, n, "%a %-d %b %Y", &tm))
+		snprintf(out, n, "%s", iso);
+}
+
+void today_iso(time_t now, const char *tz, char out[11])
+{
+	struct tm tm;
+	use_tz(tz);
+	localtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void fmt_money(int64_t cents, char *out, size_t n)
+{
+	snprintf(out, n, "%s%lld.%02lld", cents < 0 ? "-" : "",
+	    (long long)llabs(cents / 100), (long long)llabs(cents % 100));
+}

@@ -1,0 +1,465 @@
+/* Jobs (repairs, bespoke orders, a shop's own workflows) and their timeline. */
+#include "model.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ids.h"
+#include "util.h"
+
+#define JOB_COLS \
+	"j.id, j.shop_id, j.workflow_id, j.stage_id, j.tracking_id, j.customer_name, " \
+	"j.customer_phone, j.customer_email, j.item_type, j.item_description, j.problem, " \
+	"j.due_date, j.internal_notes, j.quoted_cents, j.deposit_cents, j.created_at, " \
+	"j.updated_at, j.revoked_at, j.deleted_at, s.position, s.flags, s.code, s.label, " \
+	"s.description, s.next_step, w.name "
+#define JOB_FROM \
+	"FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN workflows w ON w.id = j.workflow_id "
+#define JOB_NCOLS 26
+
+static void job_row(sqlite3_stmt *st, struct job *j)
+{
+	memset(j, 0, sizeof *j);
+	j->id = sqlite3_column_int64(st, 0);
+	j->shop_id = sqlite3_column_int64(st, 1);
+	j->workflow_id = sqlite3_column_int64(st, 2);
+	j->stage_id = sqlite3_column_int64(st, 3);
+	j->tracking_id = db_col_dup(st, 4);
+	j->customer_name = db_col_dup(st, 5);
+	j->customer_phone = db_col_dup(st, 6);
+	j->customer_email = db_col_dup(st, 7);
+	j->item_type = db_col_dup(st, 8);
+	j->item_description = db_col_dup(st, 9);
+	j->problem = db_col_dup(st, 10);
+	j->due_date = db_col_dup(st, 11);
+	j->internal_notes = db_col_dup(st, 12);
+	j->has_quoted = sqlite3_column_type(st, 13) != SQLITE_NULL;
+	j->quoted_cents = sqlite3_column_int64(st, 13);
+	j->has_deposit = sqlite3_column_type(st, 14) != SQLITE_NULL;
+	j->deposit_cents = sqlite3_column_int64(st, 14);
+	j->created_at = sqlite3_column_int64(st, 15);
+	j->updated_at = sqlite3_column_int64(st, 16);
+	j->revoked_at = sqlite3_column_int64(st, 17);
+	j->deleted_at = sqlite3_column_int64(st, 18);
+	j->stage.id = j->stage_id;
+	j->stage.position = sqlite3_column_int(st, 19);
+	j->stage.flags = sqlite3_column_int(st, 20);
+	j->stage.code = db_col_dup(st, 21);
+	j->stage.label = db_col_dup(st, 22);
+	j->stage.description = db_col_dup(st, 23);
+	j->stage.next_step = db_col_dup(st, 24);
+	j->workflow_name = db_col_dup(st, 25);
+}
+
+static enum hm_rc add_event(sqlite3 *db, int64_t job_id, time_t now, const char *kind,
+    int64_t stage_id, const char *note, int note_public, int64_t user_id)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO job_events(job_id, at, kind, stage_id, "
+	    "note, note_public, user_id) VALUES(?,?,?,?,?,?,?)");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	if (stage_id)
+		sqlite3_bind_int64(st, 4, stage_id);
+	db_bind_text(st, 5, note);
+	sqlite3_bind_int(st, 6, note_public ? 1 : 0);
+	if (user_id)
+		sqlite3_bind_int64(st, 7, user_id);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "event insert");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void bind_fields(sqlite3_stmt *st, int first, const struct job_fields *f)
+{
+	db_bind_str(st, first, f->customer_name);
+	db_bind_text(st, first + 1, f->customer_phone);
+	db_bind_text(st, first + 2, f->customer_email);
+	db_bind_str(st, first + 3, f->item_type);
+	db_bind_text(st, first + 4, f->item_description);
+	db_bind_text(st, first + 5, f->problem);
+	db_bind_text(st, first + 6, f->due_date);
+	db_bind_text(st, first + 7, f->internal_notes);
+	if (f->has_quoted)
+		sqlite3_bind_int64(st, first + 8, f->quoted_cents);
+	else
+		sqlite3_bind_null(st, first + 8);
+	if (f->has_deposit)
+		sqlite3_bind_int64(st, first + 9, f->deposit_cents);
+	else
+		sqlite3_bind_null(st, first + 9);
+}
+
+enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
+    const struct job_fields *f, int64_t user_id, time_t now, int64_t *id)
+{
+	enum hm_rc rc;
+	sqlite3_stmt *st = NULL;
+	char prefix[4] = "", tid[TID_MAX];
+	int64_t first_stage = 0;
+
+	if ((rc = db_begin(db)) != HM_OK)
+		return rc;
+	/* The workflow must be the shop's own: never trust the form for that. */
+	st = db_prepare(db, "SELECT w.prefix, (SELECT id FROM stages WHERE workflow_id = w.id "
+	    "ORDER BY position LIMIT 1) FROM workflows w WHERE w.id = ? AND w.shop_id = ?");
+	if (!st) {
+		rc = HM_ERR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, workflow_id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		snprintf(prefix, sizeof prefix, "%s", db_col_str(st, 0));
+		first_stage = sqlite3_column_int64(st, 1);
+	}
+	rc = s == SQLITE_ROW ? HM_OK : s == SQLITE_DONE ? HM_NOTFOUND : db_rc(db, s, "job workflow");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != HM_OK || !first_stage) {
+		rc = rc == HM_OK ? HM_NOTFOUND : rc;
+		goto out;
+	}
+	st = db_prepare(db, "INSERT INTO jobs(shop_id, workflow_id, stage_id, tracking_id, "
+	    "customer_name, customer_phone, customer_email, item_type, item_description, problem, "
+	    "due_date, internal_notes, quoted_cents, deposit_cents, created_at, updated_at) "
+	    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st) {
+		rc = HM_ERR;
+		goto out;
+	}
+	/* 80 random bits make a collision all but impossible; a retry costs
+	 * nothing and keeps the UNIQUE constraint from ever surfacing. */
+	for (int tries = 0; tries < 3; tries++) {
+		if (tid_mint(prefix, tid) != 0) {
+			rc = HM_ERR;
+			goto out;
+		}
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, shop_id);
+		sqlite3_bind_int64(st, 2, workflow_id);
+		sqlite3_bind_int64(st, 3, first_stage);
+		sqlite3_bind_text(st, 4, tid, -1, SQLITE_TRANSIENT);
+		bind_fields(st, 5, f);
+		sqlite3_bind_int64(st, 15, now);
+		sqlite3_bind_int64(st, 16, now);
+		s = sqlite3_step(st);
+		if ((s & 0xff) != SQLITE_CONSTRAINT)
+			break;
+	}
+	if ((rc = db_rc(db, s, "job insert")) != HM_OK)
+		goto out;
+	*id = sqlite3_last_insert_rowid(db);
+	if ((rc = add_event(db, *id, now, "created", first_stage, NULL, 0, user_id)) != HM_OK)
+		goto out;
+	rc = db_commit(db);
+out:
+	sqlite3_finalize(st);
+	if (rc != HM_OK)
+		db_rollback(db);
+	return rc;
+}
+
+static enum hm_rc job_query(sqlite3_stmt *st, sqlite3 *db, struct job *out)
+{
+	int s = sqlite3_step(st);
+	enum hm_rc rc = HM_NOTFOUND;
+	if (s == SQLITE_ROW) {
+		job_row(st, out);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "job get");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc job_get(sqlite3 *db, int64_t shop_id, int64_t id, struct job *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT " JOB_COLS JOB_FROM
+	    "WHERE j.id = ? AND j.shop_id = ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	return job_query(st, db, out);
+}
+
+enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, struct job *out, struct shop *shop)
+{
+	memset(out, 0, sizeof *out);
+	memset(shop, 0, sizeof *shop);
+	sqlite3_stmt *st = db_prepare(db, "SELECT " JOB_COLS ", sh.name, sh.phone, sh.email, "
+	    "sh.address, sh.whatsapp, sh.timezone " JOB_FROM "JOIN shops sh ON sh.id = j.shop_id "
+	    "WHERE j.tracking_id = ? AND j.revoked_at IS NULL AND j.deleted_at IS NULL");
+	if (!st)
+		return HM_ERR;
+	db_bind_str(st, 1, tracking_id);
+	int s = sqlite3_step(st);
+	enum hm_rc rc = HM_NOTFOUND;
+	if (s == SQLITE_ROW) {
+		job_row(st, out);
+		shop->id = out->shop_id;
+		shop->name = db_col_dup(st, JOB_NCOLS);
+		shop->phone = db_col_dup(st, JOB_NCOLS + 1);
+		shop->email = db_col_dup(st, JOB_NCOLS + 2);
+		shop->address = db_col_dup(st, JOB_NCOLS + 3);
+		shop->whatsapp = db_col_dup(st, JOB_NCOLS + 4);
+		shop->timezone = db_col_dup(st, JOB_NCOLS + 5);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "job get public");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Escapes LIKE wildcards so a search for "50%" finds "50%". */
+static char *like_pattern(const char *q, int fold_tid)
+{
+	struct buf b = {0};
+	buf_putc(&b, '%');
+	for (const char *p = q; *p; p++) {
+		char c = *p;
+		if (fold_tid) {
+			if (c == '-' || c == ' ')
+				continue;
+			c = (char)toupper((unsigned char)c);
+		}
+		if (c == '%' || c == '_' || c == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, c);
+	}
+	buf_putc(&b, '%');
+	return buf_detach(&b);
+}
+
+enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const char *q,
+    int show_deleted, size_t offset, size_t limit, struct job_list *out)
+{
+	static const char where[] =
+	    "WHERE j.shop_id = ?1 AND (?2 IS NULL OR s.code = ?2) "
+	    "AND (CASE WHEN ?5 THEN j.deleted_at IS NOT NULL ELSE j.deleted_at IS NULL END) "
+	    "AND (?3 IS NULL OR j.tracking_id = ?6 OR j.customer_name LIKE ?3 ESCAPE '\\' "
+	    "     OR replace(j.tracking_id, '-', '') LIKE ?4 ESCAPE '\\') ";
+	char tid[TID_MAX];
+	char *pat = NULL, *tpat = NULL;
+	enum hm_rc rc = HM_ERR;
+	sqlite3_stmt *st = NULL;
+	int s;
+
+	memset(out, 0, sizeof *out);
+	if (q && *q) {
+		pat = like_pattern(q, 0);
+		tpat = like_pattern(q, 1);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		/* One WHERE clause serves the count and the page. */
+		struct buf sql = {0};
+		buf_puts(&sql, pass == 0 ? "SELECT count(*) " JOB_FROM : "SELECT " JOB_COLS JOB_FROM);
+		buf_puts(&sql, where);
+		if (pass == 1)
+			buf_puts(&sql, "ORDER BY j.created_at DESC, j.id DESC LIMIT ?7 OFFSET ?8");
+		st = db_prepare(db, sql.data);
+		buf_free(&sql);
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, shop_id);
+		db_bind_text(st, 2, stage_code);
+		db_bind_text(st, 3, pat);
+		db_bind_text(st, 4, tpat);
+		sqlite3_bind_int(st, 5, show_deleted ? 1 : 0);
+		if (q && tid_parse(q, tid) == 0)
+			sqlite3_bind_text(st, 6, tid, -1, SQLITE_TRANSIENT);
+		if (pass == 1) {
+			sqlite3_bind_int64(st, 7, (int64_t)limit);
+			sqlite3_bind_int64(st, 8, (int64_t)offset);
+		}
+		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			if (pass == 0) {
+				out->total = (size_t)sqlite3_column_int64(st, 0);
+				continue;
+			}
+			out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+			job_row(st, &out->v[out->n++]);
+		}
+		rc = db_rc(db, s, "job list");
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc != HM_OK)
+			goto out;
+	}
+out:
+	free(pat);
+	free(tpat);
+	if (rc != HM_OK)
+		job_list_free(out);
+	return rc;
+}
+
+/* Runs one UPDATE on a shop's job inside a transaction with its event. */
+static enum hm_rc job_change(sqlite3 *db, sqlite3_stmt *st, int64_t job_id, time_t now,
+    const char *kind, int64_t stage_id, const char *note, int note_public, int64_t user_id)
+{
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), kind);
+	if (rc == HM_OK && sqlite3_changes(db) == 0)
+		rc = HM_NOTFOUND;
+	if (rc == HM_OK)
+		rc = add_event(db, job_id, now, kind, stage_id, note, note_public, user_id);
+	if (rc == HM_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	return rc;
+}
+
+enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job_fields *f,
+    int64_t user_id, time_t now)
+{
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET customer_name = ?1, customer_phone = ?2, "
+	    "customer_email = ?3, item_type = ?4, item_description = ?5, problem = ?6, due_date = ?7, "
+	    "internal_notes = ?8, quoted_cents = ?9, deposit_cents = ?10, updated_at = ?11 "
+	    "WHERE id = ?12 AND shop_id = ?13");
+	if (!st) {
+		db_rollback(db);
+		return HM_ERR;
+	}
+	bind_fields(st, 1, f);
+	sqlite3_bind_int64(st, 11, now);
+	sqlite3_bind_int64(st, 12, id);
+	sqlite3_bind_int64(st, 13, shop_id);
+	rc = job_change(db, st, id, now, "edited", 0, NULL, 0, user_id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage_id,
+    const char *note, int note_public, int64_t user_id, time_t now)
+{
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	/* The stage must belong to the job's own workflow. */
+	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET stage_id = ?1, updated_at = ?2 "
+	    "WHERE id = ?3 AND shop_id = ?4 AND deleted_at IS NULL AND EXISTS "
+	    "(SELECT 1 FROM stages WHERE id = ?1 AND workflow_id = jobs.workflow_id)");
+	if (!st) {
+		db_rollback(db);
+		return HM_ERR;
+	}
+	sqlite3_bind_int64(st, 1, stage_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int64(st, 4, shop_id);
+	rc = job_change(db, st, id, now, "stage", stage_id, note, note_public, user_id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum hm_rc job_flag(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id,
+    time_t now, const char *set_sql, const char *clear_sql, const char *on_kind, const char *off_kind)
+{
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	sqlite3_stmt *st = db_prepare(db, on ? set_sql : clear_sql);
+	if (!st) {
+		db_rollback(db);
+		return HM_ERR;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, shop_id);
+	rc = job_change(db, st, id, now, on ? on_kind : off_kind, 0, NULL, 0, user_id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc job_set_revoked(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now)
+{
+	return job_flag(db, shop_id, id, on, user_id, now,
+	    "UPDATE jobs SET revoked_at = ?1, updated_at = ?1 WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NULL",
+	    "UPDATE jobs SET revoked_at = NULL, updated_at = ?1 WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NOT NULL",
+	    "revoked", "restored_link");
+}
+
+enum hm_rc job_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now)
+{
+	return job_flag(db, shop_id, id, on, user_id, now,
+	    "UPDATE jobs SET deleted_at = ?1, updated_at = ?1 WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NULL",
+	    "UPDATE jobs SET deleted_at = NULL, updated_at = ?1 WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NOT NULL",
+	    "deleted", "restored");
+}
+
+enum hm_rc job_events(sqlite3 *db, int64_t job_id, int public_only, struct event_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT e.id, e.at, e.kind, e.note, e.note_public, "
+	    "s.label, u.display_name FROM job_events e LEFT JOIN stages s ON s.id = e.stage_id "
+	    "LEFT JOIN users u ON u.id = e.user_id WHERE e.job_id = ?1 "
+	    "AND (?2 = 0 OR e.kind IN ('created', 'stage')) ORDER BY e.at, e.id");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int(st, 2, public_only);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		struct event *e = &out->v[out->n++];
+		e->id = sqlite3_column_int64(st, 0);
+		e->at = sqlite3_column_int64(st, 1);
+		e->kind = db_col_dup(st, 2);
+		e->note_public = sqlite3_column_int(st, 4);
+		/* A private note never leaves the database on a public page. */
+		e->note = public_only && !e->note_public ? xstrdup("") : db_col_dup(st, 3);
+		e->stage_label = db_col_dup(st, 5);
+		e->user_name = db_col_dup(st, 6);
+	}
+	sqlite3_finalize(st);
+	return db_rc(db, s, "job events");
+}
+
+void job_free(struct job *j)
+{
+	free(j->tracking_id);
+	free(j->customer_name);
+	free(j->customer_phone);
+	free(j->customer_email);
+	free(j->item_type);
+	free(j->item_description);
+	free(j->problem);
+	free(j->due_date);
+	free(j->internal_notes);
+	free(j->workflow_name);
+	stage_free(&j->stage);
+	memset(j, 0, sizeof *j);
+}
+
+void job_list_free(struct job_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		job_free(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+void event_list_free(struct event_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].kind);
+		free(l->v[i].note);
+		free(l->v[i].stage_label);
+		free(l->v[i].user_name);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,147 @@
+/* Hallmark's data: shops, staff, workflows and stages, jobs and their
+ * timeline. Shared by the CGIs and hallmarkctl; no web code here. Every
+ * staff-facing call takes the signed-in user's shop_id and scopes by it. */
+#ifndef HM_MODEL_H
+#define HM_MODEL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "db.h"
+
+enum stage_flag {
+	STAGE_READY = 1,
+	STAGE_FINAL = 2,
+	STAGE_CANCELLED = 4,
+	STAGE_DECISION = 8,
+};
+
+struct shop {
+	int64_t id;
+	char *slug, *name, *phone, *email, *address, *whatsapp, *timezone;
+};
+
+struct stage {
+	int64_t id;
+	int position;
+	int flags;
+	char *code, *label, *description, *next_step;
+};
+
+struct stage_list {
+	struct stage *v;
+	size_t n;
+};
+
+struct workflow {
+	int64_t id;
+	char prefix[4];
+	char *name;
+};
+
+struct workflow_list {
+	struct workflow *v;
+	size_t n;
+};
+
+/* The editable fields of a job, as staff type them (NULL or "" = unset). */
+struct job_fields {
+	const char *customer_name, *customer_phone, *customer_email;
+	const char *item_type, *item_description, *problem, *due_date, *internal_notes;
+	int64_t quoted_cents, deposit_cents;
+	int has_quoted, has_deposit;
+};
+
+struct job {
+	int64_t id, shop_id, workflow_id, stage_id;
+	char *tracking_id;
+	char *customer_name, *customer_phone, *customer_email;
+	char *item_type, *item_description, *problem, *due_date, *internal_notes;
+	int64_t quoted_cents, deposit_cents;
+	int has_quoted, has_deposit;
+	int64_t created_at, updated_at, revoked_at, deleted_at;
+	struct stage stage;	/* the current stage */
+	char *workflow_name;
+};
+
+struct job_list {
+	struct job *v;
+	size_t n;
+	size_t total;	/* rows matching the filter, for paging */
+};
+
+struct event {
+	int64_t id, at;
+	char *kind, *note, *stage_label, *user_name;
+	int note_public;
+};
+
+struct event_list {
+	struct event *v;
+	size_t n;
+};
+
+/* Shops. shop_create also gives the shop its own copies of the built-in
+ * workflows. Runs inside the caller's transaction when there is one. */
+enum hm_rc shop_create(sqlite3 *db, const char *slug, const char *name,
+    const char *timezone, time_t now, int64_t *id);
+enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out);
+enum hm_rc shop_find_slug(sqlite3 *db, const char *slug, int64_t *id);
+enum hm_rc shop_update(sqlite3 *db, const struct shop *s);
+void shop_free(struct shop *s);
+
+/* Staff users. Usernames are unique across the installation. */
+enum hm_rc user_create(sqlite3 *db, int64_t shop_id, const char *username,
+    const char *display_name, const char *pwhash, time_t now, int64_t *id);
+/* Finds an enabled user by name; *pwhash is heap. HM_NOTFOUND if none. */
+enum hm_rc user_find(sqlite3 *db, const char *username, int64_t *id, char **pwhash);
+enum hm_rc user_pwhash(sqlite3 *db, int64_t id, char **pwhash);
+enum hm_rc user_set_pwhash(sqlite3 *db, int64_t id, const char *pwhash);
+
+/* Workflows and their stages, in position order. */
+enum hm_rc workflow_list(sqlite3 *db, int64_t shop_id, struct workflow_list *out);
+enum hm_rc workflow_find_prefix(sqlite3 *db, int64_t shop_id, const char *prefix, struct workflow *out);
+enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out);
+void workflow_free(struct workflow *w);
+void workflow_list_free(struct workflow_list *l);
+void stage_free(struct stage *s);
+void stage_list_free(struct stage_list *l);
+/* Stages in the progress tracker (not cancelled ones) and where s sits:
+ * the percentage shown to the customer. */
+int stage_percent(const struct stage_list *l, const struct stage *s);
+
+/* Jobs. job_create runs its own BEGIN IMMEDIATE transaction, mints the
+ * tracking ID, puts the job in its workflow's first stage and records a
+ * "created" event. */
+enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
+    const struct job_fields *f, int64_t user_id, time_t now, int64_t *id);
+/* A job of the shop, deleted or not. */
+enum hm_rc job_get(sqlite3 *db, int64_t shop_id, int64_t id, struct job *out);
+/* The job behind a public tracking ID: HM_NOTFOUND unless it exists, is not
+ * revoked and not deleted. Fills *shop too. */
+enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, struct job *out, struct shop *shop);
+/* A page of the shop's jobs, newest first. stage_code and q may be NULL;
+ * q matches a tracking ID (normalised) or part of the customer's name.
+ * Deleted jobs are listed only when show_deleted. */
+enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const char *q,
+    int show_deleted, size_t offset, size_t limit, struct job_list *out);
+enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job_fields *f,
+    int64_t user_id, time_t now);
+/* Moves a job to any stage of its workflow, with an optional note. */
+enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage_id,
+    const char *note, int note_public, int64_t user_id, time_t now);
+/* Revokes (on=1) or restores the tracking link; deletes (on=1) or restores the job. */
+enum hm_rc job_set_revoked(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now);
+enum hm_rc job_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now);
+/* The job's timeline, oldest first; public_only keeps what the customer sees. */
+enum hm_rc job_events(sqlite3 *db, int64_t job_id, int public_only, struct event_list *out);
+void job_free(struct job *j);
+void job_list_free(struct job_list *l);
+void event_list_free(struct event_list *l);
+
+/* Applies schema/NNN_*.sql migrations newer than PRAGMA user_version. */
+enum hm_rc schema_migrate(sqlite3 *db, int *from, int *to);
+int schema_latest(void);
+
+#endif

@@ -1,0 +1,382 @@
+/* Shops, staff users, workflows and stages. */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* The built-in workflows every new shop starts with. Customer labels and
+ * texts are the shop's to change afterwards. */
+struct seed_stage {
+	const char *code, *label, *description, *next_step;
+	int flags;
+};
+
+static const struct seed_stage repair_stages[] = {
+	{"intake", "Booked in", "We have your piece and it is booked in.",
+	    "A jeweller will look your piece over and work out what it needs.", 0},
+	{"assessed", "Assessed", "Your piece has been examined at the bench.",
+	    "We'll send you a quote for the work.", 0},
+	{"quoted", "Quoted", "We've sent you a quote for the work.",
+	    "Tell us if you'd like us to go ahead: call us or reply to our message.", 0},
+	{"approved", "Approved", "You've approved the work.",
+	    "Your piece is in the queue for the workshop.", 0},
+	{"in_progress", "In progress", "Your jeweller is working on your piece.",
+	    "We're finishing your piece. We'll let you know when it's ready to collect.", 0},
+	{"ready", "Ready for pickup", "Your piece is ready.",
+	    "Come and collect it during opening hours. Bring your slip or this tracking ID.", STAGE_READY},
+	{"completed", "Completed", "You've collected your piece.",
+	    "Thank you. We hope you love wearing it.", STAGE_FINAL},
+	{"cancelled", "Cancelled", "This job was cancelled.",
+	    "If you have questions about it, please get in touch with us.", STAGE_CANCELLED},
+};
+
+static const struct seed_stage bespoke_stages[] = {
+	{"enquiry", "Enquiry received", "We've received your enquiry.",
+	    "We'll be in touch to arrange a consultation.", 0},
+	{"consultation", "Consultation", "We're talking through your ideas.",
+	    "After the consultation we'll prepare a quote.", 0},
+	{"quote", "Quote", "We've prepared a quote for your piece.",
+	    "Once you accept the quote, design work begins.", 0},
+	{"design", "Design", "Your piece is being designed.",
+	    "We'll share the design with you for review.", 0},
+	{"design_review", "Design review", "Your design is ready for you to review.",
+	    "Please review the design and tell us if it's right.", STAGE_DECISION},
+	{"design_approved", "Design approved", "You've approved the design.",
+	    "Your piece goes into production next.", 0},
+	{"production", "In production", "Your piece is being made.",
+	    "When it's made, it goes through our quality check.", 0},
+	{"quality_check", "Quality check", "We're checking every detail of your piece.",
+	    "We'll let you know as soon as it's ready to collect.", 0},
+	{"ready", "Ready for pickup", "Your piece is ready.",
+	    "Come and collect it during opening hours.", STAGE_READY},
+	{"collected", "Collected", "You've collected your piece.",
+	    "Thank you. We hope you love it.", STAGE_FINAL},
+	{"cancelled", "Cancelled", "This order was cancelled.",
+	    "If you have questions about it, please get in touch with us.", STAGE_CANCELLED},
+};
+
+static enum hm_rc seed_workflow(sqlite3 *db, int64_t shop_id, const char *prefix,
+    const char *name, const struct seed_stage *s, size_t n)
+{
+	enum hm_rc rc = HM_ERR;
+	sqlite3_stmt *st = db_prepare(db,
+	    "INSERT INTO workflows(shop_id, prefix, name) VALUES(?,?,?)");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, shop_id);
+	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+	rc = db_rc(db, sqlite3_step(st), "seed workflow");
+	sqlite3_finalize(st);
+	if (rc != HM_OK)
+		return rc;
+	int64_t wf = sqlite3_last_insert_rowid(db);
+	st = db_prepare(db, "INSERT INTO stages(workflow_id, position, code, label, description, "
+	    "next_step, flags) VALUES(?,?,?,?,?,?,?)");
+	if (!st)
+		return HM_ERR;
+	for (size_t i = 0; i < n && rc == HM_OK; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, wf);
+		sqlite3_bind_int(st, 2, (int)i);
+		sqlite3_bind_text(st, 3, s[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, s[i].label, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, s[i].description, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, s[i].next_step, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, s[i].flags);
+		rc = db_rc(db, sqlite3_step(st), "seed stage");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc shop_create(sqlite3 *db, const char *slug, const char *name,
+    const char *timezone, time_t now, int64_t *id)
+{
+	enum hm_rc rc;
+	sqlite3_stmt *st = db_prepare(db,
+	    "INSERT INTO shops(slug, name, timezone, created_at) VALUES(?,?,?,?)");
+	if (!st)
+		return HM_ERR;
+	db_bind_str(st, 1, slug);
+	db_bind_str(st, 2, name);
+	db_bind_str(st, 3, timezone && *timezone ? timezone : "UTC");
+	sqlite3_bind_int64(st, 4, now);
+	int s = sqlite3_step(st);
+	rc = (s & 0xff) == SQLITE_CONSTRAINT ? HM_CONFLICT : db_rc(db, s, "shop create");
+	sqlite3_finalize(st);
+	if (rc != HM_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db);
+	rc = seed_workflow(db, *id, "RPR", "Repair", repair_stages, HM_NELEM(repair_stages));
+	if (rc == HM_OK)
+		rc = seed_workflow(db, *id, "BSP", "Bespoke", bespoke_stages, HM_NELEM(bespoke_stages));
+	return rc;
+}
+
+enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
+{
+	enum hm_rc rc = HM_NOTFOUND;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, slug, name, phone, email, address, "
+	    "whatsapp, timezone FROM shops WHERE id = ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->slug = db_col_dup(st, 1);
+		out->name = db_col_dup(st, 2);
+		out->phone = db_col_dup(st, 3);
+		out->email = db_col_dup(st, 4);
+		out->address = db_col_dup(st, 5);
+		out->whatsapp = db_col_dup(st, 6);
+		out->timezone = db_col_dup(st, 7);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "shop get");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc shop_find_slug(sqlite3 *db, const char *slug, int64_t *id)
+{
+	enum hm_rc rc = HM_NOTFOUND;
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM shops WHERE slug = ?");
+	if (!st)
+		return HM_ERR;
+	db_bind_str(st, 1, slug);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "shop find");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc shop_update(sqlite3 *db, const struct shop *s)
+{
+	sqlite3_stmt *st = db_prepare(db, "UPDATE shops SET name = ?, phone = ?, email = ?, "
+	    "address = ?, whatsapp = ?, timezone = ? WHERE id = ?");
+	if (!st)
+		return HM_ERR;
+	db_bind_str(st, 1, s->name);
+	db_bind_text(st, 2, s->phone);
+	db_bind_text(st, 3, s->email);
+	db_bind_text(st, 4, s->address);
+	db_bind_text(st, 5, s->whatsapp);
+	db_bind_str(st, 6, s->timezone && *s->timezone ? s->timezone : "UTC");
+	sqlite3_bind_int64(st, 7, s->id);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "shop update");
+	if (rc == HM_OK && sqlite3_changes(db) == 0)
+		rc = HM_NOTFOUND;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void shop_free(struct shop *s)
+{
+	free(s->slug);
+	free(s->name);
+	free(s->phone);
+	free(s->email);
+	free(s->address);
+	free(s->whatsapp);
+	free(s->timezone);
+	memset(s, 0, sizeof *s);
+}
+
+enum hm_rc user_create(sqlite3 *db, int64_t shop_id, const char *username,
+    const char *display_name, const char *pwhash, time_t now, int64_t *id)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO users(shop_id, username, display_name, "
+	    "pwhash, created_at) VALUES(?,?,?,?,?)");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, shop_id);
+	db_bind_str(st, 2, username);
+	db_bind_str(st, 3, display_name);
+	db_bind_str(st, 4, pwhash);
+	sqlite3_bind_int64(st, 5, now);
+	int s = sqlite3_step(st);
+	enum hm_rc rc = (s & 0xff) == SQLITE_CONSTRAINT ? HM_CONFLICT : db_rc(db, s, "user create");
+	if (rc == HM_OK && id)
+		*id = sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc user_find(sqlite3 *db, const char *username, int64_t *id, char **pwhash)
+{
+	enum hm_rc rc = HM_NOTFOUND;
+	sqlite3_stmt *st = db_prepare(db,
+	    "SELECT id, pwhash FROM users WHERE username = ? AND disabled = 0");
+	if (!st)
+		return HM_ERR;
+	db_bind_str(st, 1, username);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*pwhash = db_col_dup(st, 1);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "user find");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc user_pwhash(sqlite3 *db, int64_t id, char **pwhash)
+{
+	enum hm_rc rc = HM_NOTFOUND;
+	sqlite3_stmt *st = db_prepare(db, "SELECT pwhash FROM users WHERE id = ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*pwhash = db_col_dup(st, 0);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "user pwhash");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc user_set_pwhash(sqlite3 *db, int64_t id, const char *pwhash)
+{
+	sqlite3_stmt *st = db_prepare(db, "UPDATE users SET pwhash = ? WHERE id = ?");
+	if (!st)
+		return HM_ERR;
+	db_bind_str(st, 1, pwhash);
+	sqlite3_bind_int64(st, 2, id);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "user set password");
+	if (rc == HM_OK && sqlite3_changes(db) == 0)
+		rc = HM_NOTFOUND;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void workflow_row(sqlite3_stmt *st, struct workflow *w)
+{
+	w->id = sqlite3_column_int64(st, 0);
+	snprintf(w->prefix, sizeof w->prefix, "%s", db_col_str(st, 1));
+	w->name = db_col_dup(st, 2);
+}
+
+enum hm_rc workflow_list(sqlite3 *db, int64_t shop_id, struct workflow_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db,
+	    "SELECT id, prefix, name FROM workflows WHERE shop_id = ? ORDER BY id");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, shop_id);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		workflow_row(st, &out->v[out->n++]);
+	}
+	sqlite3_finalize(st);
+	return db_rc(db, s, "workflow list");
+}
+
+enum hm_rc workflow_find_prefix(sqlite3 *db, int64_t shop_id, const char *prefix, struct workflow *out)
+{
+	enum hm_rc rc = HM_NOTFOUND;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db,
+	    "SELECT id, prefix, name FROM workflows WHERE shop_id = ? AND prefix = ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, shop_id);
+	db_bind_str(st, 2, prefix);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		workflow_row(st, out);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "workflow find");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, position, flags, code, label, description, "
+	    "next_step FROM stages WHERE workflow_id = ? ORDER BY position");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, workflow_id);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		struct stage *g = &out->v[out->n++];
+		g->id = sqlite3_column_int64(st, 0);
+		g->position = sqlite3_column_int(st, 1);
+		g->flags = sqlite3_column_int(st, 2);
+		g->code = db_col_dup(st, 3);
+		g->label = db_col_dup(st, 4);
+		g->description = db_col_dup(st, 5);
+		g->next_step = db_col_dup(st, 6);
+	}
+	sqlite3_finalize(st);
+	return db_rc(db, s, "stage list");
+}
+
+int stage_percent(const struct stage_list *l, const struct stage *cur)
+{
+	int n = 0, at = -1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].flags & STAGE_CANCELLED)
+			continue;
+		if (l->v[i].id == cur->id)
+			at = n;
+		n++;
+	}
+	if (at < 0 || n < 2)
+		return 0;
+	return (100 * at + (n - 1) / 2) / (n - 1);
+}
+
+void workflow_free(struct workflow *w)
+{
+	free(w->name);
+	memset(w, 0, sizeof *w);
+}
+
+void workflow_list_free(struct workflow_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		workflow_free(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+void stage_free(struct stage *s)
+{
+	free(s->code);
+	free(s->label);
+	free(s->description);
+	free(s->next_step);
+	memset(s, 0, sizeof *s);
+}
+
+void stage_list_free(struct stage_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		stage_free(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}

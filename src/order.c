@@ -1,0 +1,182 @@
+/* order.cgi: /track/<ID>, the customer's order page. Read-only on the main
+ * database; failed lookups are counted per client in the rate-limit store,
+ * and every kind of miss gets the same not-found response. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ids.h"
+#include "model.h"
+#include "ratelimit.h"
+#include "web.h"
+
+static const struct param params[] = {
+	{"_", v_string, 1, 0, 0, 0},	/* the page takes no parameters */
+};
+
+/* The one not-found response for unknown, malformed, revoked, deleted and
+ * rate-limited: nothing in it depends on the request. */
+static void not_found(struct web *w)
+{
+	struct tctx *c = tctx_new();
+	tctx_set(c, "title", "Order not found");
+	web_page(w, 404, "not_found", c);
+	tctx_free(c);
+}
+
+/* Digits and a leading plus: what tel: and wa.me links accept. */
+static void dial_string(const char *in, char *out, size_t n, int plus)
+{
+	size_t k = 0;
+	for (const char *p = in; *p && k + 1 < n; p++)
+		if (isdigit((unsigned char)*p) || (plus && *p == '+' && k == 0))
+			out[k++] = *p;
+	out[k] = '\0';
+}
+
+static void add_contact(struct tctx *c, const struct shop *s)
+{
+	char dial[40];
+	if (*s->phone) {
+		tctx_set(c, "shop_phone", s->phone);
+		dial_string(s->phone, dial, sizeof dial, 1);
+		tctx_set(c, "shop_tel", dial);
+	}
+	if (*s->whatsapp) {
+		dial_string(s->whatsapp, dial, sizeof dial, 0);
+		tctx_set(c, "shop_whatsapp", dial);
+	}
+	tctx_set(c, "shop_email", *s->email ? s->email : NULL);
+	tctx_set(c, "shop_address", *s->address ? s->address : NULL);
+}
+
+static void render(struct web *w, sqlite3 *db, const struct job *j, const struct shop *shop)
+{
+	struct stage_list stages = {0};
+	struct event_list events = {0};
+	struct tctx *c = tctx_new();
+	char when[64];
+	enum hm_rc rc;
+
+	if ((rc = stage_list(db, j->workflow_id, &stages)) != HM_OK ||
+	    (rc = job_events(db, j->id, 1, &events)) != HM_OK) {
+		web_fail(w, rc);
+		goto out;
+	}
+	const char *tz = shop->timezone;
+	int cancelled = (j->stage.flags & STAGE_CANCELLED) != 0;
+	int done = (j->stage.flags & (STAGE_READY | STAGE_FINAL)) != 0;
+	tctx_set(c, "shop_name", *shop->name ? shop->name : "Your jeweller");
+	tctx_setf(c, "title", "%s: %s", j->item_type, j->stage.label);
+	tctx_set(c, "tracking_id", j->tracking_id);
+	tctx_set(c, "item_type", j->item_type);
+	tctx_set(c, "item_description", j->item_description);
+	tctx_set(c, "problem", j->problem);
+	fmt_time(j->created_at, tz, when, sizeof when);
+	tctx_set(c, "booked_in", when);
+	if (*j->due_date) {
+		fmt_date(j->due_date, when, sizeof when);
+		tctx_set(c, "due_date", when);
+	}
+	tctx_set(c, "stage_label", j->stage.label);
+	tctx_set(c, "stage_description", j->stage.description);
+	tctx_set(c, "next_step", *j->stage.next_step ? j->stage.next_step
+	    : "Your piece is in progress. We'll keep this page up to date.");
+	tctx_set(c, "accent", cancelled ? "cancelled" : done ? "done" : "progress");
+	tctx_set_bool(c, "cancelled", cancelled);
+	tctx_set_int(c, "percent", stage_percent(&stages, &j->stage));
+	for (size_t i = 0; i < stages.n; i++) {
+		const struct stage *s = &stages.v[i];
+		if (s->flags & STAGE_CANCELLED)
+			continue;
+		struct tctx *it = tctx_add_item(c, "stages");
+		tctx_set(it, "label", s->label);
+		const char *state = s->position < j->stage.position ? "done"
+		    : s->id == j->stage.id ? "current" : "future";
+		tctx_set(it, "state", state);
+		tctx_set_bool(it, "is_done", s->position < j->stage.position);
+		tctx_set_bool(it, "is_current", s->id == j->stage.id);
+	}
+	/* Newest first: the customer wants to know what happened last. */
+	for (size_t i = events.n; i-- > 0;) {
+		const struct event *e = &events.v[i];
+		struct tctx *it = tctx_add_item(c, "events");
+		fmt_time(e->at, tz, when, sizeof when);
+		tctx_set(it, "when", when);
+		tctx_set(it, "label", e->stage_label);
+		tctx_set(it, "note", e->note);
+	}
+	add_contact(c, shop);
+	web_page(w, 200, "order", c);
+out:
+	tctx_free(c);
+	stage_list_free(&stages);
+	event_list_free(&events);
+}
+
+int main(void)
+{
+	struct web w;
+	unsigned char ipkey[KEY_BYTES], iph[16];
+	char tid[TID_MAX];
+	sqlite3 *rl = NULL, *db = NULL;
+	struct job j = {0};
+	struct shop shop = {0};
+
+	if (web_init(&w, "order", params, HM_NELEM(params)) != 0)
+		goto out;
+	if (w.req.method == METHOD_POST) {
+		resp_header(&w.resp, "Allow", "GET, HEAD");
+		web_error(&w, 405, "Not allowed", "This page can only be viewed.");
+		goto out;
+	}
+	if (web_master(&w) != 0 || !(rl = rl_open(w.cfg.ratelimit_database))) {
+		web_error(&w, 500, "Something went wrong", "Please try again in a moment.");
+		goto out;
+	}
+	key_derive(w.master, KEY_IP_HASH, ipkey);
+	ip_hash(ipkey, w.req.remote_addr, iph);
+	const int win = w.cfg.ratelimit_window, limit = w.cfg.ratelimit_lookups;
+	int over = rl_over(rl, "lookup", iph, limit, win, hm_now());
+	if (over != 0) {
+		if (over < 0)
+			log_err("rate-limit store unreadable; refusing lookups");
+		not_found(&w);
+		goto out;
+	}
+	const char *path = w.req.path_info;
+	if (path[0] != '/' || tid_parse(path + 1, tid) != 0 || strchr(path + 1, '/')) {
+		rl_hit(rl, "lookup", iph, win, hm_now());
+		not_found(&w);
+		goto out;
+	}
+	if (strcmp(path + 1, tid)) {
+		/* Decided by syntax alone, so it says nothing about existence. */
+		char canon[TID_MAX + 16];
+		snprintf(canon, sizeof canon, "/track/%s", tid);
+		web_redirect(&w, canon);
+		goto out;
+	}
+	if (!(db = db_open(w.cfg.database, 1))) {
+		web_busy(&w);
+		goto out;
+	}
+	enum hm_rc rc = job_get_public(db, tid, &j, &shop);
+	if (rc == HM_NOTFOUND) {
+		rl_hit(rl, "lookup", iph, win, hm_now());
+		not_found(&w);
+		goto out;
+	}
+	if (rc != HM_OK) {
+		web_fail(&w, rc);
+		goto out;
+	}
+	render(&w, db, &j, &shop);
+out:
+	job_free(&j);
+	shop_free(&shop);
+	db_close(db);
+	db_close(rl);
+	web_free(&w);
+	return 0;
+}
