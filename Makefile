@@ -52,7 +52,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # installs whichever are missing (as root), so a fresh bookworm needs nothing else.
 DEB_BUILD = gcc make libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
             libpng-dev zlib1g-dev lighttpd tzdata
-DEB_TEST  = python3 curl
+DEB_TEST  = python3 curl apache2
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
 
@@ -61,6 +61,9 @@ all: $(CGIS) $(TOOLS)
 
 deps:
 	@sh tests/deps.sh $(DEB_BUILD)
+
+deps-test:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
 HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h)
 
@@ -106,6 +109,29 @@ reset:
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
+
+# Every test: unit tests of the library, then HTTP tests through lighttpd.
+# SAN=1 runs the same suite built with AddressSanitizer and UBSan.
+test: deps-test all $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN) > $(BUILD)/unit.log 2>&1; s=$$?; cat $(BUILD)/unit.log; \
+	HALLMARK_CGI_BIN=$(abspath $(OUT)) python3 tests/http/run.py --unit-log $(BUILD)/unit.log --unit-status $$s
+
+http: deps-test all
+	HALLMARK_CGI_BIN=$(abspath $(OUT)) python3 tests/http/run.py $(T)
+
+# A short, bounded libFuzzer run of each harness (not part of make test).
+FUZZ_SECONDS ?= 30
+fuzz:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_FUZZ)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Throughput of the order page beside a minimal SQLite CGI and a static file.
+bench: deps all
+	@sh tests/deps.sh $(DEB_BENCH)
+	sh tests/bench/run.sh
+
+install: all
+	sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 
 clean:
 	rm -rf build build-san cgi-bin/*.cgi cgi-bin/hallmarkctl

@@ -1,0 +1,63 @@
+"""Runs the HTTP tests (tests/http/test_*.py, functions named test_*) and
+prints one closing line for the whole suite, unit tests included:
+"tests: N passed, N failed"."""
+
+import argparse
+import glob
+import importlib.util
+import os
+import re
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--unit-log")
+    ap.add_argument("--unit-status", type=int, default=0)
+    ap.add_argument("only", nargs="?", help="substring of test names to run")
+    args = ap.parse_args()
+
+    upass = ufail = 0
+    if args.unit_log:
+        for line in open(args.unit_log, errors="replace"):
+            m = re.match(r"^\S+: (\d+) passed, (\d+) failed$", line.strip())
+            if m:
+                upass += int(m.group(1))
+                ufail += int(m.group(2))
+        if args.unit_status and not ufail:
+            ufail = 1       # a unit binary crashed before its summary
+
+    passed = failed = 0
+    failures = []
+    for path in sorted(glob.glob(os.path.join(HERE, "test_*.py"))):
+        name = os.path.splitext(os.path.basename(path))[0]
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        for fn_name in sorted(n for n in dir(mod) if n.startswith("test_")):
+            full = "%s.%s" % (name, fn_name)
+            if args.only and args.only not in full:
+                continue
+            t0 = time.time()
+            try:
+                getattr(mod, fn_name)()
+                passed += 1
+                print("ok    %-60s %.1fs" % (full, time.time() - t0), flush=True)
+            except Exception:
+                failed += 1
+                failures.append((full, traceback.format_exc()))
+                print("FAIL  %s" % full, flush=True)
+    for full, tb in failures:
+        print("\n=== %s\n%s" % (full, tb))
+    print("http: %d passed, %d failed" % (passed, failed))
+    print("tests: %d passed, %d failed" % (passed + upass, failed + ufail))
+    sys.exit(1 if failed or ufail else 0)
+
+
+if __name__ == "__main__":
+    main()
