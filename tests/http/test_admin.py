@@ -105,6 +105,8 @@ def test_posts_without_csrf_or_from_elsewhere_change_nothing():
             assert r.status == 403, r
             assert "Nothing was saved" in r.text
         assert s.sql("SELECT stage_id, revoked_at FROM jobs") == before
+        # The refusals reach the server's log (so would a sanitizer's report).
+        assert "refused a POST without a valid CSRF token" in s.cgi_log()
         # Another signed-in user's token does not work for this session.
         other = signed_in(s)
         other.get("/admin/jobs")

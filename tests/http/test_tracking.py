@@ -57,6 +57,10 @@ def test_customer_follows_repair_to_ready_for_pickup():
         assert 'href="tel:+442079460000"' in page.text.replace("&#x2B;", "+")
         assert 'href="https://wa.me/447700900000"' in page.text
         assert "hello%40aurum.example" in page.text
+        # The tracking ID is the customer's key: never in the logs.
+        for miss in ("/track/RPR-0000-0000-0000-0000", "/track/garbage"):
+            customer.get(miss)
+        assert tid not in s.cgi_log() and tid[4:] not in s.cgi_log()
 
 
 def test_public_pages_send_security_headers():
