@@ -33,6 +33,14 @@ STATIC  ?= -static
 endif
 
 LIBS_CORE = -lsqlite3 -lsodium -lm -lpthread
+# Debian ships no static qrencode, cairo's needs its whole font stack, and
+# libvips is large: the executables that need them are linked dynamically,
+# and only they pay for it.
+LIBS_PRINT  = $(shell pkg-config --libs cairo libqrencode libpng 2>/dev/null) -lqrencode -lpng -lz
+CFLAGS_PRINT = $(shell pkg-config --cflags cairo 2>/dev/null)
+LIBS_UPLOAD = $(shell pkg-config --libs vips 2>/dev/null)
+CFLAGS_UPLOAD = $(shell pkg-config --cflags vips 2>/dev/null)
+LIBS_CTL    = -ljansson
 
 LIB_SRC   = $(sort $(wildcard src/lib/*.c))
 MODEL_SRC = $(sort $(wildcard src/model/*.c))
@@ -42,7 +50,8 @@ MODEL_OBJ = $(MODEL_SRC:src/%.c=$(BUILD)/%.o)
 ADMIN_OBJ = $(ADMIN_SRC:src/%.c=$(BUILD)/%.o)
 LIBA      = $(BUILD)/libhallmark.a
 
-CGIS  = $(OUT)/track.cgi $(OUT)/order.cgi $(OUT)/admin.cgi
+# Each src/NAME.c but hallmarkctl.c is the main of cgi-bin/NAME.cgi.
+CGIS  = $(patsubst src/%.c,$(OUT)/%.cgi,$(filter-out src/hallmarkctl.c,$(wildcard src/*.c)))
 TOOLS = $(OUT)/hallmarkctl
 
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
@@ -50,9 +59,10 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 # Debian packages the build, the demo and the tests need; `make deps`
 # installs whichever are missing (as root), so a fresh bookworm needs nothing else.
-DEB_BUILD = gcc make libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
-            libpng-dev zlib1g-dev lighttpd tzdata
-DEB_TEST  = python3 curl apache2
+DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
+            libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
+            libjansson-dev lighttpd tzdata
+DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
 
@@ -94,7 +104,17 @@ $(OUT)/admin.cgi: $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA)
 
 $(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(LIBA)
 	@mkdir -p $(OUT)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_CORE)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
+
+$(BUILD)/print.o: CFLAGS += $(CFLAGS_PRINT)
+$(OUT)/print.cgi: $(BUILD)/print.o $(LIBA)
+	@mkdir -p $(OUT)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_PRINT) $(LIBS_CORE)
+
+$(BUILD)/upload.o: CFLAGS += $(CFLAGS_UPLOAD)
+$(OUT)/upload.cgi: $(BUILD)/upload.o $(LIBA)
+	@mkdir -p $(OUT)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_UPLOAD) $(LIBS_CORE)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBA) tests/unit/check.h
 	@mkdir -p $(dir $@)

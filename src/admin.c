@@ -38,6 +38,36 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_ADDRESS] = {"address", v_text, 400, PARAM_MULTILINE, 0, 0},
 	[A_WHATSAPP] = {"whatsapp", v_phone, 40, 0, 0, 0},
 	[A_TIMEZONE] = {"timezone", v_tzname, 64, 0, 0, 0},
+	[A_COUNTRY] = {"country", v_string, 80, 0, 0, 0},
+	[A_ABN] = {"abn", v_string, 40, 0, 0, 0},
+	[A_PF + PF_TITLE] = {"title", v_string, 200, 0, 0, 0},
+	[A_PF + PF_JEWELLERY_TYPE] = {"jewellery_type", v_string, 60, 0, 0, 0},
+	[A_PF + PF_DESCRIPTION] = {"description", v_text, 4000, PARAM_MULTILINE, 0, 0},
+	[A_PF + PF_METAL_TYPE] = {"metal_type", v_string, 80, 0, 0, 0},
+	[A_PF + PF_METAL_COLOUR] = {"metal_colour", v_string, 80, 0, 0, 0},
+	[A_PF + PF_METAL_PURITY] = {"metal_purity", v_string, 80, 0, 0, 0},
+	[A_PF + PF_METAL_WEIGHT] = {"metal_weight", v_string, 80, 0, 0, 0},
+	[A_PF + PF_STONE_TYPE] = {"stone_type", v_string, 80, 0, 0, 0},
+	[A_PF + PF_STONE_SHAPE] = {"stone_shape", v_string, 80, 0, 0, 0},
+	[A_PF + PF_STONE_CARAT] = {"stone_carat", v_string, 80, 0, 0, 0},
+	[A_PF + PF_STONE_COLOUR] = {"stone_colour", v_string, 80, 0, 0, 0},
+	[A_PF + PF_STONE_CLARITY] = {"stone_clarity", v_string, 80, 0, 0, 0},
+	[A_PF + PF_STONE_ORIGIN] = {"stone_origin", v_string, 80, 0, 0, 0},
+	[A_PF + PF_STONE_CERTIFICATE] = {"stone_certificate", v_string, 80, 0, 0, 0},
+	[A_PF + PF_RING_SIZE] = {"ring_size", v_string, 40, 0, 0, 0},
+	[A_PF + PF_RING_SETTING] = {"ring_setting", v_string, 80, 0, 0, 0},
+	[A_PF + PF_MAKER] = {"maker", v_string, 120, 0, 0, 0},
+	[A_PF + PF_MADE_IN] = {"made_in", v_string, 80, 0, 0, 0},
+	[A_PF + PF_YEAR_MADE] = {"year_made", v_string, 20, 0, 0, 0},
+	[A_PF + PF_OWNER_NAME] = {"owner_name", v_string, 120, 0, 0, 0},
+	[A_PF + PF_OWNER_EMAIL] = {"owner_email", v_email, 200, 0, 0, 0},
+	[A_PF + PF_OWNER_PURCHASE_DATE] = {"owner_purchase_date", v_date, 10, 0, 0, 0},
+	[A_OWNER_PRICE] = {"owner_price", v_money, 20, 0, 0, 0},
+	[A_OWNER_PUBLIC] = {"owner_public", v_bool, 5, 0, 0, 0},
+	[A_IS_PUBLIC] = {"is_public", v_bool, 5, 0, 0, 0},
+	[A_KIND] = {"kind", v_word, 20, 0, 0, 0},
+	[A_EVENT_DATE] = {"event_date", v_date, 10, 0, 0, 0},
+	[A_TEXT] = {"text", v_text, 2000, PARAM_MULTILINE, 0, 0},
 };
 
 enum access { OPEN, SIGNED_IN };
@@ -64,6 +94,20 @@ static const struct route {
 	{METHOD_POST, "/jobs/#/unrevoke", SIGNED_IN, do_job_unrevoke},
 	{METHOD_POST, "/jobs/#/delete", SIGNED_IN, do_job_delete},
 	{METHOD_POST, "/jobs/#/undelete", SIGNED_IN, do_job_undelete},
+	{METHOD_GET, "/passports", SIGNED_IN, page_passports},
+	{METHOD_GET, "/passports/new", SIGNED_IN, page_passport_new},
+	{METHOD_POST, "/passports/new", SIGNED_IN, do_passport_new},
+	{METHOD_GET, "/passports/#", SIGNED_IN, page_passport},
+	{METHOD_GET, "/passports/#/edit", SIGNED_IN, page_passport_edit},
+	{METHOD_POST, "/passports/#/edit", SIGNED_IN, do_passport_edit},
+	{METHOD_POST, "/passports/#/event", SIGNED_IN, do_passport_event},
+	{METHOD_POST, "/passports/#/transfer", SIGNED_IN, do_passport_transfer},
+	{METHOD_POST, "/passports/#/lost", SIGNED_IN, do_passport_lost},
+	{METHOD_POST, "/passports/#/found", SIGNED_IN, do_passport_found},
+	{METHOD_POST, "/passports/#/public", SIGNED_IN, do_passport_public},
+	{METHOD_POST, "/passports/#/private", SIGNED_IN, do_passport_private},
+	{METHOD_POST, "/passports/#/delete", SIGNED_IN, do_passport_delete},
+	{METHOD_POST, "/passports/#/undelete", SIGNED_IN, do_passport_undelete},
 	{METHOD_GET, "/settings", SIGNED_IN, page_settings},
 	{METHOD_POST, "/settings", SIGNED_IN, do_settings},
 };
@@ -118,6 +162,11 @@ void admin_cookie(struct admin *a, const char *name, const char *value, int max_
 	    name, value, max_age, secure ? "; Secure" : "");
 	resp_header(&a->w.resp, "Set-Cookie", v);
 	free(v);
+}
+
+const char *admin_signer(const struct admin *a)
+{
+	return *a->user.display_name ? a->user.display_name : a->user.username;
 }
 
 void admin_rl_key(struct admin *a, const char *what, unsigned char out[16])

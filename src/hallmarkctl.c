@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "auth.h"
@@ -33,6 +34,7 @@ static void usage(void)
 	    "  user add SHOP USERNAME [NAME] add a staff user; password from a prompt or stdin\n"
 	    "  user passwd USERNAME          set a user's password; from a prompt or stdin\n"
 	    "  demo [BASE_URL]               add the demo shop, its staff user and sample jobs\n"
+	    "  passport check FILE.json      check a passport record from /verify/<uid>.json offline\n"
 	    "The configuration is -c, else $" HM_CONFIG_ENV ", else " HM_DEFAULT_CONFIG ".\n",
 	    stderr);
 }
@@ -438,6 +440,59 @@ out:
 	return rc;
 }
 
+/* Decodes a base64 string field of exactly n bytes. */
+static int b64_field(json_t *root, const char *name, unsigned char *out, size_t n)
+{
+	const char *s = json_string_value(json_object_get(root, name));
+	size_t len = 0;
+	if (!s || sodium_base642bin(out, n, s, strlen(s), NULL, &len, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) != 0 || len != n)
+		return -1;
+	return 0;
+}
+
+/* Checks a /verify/<uid>.json record without the database or the server:
+ * the Ed25519 signature over "content" with the issuer's public key. */
+static int cmd_passport_check(const char *path)
+{
+	json_error_t jerr;
+	unsigned char pk[32], sig[64];
+	int rc = 1;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return fail("%s: line %d: %s", path, jerr.line, jerr.text);
+	const char *format = json_string_value(json_object_get(root, "format"));
+	const char *content = json_string_value(json_object_get(root, "content"));
+	json_t *issuer = json_object_get(root, "issuer");
+	if (!format || strcmp(format, "hallmark-passport-v1")) {
+		rc = fail("%s: not a hallmark-passport-v1 record", path);
+		goto out;
+	}
+	if (!content || !json_is_object(issuer) || b64_field(issuer, "public_key", pk, sizeof pk) != 0 ||
+	    b64_field(root, "signature", sig, sizeof sig) != 0) {
+		rc = fail("%s: content, issuer.public_key or signature missing or malformed", path);
+		goto out;
+	}
+	/* The record's content must name the uid it claims to be. */
+	const char *uid = json_string_value(json_object_get(root, "uid"));
+	char *line = uid ? xasprintf("\nuid %s\n", uid) : NULL;
+	int names_uid = line && strstr(content, line);
+	free(line);
+	if (crypto_sign_verify_detached(sig, (const unsigned char *)content,
+	    json_string_length(json_object_get(root, "content")), pk) != 0 || !names_uid) {
+		printf("NOT VERIFIED: the signature does not match the content\n");
+		goto out;
+	}
+	char hex[17];
+	sodium_bin2hex(hex, sizeof hex, pk, 8);
+	const char *name = json_string_value(json_object_get(issuer, "name"));
+	printf("verified: passport %s signed by %s (key %s...)\n", uid, name ? name : "?", hex);
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *conf = NULL;
@@ -456,6 +511,9 @@ int main(int argc, char **argv)
 		usage();
 		return argc < 2 ? 2 : 0;
 	}
+	/* Checking a passport record needs no installation at all. */
+	if (argc == 4 && !strcmp(argv[1], "passport") && !strcmp(argv[2], "check"))
+		return cmd_passport_check(argv[3]);
 	if (config_load(&cfg, conf, &err) != 0) {
 		fprintf(stderr, "hallmarkctl: %s\n", err);
 		free(err);

@@ -5,6 +5,7 @@
 
 #include "auth.h"
 #include "model.h"
+#include "passport.h"
 #include "web.h"
 
 /* The surface's declared parameters; handlers read them by these indexes. */
@@ -13,7 +14,10 @@ enum admin_param {
 	A_CUSTOMER_NAME, A_CUSTOMER_PHONE, A_CUSTOMER_EMAIL, A_ITEM_TYPE, A_ITEM_DESCRIPTION,
 	A_PROBLEM, A_DUE_DATE, A_INTERNAL_NOTES, A_QUOTED, A_DEPOSIT, A_WORKFLOW,
 	A_STAGE, A_NOTE, A_NOTE_PUBLIC, A_Q, A_PAGE, A_SHOW, A_FILTER,
-	A_NAME, A_PHONE, A_EMAIL, A_ADDRESS, A_WHATSAPP, A_TIMEZONE,
+	A_NAME, A_PHONE, A_EMAIL, A_ADDRESS, A_WHATSAPP, A_TIMEZONE, A_COUNTRY, A_ABN,
+	/* Passport fields, in passport_field_name[] order (A_PF + PF_...). */
+	A_PF,
+	A_OWNER_PRICE = A_PF + PF_COUNT, A_OWNER_PUBLIC, A_IS_PUBLIC, A_KIND, A_EVENT_DATE, A_TEXT,
 	A_NPARAMS
 };
 extern const struct param admin_params[A_NPARAMS];
@@ -61,6 +65,28 @@ void do_job_revoke(struct admin *a);
 void do_job_unrevoke(struct admin *a);
 void do_job_delete(struct admin *a);
 void do_job_undelete(struct admin *a);
+void page_passports(struct admin *a);
+void page_passport_new(struct admin *a);
+void do_passport_new(struct admin *a);
+void page_passport(struct admin *a);
+void page_passport_edit(struct admin *a);
+void do_passport_edit(struct admin *a);
+void do_passport_event(struct admin *a);
+void do_passport_transfer(struct admin *a);
+void do_passport_lost(struct admin *a);
+void do_passport_found(struct admin *a);
+void do_passport_public(struct admin *a);
+void do_passport_private(struct admin *a);
+void do_passport_delete(struct admin *a);
+void do_passport_undelete(struct admin *a);
+/* Passport form helpers (passport_form.c). */
+int passport_form_read(struct admin *a, struct passport_input *in, struct tctx *errors);
+void passport_form_fill(struct tctx *c, const struct passport *p);
+void passport_form_refill(struct admin *a, struct tctx *c);
+/* 1 when kind is an event staff may add (serviced, valued, ...). */
+int passport_event_kind_ok(const char *kind);
+/* The signer's name recorded with each signature. */
+const char *admin_signer(const struct admin *a);
 void page_settings(struct admin *a);
 void do_settings(struct admin *a);
 

@@ -16,6 +16,8 @@ static void settings_form(struct admin *a, int status, const struct shop *s, con
 	tctx_set(c, "f_address", s->address);
 	tctx_set(c, "f_whatsapp", s->whatsapp);
 	tctx_set(c, "f_timezone", s->timezone);
+	tctx_set(c, "f_country", s->country);
+	tctx_set(c, "f_abn", s->abn);
 	tctx_set(c, "error", error);
 	tctx_set(c, "done", done);
 	web_page(&a->w, status, "admin_settings", c);
@@ -53,6 +55,8 @@ void do_settings(struct admin *a)
 		.address = (char *)req_val(r, A_ADDRESS),
 		.whatsapp = (char *)req_val(r, A_WHATSAPP),
 		.timezone = (char *)req_val(r, A_TIMEZONE),
+		.country = (char *)req_val(r, A_COUNTRY),
+		.abn = (char *)req_val(r, A_ABN),
 	};
 	const char *error = NULL;
 	if (req_invalid(r, A_PHONE) || req_invalid(r, A_WHATSAPP))
@@ -67,6 +71,7 @@ void do_settings(struct admin *a)
 			.name = r->fields[A_NAME].raw, .phone = r->fields[A_PHONE].raw,
 			.email = r->fields[A_EMAIL].raw, .address = r->fields[A_ADDRESS].raw,
 			.whatsapp = r->fields[A_WHATSAPP].raw, .timezone = r->fields[A_TIMEZONE].raw,
+			.country = r->fields[A_COUNTRY].raw, .abn = r->fields[A_ABN].raw,
 		};
 		settings_form(a, 422, &typed, error, NULL);
 		return;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -35,6 +36,7 @@ static const struct key {
 	{"session_idle", K_INT, offsetof(struct config, session_idle), 60, 30 * 86400},
 	{"session_absolute", K_INT, offsetof(struct config, session_absolute), 60, 365 * 86400},
 	{"max_body", K_INT, offsetof(struct config, max_body), 1024, 64L << 20},
+	{"legacy_lookups_until", K_STR, offsetof(struct config, legacy_lookups_until), 0, 0},
 };
 
 const char *config_path(void)
@@ -90,6 +92,13 @@ static int set_key(struct config *c, const struct key *k, const char *v, char **
 bad:
 	*err = xasprintf("bad value for %s: %s", k->name, v);
 	return -1;
+}
+
+static int date_ok(const char *s)
+{
+	int y, m, d, n = 0;
+	return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
+	    m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 int config_load(struct config *c, const char *path, char **err)
@@ -154,6 +163,12 @@ int config_load(struct config *c, const char *path, char **err)
 	}
 	if (!c->trusted_proxy)
 		c->trusted_proxy = xstrdup("");
+	if (!c->legacy_lookups_until)
+		c->legacy_lookups_until = xstrdup("");
+	if (*c->legacy_lookups_until && !date_ok(c->legacy_lookups_until)) {
+		*err = xasprintf("%s: legacy_lookups_until must be a date like 2027-06-30", path);
+		goto out;
+	}
 	/* A trailing slash would double up in every link we build. */
 	size_t n = strlen(c->base_url);
 	while (n && c->base_url[n - 1] == '/')

@@ -23,6 +23,7 @@ struct config {
 	int session_idle;	/* seconds */
 	int session_absolute;	/* seconds */
 	long max_body;		/* bytes of a form body */
+	char *legacy_lookups_until; /* YYYY-MM-DD: numeric and NXP- lookups on /verify until then; "" = off */
 };
 
 /* Loads path, or $HALLMARK_CONFIG, or the compiled-in default when path is

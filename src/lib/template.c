@@ -526,7 +526,8 @@ static int parse(struct tmpl *t, char **err)
 	if (p.depth > 0) {
 		const struct node *o = &t->nodes[p.stack[p.depth - 1]];
 		*err = xasprintf("%s:%u: {{#%s %.*s}} is never closed", t->file, o->line,
-		    block_name(o->type), (int)o->len, s + o->off);
+		    block_name(o->type), o->len > MAX_QUOTE ? MAX_QUOTE : (int)o->len,
+		    s + o->off);
 		return -1;
 	}
 	return 0;

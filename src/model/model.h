@@ -20,6 +20,7 @@ enum stage_flag {
 struct shop {
 	int64_t id;
 	char *slug, *name, *phone, *email, *address, *whatsapp, *timezone;
+	char *country, *abn;	/* made-in default for passports; business number on certificates */
 };
 
 struct stage {

@@ -122,7 +122,7 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 	enum hm_rc rc = HM_NOTFOUND;
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, slug, name, phone, email, address, "
-	    "whatsapp, timezone FROM shops WHERE id = ?");
+	    "whatsapp, timezone, country, abn FROM shops WHERE id = ?");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, id);
@@ -136,6 +136,8 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 		out->address = db_col_dup(st, 5);
 		out->whatsapp = db_col_dup(st, 6);
 		out->timezone = db_col_dup(st, 7);
+		out->country = db_col_dup(st, 8);
+		out->abn = db_col_dup(st, 9);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "shop get");
@@ -165,7 +167,7 @@ enum hm_rc shop_find_slug(sqlite3 *db, const char *slug, int64_t *id)
 enum hm_rc shop_update(sqlite3 *db, const struct shop *s)
 {
 	sqlite3_stmt *st = db_prepare(db, "UPDATE shops SET name = ?, phone = ?, email = ?, "
-	    "address = ?, whatsapp = ?, timezone = ? WHERE id = ?");
+	    "address = ?, whatsapp = ?, timezone = ?, country = ?, abn = ? WHERE id = ?");
 	if (!st)
 		return HM_ERR;
 	db_bind_str(st, 1, s->name);
@@ -174,7 +176,9 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s)
 	db_bind_text(st, 4, s->address);
 	db_bind_text(st, 5, s->whatsapp);
 	db_bind_str(st, 6, s->timezone && *s->timezone ? s->timezone : "UTC");
-	sqlite3_bind_int64(st, 7, s->id);
+	db_bind_str(st, 7, s->country);
+	db_bind_str(st, 8, s->abn);
+	sqlite3_bind_int64(st, 9, s->id);
 	enum hm_rc rc = db_rc(db, sqlite3_step(st), "shop update");
 	if (rc == HM_OK && sqlite3_changes(db) == 0)
 		rc = HM_NOTFOUND;
@@ -191,6 +195,8 @@ void shop_free(struct shop *s)
 	free(s->address);
 	free(s->whatsapp);
 	free(s->timezone);
+	free(s->country);
+	free(s->abn);
 	memset(s, 0, sizeof *s);
 }
 

@@ -152,15 +152,17 @@ class Client:
     """A browser-like client: keeps cookies, sends Origin on POST like
     browsers do, never follows redirects by itself."""
 
-    def __init__(self, server, origin=True):
+    def __init__(self, server, origin=True, source="127.0.0.1"):
         self.server = server
+        self.source = source    # another loopback address is another client IP
         self.cookies = {}
         self.origin = origin
         self.last = None
         self.token = None       # the CSRF token of the newest page that had one
 
     def request(self, method, path, body=None, headers=None, raw_headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30,
+                                          source_address=(self.source, 0))
         h = {}
         if self.cookies:
             h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
@@ -261,3 +263,219 @@ def visible_text(html):
     import html as h
     html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
     return re.sub(r"\s+", " ", h.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+# --- An installed Hallmark served by Apache (tests/http/test_deploy.py) -----
+
+INSTALL_SH = os.path.join(ROOT, "src", "scripts", "install.sh")
+APACHE_CONF_SH = os.path.join(ROOT, "src", "scripts", "apache-conf.sh")
+APACHE_MODULES = os.environ.get("HALLMARK_APACHE_MODULES", "/usr/lib/apache2/modules")
+
+
+def run_install(destdir, prefix, sysconf, statedir, out=None):
+    """Runs src/scripts/install.sh with the arguments `make install` passes;
+    returns the CompletedProcess whatever its status."""
+    return subprocess.run(["sh", INSTALL_SH, destdir, prefix, sysconf, statedir, out or CGI_BIN],
+                          capture_output=True, text=True, timeout=60)
+
+
+def web_user():
+    """The pwd entry the web server runs CGIs as: ourselves, or www-data
+    (else nobody) when we are root, which Apache refuses to serve as."""
+    import pwd
+    if os.geteuid() != 0:
+        return pwd.getpwuid(os.geteuid())
+    for name in ("www-data", "nobody"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            pass
+    raise AssertionError("no www-data or nobody user to run the CGIs as")
+
+
+class Installation:
+    """`make install` into a fresh directory holding PREFIX, SYSCONF and
+    STATEDIR (no DESTDIR, so the hallmark.conf it writes is the live one),
+    then what the operator does next: edit hallmark.conf (base_url for a port
+    reserved here, plus any settings), give STATEDIR to the web server's user
+    and, as that user, `hallmarkctl init`. Use as a context manager."""
+
+    def __init__(self, **settings):
+        self.dir = tempfile.mkdtemp(prefix="hallmark-install-")
+        os.chmod(self.dir, 0o755)       # the web server's user walks through it
+        self.prefix = os.path.join(self.dir, "usr", "local")
+        self.sysconf = os.path.join(self.dir, "etc", "hallmark")
+        self.statedir = os.path.join(self.dir, "var", "lib", "hallmark")
+        self.conf = os.path.join(self.sysconf, "hallmark.conf")
+        self.share = os.path.join(self.prefix, "share", "hallmark")
+        self.cgi_bin = os.path.join(self.prefix, "lib", "hallmark", "cgi-bin")
+        self.ctl_path = os.path.join(self.prefix, "bin", "hallmarkctl")
+        self.user = web_user()
+        self.port = free_port()
+        self.base = "http://127.0.0.1:%d" % self.port
+        self.settings = dict(base_url=self.base, **settings)
+        self.install_output = None
+
+    def __enter__(self):
+        try:
+            r = run_install("", self.prefix, self.sysconf, self.statedir)
+            if r.returncode != 0:
+                raise AssertionError("install.sh failed: %s%s" % (r.stdout, r.stderr))
+            self.install_output = r.stdout + r.stderr
+            self.configure(**self.settings)
+            if os.geteuid() == 0:
+                os.chown(self.statedir, self.user.pw_uid, self.user.pw_gid)
+            self.ctl("init")
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return False
+
+    def configure(self, **settings):
+        """Sets keys in the installed hallmark.conf as an operator's editor
+        would: the existing line replaced, else one added."""
+        with open(self.conf) as f:
+            lines = f.read().splitlines()
+        for key, value in settings.items():
+            line = "%s = %s" % (key, value)
+            for i, old in enumerate(lines):
+                if re.match(r"#?\s*%s\s*=" % re.escape(key), old):
+                    lines[i] = line
+                    break
+            else:
+                lines.append(line)
+        with open(self.conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def ctl(self, *args, stdin=None, check=True):
+        """The installed hallmarkctl, run as the web server's user."""
+        kw = {}
+        if os.geteuid() == 0:
+            kw = dict(user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=[])
+        r = subprocess.run([self.ctl_path, "-c", self.conf] + list(args), input=stdin,
+                           text=True, capture_output=True, timeout=60, cwd=self.dir, **kw)
+        if check and r.returncode != 0:
+            raise AssertionError("hallmarkctl %s failed: %s" % (" ".join(args), r.stderr))
+        return r
+
+    def add_shop(self, slug="shop", name="Test Jewellers", tz="Europe/London"):
+        self.ctl("shop", "add", slug, name, tz)
+
+    def add_user(self, shop="shop", username="staff", password=STAFF_PASSWORD, name="Sam Staff"):
+        self.ctl("user", "add", shop, username, name, stdin=password + "\n")
+
+
+def apache_binary():
+    """apache2, also where a non-root PATH leaves out (/usr/sbin)."""
+    return shutil.which("apache2", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+
+
+class Apache:
+    """A private apache2 for an Installation on its reserved loopback port,
+    configured from the installed apache.conf.example by apache-conf.sh; it
+    never reads /etc/apache2. Use as a context manager: on leaving, Apache
+    and everything it started are gone and the port is free. Client takes
+    it like a Server."""
+
+    def __init__(self, inst):
+        self.inst = inst
+        self.port = inst.port
+        self.base = inst.base
+        self.dir = os.path.join(inst.dir, "apache")
+        self.conf = os.path.join(self.dir, "apache.conf")
+        self.proc = None
+
+    def __enter__(self):
+        binary = apache_binary()
+        if not binary:
+            raise AssertionError("apache2 is not installed (make deps-test installs it)")
+        os.makedirs(self.dir, exist_ok=True)
+        import grp
+        group = grp.getgrgid(self.inst.user.pw_gid).gr_name
+        conf = subprocess.run(
+            ["sh", APACHE_CONF_SH, self.inst.share, self.inst.cgi_bin, self.inst.conf,
+             self.dir, str(self.port), "127.0.0.1", self.dir, APACHE_MODULES,
+             self.inst.user.pw_name, group], capture_output=True, text=True, check=True)
+        with open(self.conf, "w") as f:
+            f.write(conf.stdout)
+        # Its own session, so whatever it forks can be found and stopped.
+        self.proc = subprocess.Popen([binary, "-f", self.conf, "-DFOREGROUND"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True, cwd=self.dir)
+        try:
+            deadline = time.time() + 10
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                        return self
+                except OSError:
+                    if self.proc.poll() is not None:
+                        raise AssertionError("apache2 exited: %s%s" % (
+                            self.proc.stderr.read().decode(errors="replace"), self.error_log()))
+                    if time.time() > deadline:
+                        raise AssertionError("apache2 did not start: " + self.error_log())
+                    time.sleep(0.05)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        if not self.proc:
+            return
+        pgid = self.proc.pid
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        # Children and any CGI still running share the group; give them a
+        # moment to follow the parent, then make sure.
+        deadline = time.time() + 3
+        while True:
+            try:
+                os.killpg(pgid, 0)
+            except (ProcessLookupError, PermissionError):
+                break
+            if time.time() > deadline:
+                try:
+                    os.killpg(pgid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                break
+            time.sleep(0.05)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.proc.stderr.close()
+        self.proc = None
+
+    def __exit__(self, *exc):
+        self.stop()
+        problems = "\n".join(l for l in self.error_log().splitlines()
+                             if "AddressSanitizer" in l or "LeakSanitizer" in l
+                             or "runtime error:" in l)
+        with socket.socket() as s:
+            still = s.connect_ex(("127.0.0.1", self.port)) == 0
+        if still and not exc[0]:
+            raise AssertionError("something still listens on port %d" % self.port)
+        if problems and not exc[0]:
+            raise AssertionError("sanitizer reports in Apache's error log:\n" + problems[:4000])
+        return False
+
+    def _read(self, name):
+        try:
+            with open(os.path.join(self.dir, name), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def error_log(self):
+        return self._read("error.log")
+
+    def access_log(self):
+        return self._read("access.log")

@@ -1,0 +1,110 @@
+/* A passport's staff page: specifications, timeline, QR code, visibility
+ * and the actions that add events, transfer ownership or flag it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+
+static const char *const event_kinds[][2] = {
+	{"serviced", "Serviced"}, {"valued", "Valued"}, {"resized", "Resized"},
+	{"repaired", "Repaired"}, {"note", "Note"},
+};
+
+static const char *kind_label(const char *kind)
+{
+	static const char *const more[][2] = {
+		{"created", "Passport issued"}, {"transferred", "Ownership transferred"},
+		{"lost", "Reported lost or stolen"}, {"found", "Lost-or-stolen report cleared"},
+	};
+	for (size_t i = 0; i < HM_NELEM(event_kinds); i++)
+		if (!strcmp(kind, event_kinds[i][0]))
+			return event_kinds[i][1];
+	for (size_t i = 0; i < HM_NELEM(more); i++)
+		if (!strcmp(kind, more[i][0]))
+			return more[i][1];
+	return kind;
+}
+
+int passport_event_kind_ok(const char *kind)
+{
+	for (size_t i = 0; kind && i < HM_NELEM(event_kinds); i++)
+		if (!strcmp(kind, event_kinds[i][0]))
+			return 1;
+	return 0;
+}
+
+void page_passport(struct admin *a)
+{
+	struct passport_full pf = {0};
+	struct shop shop = {0};
+	char when[64], money[32], today[11];
+	unsigned char pk[32];
+	struct tctx *c = NULL;
+	enum hm_rc rc;
+
+	if ((rc = passport_get(a->db, a->user.shop_id, a->id, &pf)) != HM_OK ||
+	    (rc = shop_get(a->db, a->user.shop_id, &shop)) != HM_OK) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	const struct passport *p = &pf.p;
+	c = admin_ctx(a, p->f[PF_TITLE], "passports");
+	tctx_set_int(c, "id", p->id);
+	tctx_set(c, "uid", p->public_uid);
+	tctx_setf(c, "number", "%lld", (long long)p->identity_number);
+	char *origin = web_origin(&a->w);
+	tctx_setf(c, "verify_url", "%s/verify/%s", origin, p->public_uid);
+	free(origin);
+	tctx_set_bool(c, "is_public", p->is_public);
+	tctx_set_bool(c, "lost", p->lost_stolen);
+	tctx_set_bool(c, "deleted", p->deleted_at != 0);
+	int verified = shop_key_public(a->db, a->user.shop_id, a->w.master, pk) == HM_OK &&
+	    passport_signature_ok(&pf, pk);
+	tctx_set_bool(c, "verified", verified);
+	if (p->signed_at) {
+		fmt_time(p->signed_at, shop.timezone, when, sizeof when);
+		tctx_set(c, "signed_at", when);
+		tctx_set(c, "signed_by", p->signed_by);
+	}
+	fmt_time(p->created_at, shop.timezone, when, sizeof when);
+	tctx_set(c, "issued", when);
+	for (int i = 0; i < PF_COUNT; i++) {
+		if (!*p->f[i] || i == PF_TITLE)
+			continue;
+		struct tctx *it = tctx_add_item(c, "specs");
+		tctx_set(it, "label", passport_field_label[i]);
+		tctx_set(it, "value", p->f[i]);
+	}
+	if (p->has_owner_price) {
+		fmt_money(p->owner_price_cents, money, sizeof money);
+		tctx_set(c, "owner_price", money);
+	}
+	tctx_set_bool(c, "owner_public", p->owner_public);
+	for (size_t i = pf.nev; i-- > 0;) {
+		struct tctx *it = tctx_add_item(c, "events");
+		fmt_date(pf.ev[i].event_date, when, sizeof when);
+		tctx_set(it, "date", when);
+		tctx_set(it, "label", kind_label(pf.ev[i].kind));
+		tctx_set(it, "text", pf.ev[i].text);
+	}
+	for (size_t i = pf.nown; i-- > 0;) {
+		struct tctx *it = tctx_add_item(c, "previous_owners");
+		tctx_set(it, "name", pf.own[i].name);
+		tctx_set(it, "email", pf.own[i].email);
+		fmt_date(pf.own[i].until_date, when, sizeof when);
+		tctx_set(it, "until", when);
+	}
+	for (size_t i = 0; i < HM_NELEM(event_kinds); i++) {
+		struct tctx *it = tctx_add_item(c, "kinds");
+		tctx_set(it, "value", event_kinds[i][0]);
+		tctx_set(it, "label", event_kinds[i][1]);
+	}
+	today_iso(a->now, shop.timezone, today);
+	tctx_set(c, "today", today);
+	web_page(&a->w, 200, "admin_passport", c);
+out:
+	tctx_free(c);
+	passport_full_free(&pf);
+	shop_free(&shop);
+}

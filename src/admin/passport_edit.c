@@ -1,0 +1,61 @@
+/* Edit a passport; the shop re-signs the new content. */
+#include <stdio.h>
+
+#include "admin.h"
+
+static void edit_form(struct admin *a, int status, struct tctx *c)
+{
+	char action[64];
+	snprintf(action, sizeof action, "/admin/passports/%lld/edit", (long long)a->id);
+	tctx_set(c, "action", action);
+	tctx_set_int(c, "id", a->id);
+	web_page(&a->w, status, "admin_passport_form", c);
+}
+
+void page_passport_edit(struct admin *a)
+{
+	struct passport_full pf;
+	enum hm_rc rc = passport_get(a->db, a->user.shop_id, a->id, &pf);
+	if (rc == HM_OK && pf.p.deleted_at)
+		rc = HM_NOTFOUND;
+	if (rc != HM_OK) {
+		passport_full_free(&pf);	/* zeroed or loaded: freeing is safe */
+		web_fail(&a->w, rc);
+		return;
+	}
+	struct tctx *c = admin_ctx(a, "Edit passport", "passports");
+	passport_form_fill(c, &pf.p);
+	edit_form(a, 200, c);
+	tctx_free(c);
+	passport_full_free(&pf);
+}
+
+void do_passport_edit(struct admin *a)
+{
+	struct passport_input in;
+	struct shop s = {0};
+	char today[11];
+	struct tctx *c = admin_ctx(a, "Edit passport", "passports");
+
+	if (passport_form_read(a, &in, c) != 0) {
+		passport_form_refill(a, c);
+		edit_form(a, 422, c);
+		goto out;
+	}
+	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &s);
+	if (rc == HM_OK) {
+		today_iso(a->now, s.timezone, today);
+		rc = passport_update(a->db, a->user.shop_id, a->id, &in, admin_signer(a), a->w.master,
+		    a->user.user_id, a->now, today);
+	}
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/admin/passports/%lld", (long long)a->id);
+	web_redirect(&a->w, path);
+out:
+	shop_free(&s);
+	tctx_free(c);
+}

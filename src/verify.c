@@ -1,0 +1,334 @@
+/* verify.cgi: /verify (lookup form), /verify/<uid> (the public passport)
+ * and /verify/<uid>.json (content, signature and key for offline checks).
+ * Read-only on the main database; failed lookups are counted per client
+ * and every kind of miss gets the same not-found response. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ids.h"
+#include "json.h"
+#include "model.h"
+#include "passport.h"
+#include "ratelimit.h"
+#include "web.h"
+
+enum { P_ID };
+static const struct param params[] = {
+	[P_ID] = {"id", v_string, 200, 0, 0, 0},
+};
+
+struct verify {
+	struct web w;
+	sqlite3 *db, *rl;
+	unsigned char iph[16];
+};
+
+static void not_found(struct verify *v)
+{
+	struct tctx *c = tctx_new();
+	tctx_set(c, "title", "Passport not found");
+	web_page(&v->w, 404, "verify_not_found", c);
+	tctx_free(c);
+}
+
+/* Counts a failed lookup and answers not found. */
+static void miss(struct verify *v)
+{
+	rl_hit(v->rl, "verify", v->iph, v->w.cfg.ratelimit_window, hm_now());
+	not_found(v);
+}
+
+static int legacy_allowed(struct verify *v)
+{
+	char today[11];
+	const char *until = v->w.cfg.legacy_lookups_until;
+	if (!*until)
+		return 0;
+	today_iso(hm_now(), "UTC", today);
+	return strcmp(today, until) <= 0;
+}
+
+/* A numeric identity number (nine digits) or a legacy NXP-XXXXXX code, as
+ * typed; returns 1 and the public UID when it names a public passport. */
+static int legacy_lookup(struct verify *v, const char *in, char uid[37], enum hm_rc *rc)
+{
+	char code[16];
+	size_t n = 0, digits = 0, alnum = 0;
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (n + 1 >= sizeof code)
+			return 0;
+		code[n++] = (char)toupper((unsigned char)*p);
+		digits += isdigit((unsigned char)*p) != 0;
+		alnum += isalnum((unsigned char)*p) != 0;
+	}
+	code[n] = '\0';
+	*rc = HM_NOTFOUND;
+	if (n == 9 && digits == 9)
+		*rc = passport_uid_by_number(v->db, strtoll(code, NULL, 10), uid);
+	else if (n == 9 && !strncmp(code, "NXP", 3) && alnum == 9) {
+		char canon[24];
+		snprintf(canon, sizeof canon, "NXP-%s", code + 3);
+		*rc = passport_uid_by_legacy(v->db, canon, uid);
+	} else
+		return 0;
+	return 1;
+}
+
+static void form_page(struct verify *v, const char *typed, int bad)
+{
+	struct tctx *c = tctx_new();
+	tctx_set(c, "title", "Verify a passport");
+	tctx_set(c, "typed", typed);
+	tctx_set_bool(c, "bad_id", bad);
+	tctx_set_bool(c, "legacy", legacy_allowed(v));
+	web_page(&v->w, 200, "verify", c);
+	tctx_free(c);
+}
+
+static void redirect_uid(struct verify *v, const char *uid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/verify/%s", uid);
+	web_redirect(&v->w, path);
+}
+
+static void lookup_form(struct verify *v)
+{
+	const char *typed = req_val(&v->w.req, P_ID);
+	char uid[37];
+	enum hm_rc rc;
+	char *trimmed = typed ? str_trim(xstrdup(typed)) : NULL;
+
+	if (!trimmed || !*trimmed)
+		form_page(v, NULL, req_invalid(&v->w.req, P_ID));
+	else if (uuid_parse(trimmed, uid) == 0)
+		redirect_uid(v, uid);
+	else if (legacy_allowed(v) && legacy_lookup(v, trimmed, uid, &rc)) {
+		if (rc == HM_OK)
+			redirect_uid(v, uid);
+		else if (rc == HM_NOTFOUND)
+			miss(v);
+		else
+			web_fail(&v->w, rc);
+	} else
+		form_page(v, trimmed, 1);
+	free(trimmed);
+}
+
+static const char *event_label(const char *kind)
+{
+	static const char *const labels[][2] = {
+		{"created", "Passport issued"}, {"serviced", "Serviced"}, {"valued", "Valued"},
+		{"resized", "Resized"}, {"repaired", "Repaired"}, {"note", "Note"},
+		{"transferred", "Ownership transferred"}, {"lost", "Reported lost or stolen"},
+		{"found", "Lost-or-stolen report cleared"},
+	};
+	for (size_t i = 0; i < HM_NELEM(labels); i++)
+		if (!strcmp(labels[i][0], kind))
+			return labels[i][1];
+	return kind;
+}
+
+/* Adds the filled fields in [from, to) as a group; empty fields are left out
+ * entirely, and a group with none is not shown at all. */
+static void add_group(struct tctx *c, const char *name, const struct passport *p, int from, int to)
+{
+	struct tctx *g = NULL;
+	for (int i = from; i < to; i++) {
+		if (!*p->f[i])
+			continue;
+		if (!g) {
+			g = tctx_add_item(c, "groups");
+			tctx_set(g, "name", name);
+		}
+		struct tctx *it = tctx_add_item(g, "specs");
+		tctx_set(it, "label", passport_field_label[i]);
+		tctx_set(it, "value", p->f[i]);
+	}
+}
+
+static void passport_page(struct verify *v, const struct passport_full *pf, const struct shop *shop, int ok)
+{
+	const struct passport *p = &pf->p;
+	struct tctx *c = tctx_new();
+	char when[64], money[32];
+
+	tctx_set(c, "title", p->f[PF_TITLE]);
+	tctx_set(c, "shop_name", *shop->name ? shop->name : "Your jeweller");
+	tctx_set_bool(c, "verified", ok);
+	tctx_set(c, "uid", p->public_uid);
+	tctx_setf(c, "number", "%lld", (long long)p->identity_number);
+	tctx_set(c, "piece_title", p->f[PF_TITLE]);
+	tctx_set(c, "jewellery_type", p->f[PF_JEWELLERY_TYPE]);
+	tctx_set(c, "description", p->f[PF_DESCRIPTION]);
+	tctx_set_bool(c, "lost_stolen", p->lost_stolen);
+	if (p->signed_at) {
+		fmt_time(p->signed_at, shop->timezone, when, sizeof when);
+		tctx_set(c, "signed_at", when);
+	}
+	add_group(c, "Metal", p, PF_METAL_TYPE, PF_METAL_WEIGHT + 1);
+	add_group(c, "Stone", p, PF_STONE_TYPE, PF_STONE_CERTIFICATE + 1);
+	add_group(c, "Ring", p, PF_RING_SIZE, PF_RING_SETTING + 1);
+	add_group(c, "Provenance", p, PF_MAKER, PF_YEAR_MADE + 1);
+	if (*p->f[PF_OWNER_NAME]) {
+		char *shown = owner_public_name(p->f[PF_OWNER_NAME], p->owner_public);
+		tctx_set(c, "owner", shown);
+		free(shown);
+		if (*p->f[PF_OWNER_PURCHASE_DATE]) {
+			fmt_date(p->f[PF_OWNER_PURCHASE_DATE], when, sizeof when);
+			tctx_set(c, "owner_since", when);
+		}
+		if (p->owner_public && p->has_owner_price) {
+			fmt_money(p->owner_price_cents, money, sizeof money);
+			tctx_set(c, "owner_price", money);
+		}
+	}
+	for (size_t i = pf->nown; i-- > 0;) {
+		struct tctx *it = tctx_add_item(c, "previous_owners");
+		char *shown = owner_public_name(pf->own[i].name, pf->own[i].is_public);
+		tctx_set(it, "name", shown);
+		free(shown);
+		fmt_date(pf->own[i].until_date, when, sizeof when);
+		tctx_set(it, "until", when);
+	}
+	for (size_t i = pf->nev; i-- > 0;) {
+		struct tctx *it = tctx_add_item(c, "events");
+		fmt_date(pf->ev[i].event_date, when, sizeof when);
+		tctx_set(it, "date", when);
+		tctx_set(it, "label", event_label(pf->ev[i].kind));
+		tctx_set(it, "text", pf->ev[i].text);
+	}
+	tctx_setf(c, "json_url", "/verify/%s.json", p->public_uid);
+	web_page(&v->w, 200, "verify_passport", c);
+	tctx_free(c);
+}
+
+static void passport_json(struct verify *v, const struct passport_full *pf, const struct shop *shop,
+    const unsigned char pk[32], int have_pk)
+{
+	struct buf b = {0};
+	char b64[128];
+	char *content = passport_canonical(pf);
+
+	buf_puts(&b, "{\"format\":\"hallmark-passport-v1\",\"uid\":");
+	json_str(&b, pf->p.public_uid);
+	buf_printf(&b, ",\"identity_number\":%lld,\"issuer\":{\"name\":", (long long)pf->p.identity_number);
+	json_str(&b, shop->name);
+	buf_puts(&b, ",\"public_key\":");
+	if (have_pk) {
+		sodium_bin2base64(b64, sizeof b64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
+		json_str(&b, b64);
+	} else {
+		buf_puts(&b, "null");
+	}
+	buf_puts(&b, "},\"content\":");
+	json_str(&b, content);
+	buf_puts(&b, ",\"signature\":");
+	if (pf->p.has_signature) {
+		sodium_bin2base64(b64, sizeof b64, pf->p.signature, 64, sodium_base64_VARIANT_ORIGINAL);
+		json_str(&b, b64);
+	} else {
+		buf_puts(&b, "null");
+	}
+	buf_printf(&b, ",\"signed_at\":%lld}\n", (long long)pf->p.signed_at);
+	resp_header(&v->w.resp, "Access-Control-Allow-Origin", "*");
+	resp_finish(&v->w.resp, 200, "application/json", b.data, b.len);
+	buf_free(&b);
+	free(content);
+}
+
+static void show(struct verify *v, const char *rest)
+{
+	char uid[37], want[64];
+	struct passport_full pf = {0};
+	struct shop shop = {0};
+	unsigned char pk[32];
+	size_t n = strlen(rest);
+	int json = n > 5 && !strcmp(rest + n - 5, ".json");
+	char *id = xstrndup(rest, json ? n - 5 : n);
+	enum hm_rc rc;
+
+	if (uuid_parse(id, uid) != 0) {
+		/* Old QR codes carry the identity number or an NXP- code. */
+		if (!json && legacy_allowed(v) && legacy_lookup(v, id, uid, &rc) && rc == HM_OK)
+			redirect_uid(v, uid);
+		else
+			miss(v);
+		goto out;
+	}
+	snprintf(want, sizeof want, "%s%s", uid, json ? ".json" : "");
+	if (strcmp(want, rest)) {
+		snprintf(want, sizeof want, "/verify/%s%s", uid, json ? ".json" : "");
+		web_redirect(&v->w, want);
+		goto out;
+	}
+	rc = passport_get_public(v->db, uid, &pf);
+	if (rc == HM_NOTFOUND) {
+		miss(v);
+		goto out;
+	}
+	if (rc == HM_OK)
+		rc = shop_get(v->db, pf.p.shop_id, &shop);
+	if (rc != HM_OK) {
+		web_fail(&v->w, rc);
+		goto out;
+	}
+	int have_pk = shop_key_public(v->db, pf.p.shop_id, v->w.master, pk) == HM_OK;
+	if (json)
+		passport_json(v, &pf, &shop, pk, have_pk);
+	else
+		passport_page(v, &pf, &shop, have_pk && passport_signature_ok(&pf, pk));
+out:
+	free(id);
+	passport_full_free(&pf);
+	shop_free(&shop);
+}
+
+int main(void)
+{
+	struct verify v;
+	unsigned char ipkey[KEY_BYTES];
+
+	memset(&v, 0, sizeof v);
+	if (web_init(&v.w, "verify", params, HM_NELEM(params)) != 0)
+		goto out;
+	if (v.w.req.method == METHOD_POST) {
+		resp_header(&v.w.resp, "Allow", "GET, HEAD");
+		web_error(&v.w, 405, "Not allowed", "This page can only be viewed.");
+		goto out;
+	}
+	if (web_master(&v.w) != 0 || !(v.rl = rl_open(v.w.cfg.ratelimit_database))) {
+		web_error(&v.w, 500, "Something went wrong", "Please try again in a moment.");
+		goto out;
+	}
+	key_derive(v.w.master, KEY_IP_HASH, ipkey);
+	ip_hash(ipkey, v.w.req.remote_addr, v.iph);
+	int over = rl_over(v.rl, "verify", v.iph, v.w.cfg.ratelimit_lookups,
+	    v.w.cfg.ratelimit_window, hm_now());
+	if (over != 0) {
+		not_found(&v);
+		goto out;
+	}
+	if (!(v.db = db_open(v.w.cfg.database, 1))) {
+		web_busy(&v.w);
+		goto out;
+	}
+	const char *path = v.w.req.path_info;
+	if (!*path)
+		lookup_form(&v);
+	else if (path[0] == '/' && path[1] && !strchr(path + 1, '/'))
+		show(&v, path + 1);
+	else
+		miss(&v);
+out:
+	db_close(v.db);
+	db_close(v.rl);
+	web_free(&v.w);
+	return 0;
+}
