@@ -17,6 +17,7 @@
 #include "db.h"
 #include "ids.h"
 #include "model.h"
+#include "passport.h"
 #include "ratelimit.h"
 #include "request.h"
 #include "sign.h"
@@ -378,6 +379,56 @@ static int demo_jobs_add(sqlite3 *db, int64_t shop_id, int64_t user_id, int64_t 
 	return 0;
 }
 
+/* Two passports: a sold ring with its history, and a piece in stock. */
+static int demo_passports_add(sqlite3 *db, int64_t shop_id, int64_t user_id)
+{
+	unsigned char master[KEY_BYTES];
+	int64_t id;
+	int rc = -1;
+	if (key_load(cfg.secret_key_file, master) != 0)
+		return -1;
+	struct passport_input ring = {.is_public = 1, .has_owner_price = 1, .owner_price_cents = 840000};
+	ring.f[PF_TITLE] = "Oval Sapphire Halo Ring";
+	ring.f[PF_JEWELLERY_TYPE] = "Ring";
+	ring.f[PF_DESCRIPTION] = "A Ceylon sapphire in a halo of round brilliant diamonds.";
+	ring.f[PF_METAL_TYPE] = "Platinum";
+	ring.f[PF_METAL_PURITY] = "950";
+	ring.f[PF_METAL_WEIGHT] = "5.1 g";
+	ring.f[PF_STONE_TYPE] = "Sapphire";
+	ring.f[PF_STONE_SHAPE] = "Oval";
+	ring.f[PF_STONE_CARAT] = "2.03";
+	ring.f[PF_STONE_COLOUR] = "Royal blue";
+	ring.f[PF_STONE_ORIGIN] = "Sri Lanka";
+	ring.f[PF_STONE_CERTIFICATE] = "GIA 1234567890";
+	ring.f[PF_RING_SIZE] = "M";
+	ring.f[PF_RING_SETTING] = "Halo, four claws";
+	ring.f[PF_MAKER] = "Hartley & Daughters";
+	ring.f[PF_MADE_IN] = "England";
+	ring.f[PF_YEAR_MADE] = "2024";
+	ring.f[PF_OWNER_NAME] = "Zoë Ångström";
+	ring.f[PF_OWNER_EMAIL] = "zoe@example.com";
+	ring.f[PF_OWNER_PURCHASE_DATE] = "2024-06-14";
+	struct passport_input brooch = {.is_public = 1};
+	brooch.f[PF_TITLE] = "Art Deco Onyx Brooch";
+	brooch.f[PF_JEWELLERY_TYPE] = "Brooch";
+	brooch.f[PF_METAL_TYPE] = "White gold";
+	brooch.f[PF_METAL_PURITY] = "18ct";
+	brooch.f[PF_MADE_IN] = "France";
+	brooch.f[PF_YEAR_MADE] = "c. 1925";
+	time_t now = time(NULL);
+	if (passport_create(db, shop_id, &ring, "Demo Staff", master, user_id, now, "2024-06-14", &id) != HM_OK ||
+	    passport_add_event(db, shop_id, id, "serviced", "2025-06-20", "Claws checked and re-tipped; cleaned.",
+		"Demo Staff", master, user_id, now) != HM_OK ||
+	    passport_add_event(db, shop_id, id, "valued", "2025-06-20", "Insurance valuation on file.",
+		"Demo Staff", master, user_id, now) != HM_OK ||
+	    passport_create(db, shop_id, &brooch, "Demo Staff", master, user_id, now, "2026-01-10", &id) != HM_OK)
+		goto out;
+	rc = 0;
+out:
+	sodium_memzero(master, sizeof master);
+	return rc;
+}
+
 static int cmd_demo(const char *base_url)
 {
 	unsigned char rnd[12];
@@ -403,6 +454,7 @@ static int cmd_demo(const char *base_url)
 		.name = "Hartley & Daughters Jewellers", .phone = "+44 20 7946 0321",
 		.email = "workshop@hartley.example", .address = "12 Hatton Garden, London EC1N 8AN",
 		.whatsapp = "+44 7700 900321", .timezone = "Europe/London",
+		.country = "England", .abn = "GB 123 4567 89",
 	};
 	if (shop_create(db, "demo", s.name, s.timezone, time(NULL), &shop_id) != HM_OK)
 		goto rollback;
@@ -413,7 +465,8 @@ static int cmd_demo(const char *base_url)
 		goto rollback;
 	if (workflow_find_prefix(db, shop_id, "RPR", &wf) != HM_OK ||
 	    stage_list(db, wf.id, &stages) != HM_OK ||
-	    demo_jobs_add(db, shop_id, user_id, wf.id, &stages) != 0)
+	    demo_jobs_add(db, shop_id, user_id, wf.id, &stages) != 0 ||
+	    demo_passports_add(db, shop_id, user_id) != 0)
 		goto out;
 	printf("demo shop ready\n");
 	printf("staff login: %s/admin/login\n", base_url);
@@ -425,6 +478,14 @@ static int cmd_demo(const char *base_url)
 		printf("customer tracking pages:\n");
 		while (sqlite3_step(st) == SQLITE_ROW)
 			printf("  %-18s %s/track/%s\n", db_col_str(st, 1), base_url, db_col_str(st, 0));
+		sqlite3_finalize(st);
+	}
+	st = db_prepare(db, "SELECT public_uid, title FROM passports WHERE shop_id = ? ORDER BY id");
+	if (st) {
+		sqlite3_bind_int64(st, 1, shop_id);
+		printf("passports:\n");
+		while (sqlite3_step(st) == SQLITE_ROW)
+			printf("  %-26s %s/verify/%s\n", db_col_str(st, 1), base_url, db_col_str(st, 0));
 		sqlite3_finalize(st);
 	}
 	rc = 0;
