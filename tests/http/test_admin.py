@@ -7,12 +7,18 @@ import time
 from harness import STAFF_PASSWORD, Client, Server, visible_text
 
 
+class StaffServer(Server):
+    """A server whose installation has a shop and a staff user."""
+
+    def __enter__(self):
+        super().__enter__()
+        self.add_shop()
+        self.add_user()
+        return self
+
+
 def staff_server(**kw):
-    s = Server(**kw)
-    s.__enter__()
-    s.add_shop()
-    s.add_user()
-    return s
+    return StaffServer(**kw)
 
 
 def signed_in(s):
