@@ -1,0 +1,147 @@
+#!/bin/sh
+# `make install`: copies a built Hallmark into its system locations.
+# usage: install.sh DESTDIR PREFIX SYSCONF STATEDIR OUT
+#   DESTDIR   staging root for packagers ("" for a live install)
+#   PREFIX    e.g. /usr/local
+#   SYSCONF   directory of hallmark.conf, e.g. /etc/hallmark
+#   STATEDIR  database, key and media, e.g. /var/lib/hallmark
+#   OUT       the directory the CGIs and hallmarkctl were built into
+# Paths written into hallmark.conf are the final ones, without DESTDIR.
+# An existing hallmark.conf is never touched: it is the operator's.
+set -eu
+
+if [ $# -ne 5 ]; then
+	echo "usage: $0 DESTDIR PREFIX SYSCONF STATEDIR OUT" >&2
+	exit 2
+fi
+destdir=$1 prefix=$2 sysconf=$3 statedir=$4 out=$5
+root=$(cd "$(dirname "$0")/../.." && pwd)
+
+say() {
+	printf '  %-12s %s\n' "$1" "$2"
+}
+
+# A path as the replacement text of a s||| command.
+sed_escape() {
+	printf '%s\n' "$1" | sed 's/[\\|&]/\\&/g'
+}
+
+die() {
+	echo "install: $*" >&2
+	exit 1
+}
+
+for v in "$prefix" "$sysconf" "$statedir"; do
+	case $v in
+	/*) ;;
+	*) die "PREFIX, SYSCONF and STATEDIR must be absolute paths (got '$v')" ;;
+	esac
+done
+case $destdir in
+"" | /*) ;;
+*) destdir=$(pwd)/$destdir ;;
+esac
+case $out in
+/*) ;;
+*) out=$(pwd)/$out ;;
+esac
+
+if [ ! -x "$out/hallmarkctl" ] || [ -z "$(find "$out" -maxdepth 1 -name '*.cgi' -type f 2>/dev/null)" ]; then
+	die "no built CGIs and hallmarkctl in $out: run make first"
+fi
+
+bindir=$prefix/bin
+libexec=$prefix/lib/hallmark/cgi-bin
+share=$prefix/share/hallmark
+
+mkdirs() {
+	for d in "$@"; do
+		install -d -m 0755 "$destdir$d"
+	done
+}
+
+# Copies the files under SRC (subdirectories too) into DST with MODE.
+copy_tree() {
+	src=$1 dst=$2 mode=$3
+	(cd "$src" && find . -type d) | while IFS= read -r d; do
+		install -d -m 0755 "$destdir$dst/${d#./}"
+	done
+	(cd "$src" && find . -type f) | while IFS= read -r f; do
+		install -m "$mode" "$src/${f#./}" "$destdir$dst/${f#./}"
+	done
+}
+
+echo "Installing Hallmark into ${destdir:-/}"
+mkdirs "$bindir" "$libexec" "$share" "$share/conf"
+# SYSCONF may be the operator's, with a mode of their choosing.
+[ -d "$destdir$sysconf" ] || install -d -m 0755 "$destdir$sysconf"
+
+# install(1) unlinks before writing, so a CGI that is running right now
+# keeps its old image and the next request gets the new one.
+for f in "$out"/*.cgi; do
+	install -m 0755 "$f" "$destdir$libexec/"
+done
+say CGIs "$destdir$libexec"
+install -m 0755 "$out/hallmarkctl" "$destdir$bindir/"
+say hallmarkctl "$destdir$bindir/hallmarkctl"
+
+for d in templates static schema; do
+	copy_tree "$root/$d" "$share/$d" 0644
+	say "$d" "$destdir$share/$d"
+done
+for f in "$root"/conf/*.example; do
+	install -m 0644 "$f" "$destdir$share/conf/"
+done
+say examples "$destdir$share/conf"
+
+# The configuration: made once from the example, pointing at what was just
+# installed. No secrets in it (the key is its own 0600 file), and the web
+# server's user must read it, hence 0644.
+conf=$destdir$sysconf/hallmark.conf
+if [ -e "$conf" ]; then
+	say config "$conf exists: kept as it is (compare it with the new"
+	say "" "$destdir$share/conf/hallmark.conf.example)"
+else
+	tmp=$(mktemp "$destdir$sysconf/.hallmark.conf.XXXXXX")
+	trap 'rm -f "$tmp"' EXIT
+	sed -e "s|^templates_dir *=.*|templates_dir = $(sed_escape "$share/templates")|" \
+	    -e "s|/var/lib/hallmark|$(sed_escape "$statedir")|g" \
+	    "$root/conf/hallmark.conf.example" > "$tmp"
+	install -m 0644 "$tmp" "$conf"
+	rm -f "$tmp"
+	trap - EXIT
+	say config "$conf (new: set base_url)"
+fi
+
+# Database, key and media: never served, so not world-readable. Left alone
+# when it exists, since the operator has given it to the web server's user.
+if [ -d "$destdir$statedir" ]; then
+	say state "$destdir$statedir exists: owner and mode kept"
+else
+	install -d -m 0750 "$destdir$statedir"
+	say state "$destdir$statedir (new, mode 0750)"
+fi
+
+# The binaries look for $SYSCONF/hallmark.conf when HALLMARK_CONFIG is
+# unset; a different SYSCONF at install time than at build time would leave
+# hallmarkctl looking in the wrong place.
+if ! grep -q -a -F "$sysconf/hallmark.conf" "$out/hallmarkctl"; then
+	echo "install: warning: these binaries were built with another SYSCONF;" \
+	    "they find $sysconf/hallmark.conf only through HALLMARK_CONFIG or -c" \
+	    "(rebuild with: make clean && make SYSCONF=$sysconf)" >&2
+fi
+
+cat <<EOF
+
+Next steps for a new installation:
+  1. Edit $sysconf/hallmark.conf (base_url at least).
+  2. Give $statedir to the web server's user, e.g.
+       chown www-data: $statedir
+  3. As that user, create the database and key, a shop and a staff account:
+       sudo -u www-data $bindir/hallmarkctl -c $sysconf/hallmark.conf init
+       sudo -u www-data $bindir/hallmarkctl -c $sysconf/hallmark.conf shop add SLUG "SHOP NAME" [TIMEZONE]
+       sudo -u www-data $bindir/hallmarkctl -c $sysconf/hallmark.conf user add SLUG USERNAME ["FULL NAME"]
+  4. Serve it: $share/conf/lighttpd.conf.example or apache.conf.example.
+On an upgrade, apply the new migrations (as the web server's user too):
+       sudo -u www-data $bindir/hallmarkctl -c $sysconf/hallmark.conf migrate
+EOF

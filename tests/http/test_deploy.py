@@ -1,0 +1,179 @@
+"""What an operator does: `make install`, then Hallmark served by Apache with
+the shipped conf/apache.conf.example."""
+
+import filecmp
+import glob
+import os
+import re
+import shutil
+import stat
+import tempfile
+
+from harness import (CGI_BIN, ROOT, Apache, Client, Installation, run_install,
+                     visible_text)
+
+
+def mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def files_under(top):
+    return sorted(os.path.relpath(os.path.join(d, f), top)
+                  for d, _, fs in os.walk(top) for f in fs)
+
+
+def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
+    dest = tempfile.mkdtemp(prefix="hallmark-destdir-")
+    try:
+        r = run_install(dest, "/usr/local", "/etc/hallmark", "/var/lib/hallmark")
+        assert r.returncode == 0, r.stdout + r.stderr
+        usr = os.path.join(dest, "usr", "local")
+        share = os.path.join(usr, "share", "hallmark")
+
+        cgis = sorted(os.path.basename(p) for p in glob.glob(os.path.join(CGI_BIN, "*.cgi")))
+        assert {"track.cgi", "order.cgi", "admin.cgi"} <= set(cgis)
+        libexec = os.path.join(usr, "lib", "hallmark", "cgi-bin")
+        assert sorted(os.listdir(libexec)) == cgis
+        for name in cgis:
+            installed = os.path.join(libexec, name)
+            assert mode(installed) == 0o755, name
+            assert filecmp.cmp(installed, os.path.join(CGI_BIN, name), shallow=False), name
+        ctl = os.path.join(usr, "bin", "hallmarkctl")
+        assert mode(ctl) == 0o755
+        assert filecmp.cmp(ctl, os.path.join(CGI_BIN, "hallmarkctl"), shallow=False)
+
+        for d in ("templates", "static", "schema"):
+            want = files_under(os.path.join(ROOT, d))
+            assert want and files_under(os.path.join(share, d)) == want, d
+            for f in want:
+                assert mode(os.path.join(share, d, f)) == 0o644, (d, f)
+        for f in ("hallmark.conf.example", "lighttpd.conf.example", "apache.conf.example"):
+            p = os.path.join(share, "conf", f)
+            assert mode(p) == 0o644 and filecmp.cmp(p, os.path.join(ROOT, "conf", f), shallow=False), f
+
+        # A config made from the example with the final paths, no DESTDIR.
+        conf = os.path.join(dest, "etc", "hallmark", "hallmark.conf")
+        assert mode(conf) == 0o644
+        text = open(conf).read()
+        assert re.search(r"(?m)^templates_dir = /usr/local/share/hallmark/templates$", text)
+        assert re.search(r"(?m)^database = /var/lib/hallmark/hallmark\.db$", text)
+        assert dest not in text
+        state = os.path.join(dest, "var", "lib", "hallmark")
+        assert os.path.isdir(state) and mode(state) == 0o750
+        assert not os.listdir(state)
+
+        # Nothing landed anywhere else.
+        top = sorted(os.listdir(dest))
+        assert top == ["etc", "usr", "var"], top
+
+        # The operator edits the config and the state directory; an upgrade
+        # keeps both, and replaces what it owns.
+        edited = text.replace("base_url = https://track.example.com",
+                              "base_url = https://repairs.example.org") + "# mine\n"
+        with open(conf, "w") as f:
+            f.write(edited)
+        os.chmod(conf, 0o640)
+        os.chmod(os.path.dirname(conf), 0o750)
+        os.chmod(state, 0o700)
+        tampered = os.path.join(share, "templates", "track.html")
+        with open(tampered, "w") as f:
+            f.write("stale")
+        r = run_install(dest, "/usr/local", "/etc/hallmark", "/var/lib/hallmark")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert open(conf).read() == edited and mode(conf) == 0o640
+        assert mode(os.path.dirname(conf)) == 0o750
+        assert "kept" in r.stdout
+        assert mode(state) == 0o700
+        assert filecmp.cmp(tampered, os.path.join(ROOT, "templates", "track.html"), shallow=False)
+        assert not [f for f in os.listdir(os.path.dirname(conf)) if f != "hallmark.conf"]
+
+        # Without a build there is nothing to install, and it says so.
+        empty = os.path.join(dest, "empty")
+        os.mkdir(empty)
+        r = run_install(os.path.join(dest, "other"), "/usr/local", "/etc/hallmark",
+                        "/var/lib/hallmark", out=empty)
+        assert r.returncode != 0 and "run make first" in r.stderr
+        assert not os.path.exists(os.path.join(dest, "other"))
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+def public_headers_ok(r):
+    csp = r.header("Content-Security-Policy") or ""
+    return ("default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+            and r.header("Referrer-Policy") == "same-origin"
+            and r.header("Cache-Control") == "no-store"
+            and "noindex" in (r.header("X-Robots-Tag") or "")
+            and r.header("X-Content-Type-Options") == "nosniff")
+
+
+def comparable(r):
+    return r.status, [(k, v) for k, v in r.headers if k.lower() != "date"], r.body
+
+
+def test_installed_hallmark_behind_apache():
+    with Installation() as inst:
+        inst.add_shop(name="Aurum & Co")
+        inst.add_user()
+        with Apache(inst) as web:
+            staff = Client(web)
+            login = staff.get("/admin/login")
+            assert login.status == 200 and public_headers_ok(login)
+            staff.login()
+            jobs = staff.get("/admin/jobs")
+            assert jobs.status == 200 and "Book in a job" in jobs.text
+            assert staff.get("/admin").header("Location") == "/admin/jobs"
+            _, tid = staff.book_in(item_type="Ring", item_description="Platinum band",
+                                   customer_name="Grace Hopper")
+
+            customer = Client(web, origin=False)
+            form = customer.get("/track")
+            assert form.status == 200 and "Tracking ID" in form.text
+            r = customer.get("/track?id=" + tid.lower().replace("-", "+"))
+            assert r.status == 303 and r.header("Location") == "/track/" + tid
+            # PATH_INFO reaches order.cgi as typed: a lower-case ID is made canonical.
+            r = customer.get("/track/" + tid.lower())
+            assert r.status == 303 and r.header("Location") == "/track/" + tid
+            page = customer.get("/track/" + tid)
+            assert page.status == 200 and public_headers_ok(page)
+            text = visible_text(page.text)
+            for shown in ("Aurum & Co", tid, "Ring", "Platinum band", "Booked in"):
+                assert shown in text, shown
+            assert "Grace Hopper" not in page.text
+            head = customer.request("HEAD", "/track/" + tid)
+            assert head.status == 200 and head.body == b""
+            assert head.header("Content-Length") == page.header("Content-Length")
+
+            # Every miss is the same response, framing included.
+            misses = [customer.get(p) for p in ("/track/RPR-0000-0000-0000-0000",
+                                                "/track/not-an-id", "/track/",
+                                                "/track/RPR-0000%2F0000-0000-0000")]
+            assert misses[0].status == 404 and "Order not found" in misses[0].text
+            assert public_headers_ok(misses[0])
+            assert misses[0].header("Content-Length") == str(len(misses[0].body))
+            for m in misses[1:]:
+                assert comparable(m) == comparable(misses[0])
+
+            css = customer.get("/static/hallmark.css",
+                               headers={"Referer": web.base + "/track/" + tid})
+            assert css.status == 200 and css.body
+            assert css.header("Content-Type").startswith("text/css")
+            assert css.header("X-Content-Type-Options") == "nosniff"
+            home = customer.get("/")
+            assert home.status in (301, 302, 303)
+            assert home.header("Location") in ("/track", web.base + "/track")
+            # Passport pages are Hallmark's too (and keys, so not logged).
+            for path in ("/verify", "/verify/00000000-0000-4000-8000-000000000000"):
+                r = customer.get(path)
+                assert r.status in (200, 404) and public_headers_ok(r), path
+            # Only whole paths are Hallmark's.
+            other = customer.get("/administrator")
+            assert other.status == 404 and other.header("Content-Security-Policy") is None
+
+            # Tracking IDs are keys: no log line carries one, nor a staff URL.
+            log = web.access_log()
+            assert "/static/hallmark.css" in log
+            assert tid not in log and tid.lower() not in log
+            for hidden in ("/track", "/admin", "/verify"):
+                assert hidden not in log, hidden
+            assert tid not in web.error_log()
