@@ -94,16 +94,9 @@ bad:
 	return -1;
 }
 
-static int date_ok(const char *s)
-{
-	int y, m, d, n = 0;
-	return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
-	    m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 int config_load(struct config *c, const char *path, char **err)
 {
-	char *text = NULL, *line, *save = NULL;
+	char *text = NULL, *line, *next;
 	int lineno = 0, rc = -1;
 
 	set_defaults(c);
@@ -114,8 +107,13 @@ int config_load(struct config *c, const char *path, char **err)
 		*err = xasprintf("cannot read configuration %s: %s", path, strerror(errno));
 		goto out;
 	}
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = text; line; line = next) {
+		/* Blank lines count too, so errors name the line an editor shows. */
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
 		lineno++;
+		/* '#' starts a comment anywhere, so no value can contain one. */
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -165,7 +163,7 @@ int config_load(struct config *c, const char *path, char **err)
 		c->trusted_proxy = xstrdup("");
 	if (!c->legacy_lookups_until)
 		c->legacy_lookups_until = xstrdup("");
-	if (*c->legacy_lookups_until && !date_ok(c->legacy_lookups_until)) {
+	if (*c->legacy_lookups_until && !iso_date_ok(c->legacy_lookups_until)) {
 		*err = xasprintf("%s: legacy_lookups_until must be a date like 2027-06-30", path);
 		goto out;
 	}

@@ -95,15 +95,6 @@ int tid_parse(const char *in, char out[TID_MAX])
 	return -1;
 }
 
-void tid_redact(const char *tid, char out[TID_MAX])
-{
-	size_t n = strnlen(tid, TID_MAX - 4);
-	if (n > 8)
-		n = 8;
-	memcpy(out, tid, n);
-	memcpy(out + n, "\xe2\x80\xa6", 4);
-}
-
 void uuid_v4(char out[37])
 {
 	unsigned char b[16];

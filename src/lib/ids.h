@@ -18,9 +18,6 @@ int tid_mint(const char *prefix, char out[TID_MAX]);
  * Writes the canonical form (as stored and as in URLs). Returns 0 or -1. */
 int tid_parse(const char *in, char out[TID_MAX]);
 
-/* A form safe for logs: the prefix and first group only ("RPR-7K3M-…"). */
-void tid_redact(const char *tid, char out[TID_MAX]);
-
 /* A random UUID v4, lowercase, 36 characters plus NUL. */
 void uuid_v4(char out[37]);
 /* Checks and lowercases a UUID (any version, hyphenated). Returns 0 or -1. */

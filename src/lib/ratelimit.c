@@ -15,10 +15,16 @@ sqlite3 *rl_open(const char *path)
 	return db_open(path, 0);
 }
 
+/* A window is stored as its start time, so rows counted with different
+ * window lengths can be swept by age alike. */
 static int64_t window_of(int window, time_t now)
 {
-	return (int64_t)now / (window > 0 ? window : 1);
+	int64_t w = window > 0 ? window : 1;
+	return (int64_t)now / w * w;
 }
+
+/* The longest window the configuration allows (config.c). */
+#define RL_MAX_WINDOW 86400
 
 int rl_over(sqlite3 *db, const char *scope, const unsigned char key[16],
     int limit, int window, time_t now)
@@ -65,7 +71,7 @@ int rl_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
 	if (n > 0 && randombytes_uniform(32) == 0) {
 		st = db_prepare(db, "DELETE FROM hits WHERE win < ?");
 		if (st) {
-			sqlite3_bind_int64(st, 1, win - 1);
+			sqlite3_bind_int64(st, 1, (int64_t)now - 2 * RL_MAX_WINDOW);
 			(void)db_rc(db, sqlite3_step(st), "rate limit sweep");
 			sqlite3_finalize(st);
 		}

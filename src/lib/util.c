@@ -228,6 +228,12 @@ int b64url_decode(const char *in, unsigned char *out, size_t outsz)
 {
 	size_t len = 0;
 	const char *end = NULL;
+	/* libsodium 1.0.18 reads bytes >= 0x80 as '_' in this variant, which
+	 * would give one token many spellings: check the alphabet first. */
+	for (const char *p = in; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return -1;
 	if (sodium_base642bin(out, outsz, in, strlen(in), NULL, &len, &end,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || *end != '\0')
 		return -1;
@@ -245,6 +251,23 @@ char *str_trim(char *s)
 	if (i)
 		memmove(s, s + i, n - i + 1);
 	return s;
+}
+
+int iso_date_ok(const char *s)
+{
+	int y, m, d;
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	if (s[10])
+		return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return 0;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
 }
 
 int str_has_prefix_ci(const char *s, const char *prefix)

@@ -201,15 +201,14 @@ void fmt_date(const char *iso, char *out, size_t n)
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
-	const char *end = iso ? strptime(iso, "%Y-%m-%d", &tm) : NULL;
-	if (!end || *end) {
+	/* Anything but a real date is shown as it was stored, never "fixed". */
+	if (!iso || !iso_date_ok(iso) || !strptime(iso, "%Y-%m-%d", &tm)) {
 		snprintf(out, n, "%s", iso ? iso : "");
 		return;
 	}
 	tm.tm_hour = 12;
 	time_t t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	if (!strftime(out, n, "%a %-d %b %Y", &tm))
+	if (!gmtime_r(&t, &tm) || !strftime(out, n, "%a %-d %b %Y", &tm))
 		snprintf(out, n, "%s", iso);
 }
 
@@ -217,8 +216,8 @@ void today_iso(time_t now, const char *tz, char out[11])
 {
 	struct tm tm;
 	use_tz(tz);
-	localtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		snprintf(out, 11, "1970-01-01");
 }
 
 void fmt_money(int64_t cents, char *out, size_t n)
