@@ -268,6 +268,7 @@ int main(void)
 	if (web_init(&a.w, "admin", admin_params, A_NPARAMS) != 0)
 		goto out;
 	a.now = hm_now();
+	a.w.error_template = "admin_error";
 	if (web_master(&a.w) != 0 || !(a.db = db_open(a.w.cfg.database, 0))) {
 		web_error(&a.w, 500, "Something went wrong", "The shop's database is not available.");
 		goto out;

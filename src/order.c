@@ -67,7 +67,8 @@ static void render(struct web *w, sqlite3 *db, const struct job *j, const struct
 	int cancelled = (j->stage.flags & STAGE_CANCELLED) != 0;
 	int done = (j->stage.flags & (STAGE_READY | STAGE_FINAL)) != 0;
 	tctx_set(c, "shop_name", *shop->name ? shop->name : "Your jeweller");
-	tctx_setf(c, "title", "%s: %s", j->item_type, j->stage.label);
+	tctx_setf(c, "title", "%s: %s · %s", j->item_type, j->stage.label,
+	    *shop->name ? shop->name : "Your jeweller");
 	tctx_set(c, "tracking_id", j->tracking_id);
 	tctx_set(c, "item_type", j->item_type);
 	tctx_set(c, "item_description", j->item_description);
@@ -91,11 +92,12 @@ static void render(struct web *w, sqlite3 *db, const struct job *j, const struct
 			continue;
 		struct tctx *it = tctx_add_item(c, "stages");
 		tctx_set(it, "label", s->label);
-		const char *state = s->position < j->stage.position ? "done"
-		    : s->id == j->stage.id ? "current" : "future";
-		tctx_set(it, "state", state);
-		tctx_set_bool(it, "is_done", s->position < j->stage.position);
-		tctx_set_bool(it, "is_current", s->id == j->stage.id);
+		/* At the final stage there is nothing left to wait for: it is done. */
+		int current = s->id == j->stage.id;
+		int is_done = s->position < j->stage.position || (current && (s->flags & STAGE_FINAL));
+		tctx_set(it, "state", is_done ? "done" : current ? "current" : "future");
+		tctx_set_bool(it, "is_done", is_done);
+		tctx_set_bool(it, "is_current", current);
 	}
 	/* Newest first: the customer wants to know what happened last. */
 	for (size_t i = events.n; i-- > 0;) {

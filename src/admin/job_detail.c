@@ -84,8 +84,9 @@ void page_job(struct admin *a)
 		fmt_time(e->at, shop.timezone, when, sizeof when);
 		tctx_set(it, "when", when);
 		tctx_set(it, "what", event_text(e));
-		if (!strcmp(e->kind, "stage") || !strcmp(e->kind, "created"))
-			tctx_set(it, "stage_label", e->stage_label);
+		/* Only stage moves name a stage: "Booked in" says it already. */
+		if (!strcmp(e->kind, "stage"))
+			tctx_set(it, "moved_to", e->stage_label);
 		tctx_set(it, "note", e->note);
 		tctx_set_bool(it, "note_public", e->note_public);
 		tctx_set(it, "by", e->user_name);

@@ -92,7 +92,7 @@ void web_error(struct web *w, int status, const char *title, const char *message
 	tctx_set(c, "title", title);
 	tctx_set(c, "message", message);
 	tctx_set_int(c, "status", status);
-	web_page(w, status, "error", c);
+	web_page(w, status, w->error_template ? w->error_template : "error", c);
 	tctx_free(c);
 }
 

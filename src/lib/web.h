@@ -16,6 +16,7 @@ struct web {
 	struct resp resp;
 	unsigned char master[KEY_BYTES];
 	int have_master;
+	const char *error_template;	/* for web_error; NULL: the public "error" */
 };
 
 /* Loads the configuration and parses the request against params. Returns 0

@@ -108,8 +108,8 @@ void workflow_free(struct workflow *w);
 void workflow_list_free(struct workflow_list *l);
 void stage_free(struct stage *s);
 void stage_list_free(struct stage_list *l);
-/* Stages in the progress tracker (not cancelled ones) and where s sits:
- * the percentage shown to the customer. */
+/* The percentage shown to the customer: stages reached (the current one
+ * included) out of those in the tracker (cancelled ones are not). */
 int stage_percent(const struct stage_list *l, const struct stage *s);
 
 /* Jobs. job_create runs its own BEGIN IMMEDIATE transaction, mints the

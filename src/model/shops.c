@@ -351,9 +351,10 @@ int stage_percent(const struct stage_list *l, const struct stage *cur)
 			at = n;
 		n++;
 	}
-	if (at < 0 || n < 2)
+	/* Booking in is a step done: a new job is 1/7 of the way, not 0%. */
+	if (at < 0 || n < 1)
 		return 0;
-	return (100 * at + (n - 1) / 2) / (n - 1);
+	return (100 * (at + 1) + n / 2) / n;
 }
 
 void workflow_free(struct workflow *w)
