@@ -20,6 +20,7 @@ struct config {
 	int ratelimit_window;	/* seconds */
 	int ratelimit_lookups;	/* failed public lookups per IP per window */
 	int ratelimit_login;	/* failed logins per account and per IP per window */
+	int ratelimit_certificates; /* certificate downloads per IP per window */
 	int session_idle;	/* seconds */
 	int session_absolute;	/* seconds */
 	long max_body;		/* bytes of a form body */
