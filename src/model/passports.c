@@ -582,7 +582,7 @@ enum hm_rc passport_create(sqlite3 *db, int64_t shop_id, const struct passport_i
 	if (rc != HM_OK)
 		goto out;
 	*id = sqlite3_last_insert_rowid(db);
-	if ((rc = add_event(db, *id, "created", today, "Passport issued", user_id, now)) == HM_OK)
+	if ((rc = add_event(db, *id, "created", today, NULL, user_id, now)) == HM_OK)
 		rc = resign(db, shop_id, *id, signer, master, now);
 out:
 	return finish(db, rc);
