@@ -68,6 +68,7 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_KIND] = {"kind", v_word, 20, 0, 0, 0},
 	[A_EVENT_DATE] = {"event_date", v_date, 10, 0, 0, 0},
 	[A_TEXT] = {"text", v_text, 2000, PARAM_MULTILINE, 0, 0},
+	[A_SIZE] = {"size", v_word, 1, 0, 0, 0},
 };
 
 enum access { OPEN, SIGNED_IN };
@@ -108,30 +109,10 @@ static const struct route {
 	{METHOD_POST, "/passports/#/private", SIGNED_IN, do_passport_private},
 	{METHOD_POST, "/passports/#/delete", SIGNED_IN, do_passport_delete},
 	{METHOD_POST, "/passports/#/undelete", SIGNED_IN, do_passport_undelete},
+	{METHOD_GET, "/photo/#", SIGNED_IN, page_photo},
 	{METHOD_GET, "/settings", SIGNED_IN, page_settings},
 	{METHOD_POST, "/settings", SIGNED_IN, do_settings},
 };
-
-/* Matches a whole path against a pattern; '#' takes 1-18 digits into *id. */
-static int match(const char *pat, const char *path, int64_t *id)
-{
-	while (*pat) {
-		if (*pat == '#') {
-			int64_t v = 0;
-			int n = 0;
-			while (*path >= '0' && *path <= '9' && n < 18)
-				v = v * 10 + (*path++ - '0'), n++;
-			if (n == 0 || (*path >= '0' && *path <= '9'))
-				return 0;
-			*id = v;
-			pat++;
-			continue;
-		}
-		if (*pat++ != *path++)
-			return 0;
-	}
-	return *path == '\0';
-}
 
 struct tctx *admin_ctx(struct admin *a, const char *title, const char *nav)
 {
@@ -213,7 +194,7 @@ static void dispatch(struct admin *a)
 		return;
 	}
 	for (size_t i = 0; i < HM_NELEM(routes); i++) {
-		if (!match(routes[i].pattern, path, &a->id))
+		if (!path_match(routes[i].pattern, path, &a->id))
 			continue;
 		path_known = 1;
 		if (routes[i].method == m) {

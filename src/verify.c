@@ -10,7 +10,9 @@
 #include <sodium.h>
 
 #include "ids.h"
+#include "attachments.h"
 #include "json.h"
+#include "media_url.h"
 #include "model.h"
 #include "passport.h"
 #include "ratelimit.h"
@@ -153,6 +155,32 @@ static void add_group(struct tctx *c, const char *name, const struct passport *p
 	}
 }
 
+/* The public photos through signed URLs: the primary large, the gallery
+ * as thumbnails linking to their display size. */
+static void add_photos(struct verify *v, struct tctx *c, int64_t passport_id)
+{
+	struct attachment_list l = {0};
+	char file[ATTACH_NAME_LEN + 7];
+	time_t expiry = media_url_expiry(hm_now());
+	if (attachment_list(v->db, "passport", passport_id, 1, &l) != HM_OK)
+		return;
+	for (size_t i = 0; i < l.n; i++) {
+		int primary = !strcmp(l.v[i].role, "primary");
+		struct tctx *it = tctx_add_item(c, primary ? "primary" : "gallery");
+		attachment_file(&l.v[i], 'd', file);
+		char *url = media_url(v->w.master, file, expiry);
+		tctx_set(it, "display_url", url);
+		free(url);
+		attachment_file(&l.v[i], 't', file);
+		url = media_url(v->w.master, file, expiry);
+		tctx_set(it, "thumb_url", url);
+		free(url);
+		tctx_set_int(it, "w", l.v[i].display_w);
+		tctx_set_int(it, "h", l.v[i].display_h);
+	}
+	attachment_list_free(&l);
+}
+
 static void passport_page(struct verify *v, const struct passport_full *pf, const struct shop *shop, int ok)
 {
 	const struct passport *p = &pf->p;
@@ -205,6 +233,7 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 		tctx_set(it, "text", pf->ev[i].text);
 	}
 	tctx_setf(c, "json_url", "/verify/%s.json", p->public_uid);
+	add_photos(v, c, p->id);
 	web_page(&v->w, 200, "verify_passport", c);
 	tctx_free(c);
 }

@@ -18,6 +18,7 @@ enum admin_param {
 	/* Passport fields, in passport_field_name[] order (A_PF + PF_...). */
 	A_PF,
 	A_OWNER_PRICE = A_PF + PF_COUNT, A_OWNER_PUBLIC, A_IS_PUBLIC, A_KIND, A_EVENT_DATE, A_TEXT,
+	A_SIZE,
 	A_NPARAMS
 };
 extern const struct param admin_params[A_NPARAMS];
@@ -87,6 +88,7 @@ void passport_form_refill(struct admin *a, struct tctx *c);
 int passport_event_kind_ok(const char *kind);
 /* The signer's name recorded with each signature. */
 const char *admin_signer(const struct admin *a);
+void page_photo(struct admin *a);
 void page_settings(struct admin *a);
 void do_settings(struct admin *a);
 

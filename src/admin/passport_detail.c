@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "attachments.h"
 
 static const char *const event_kinds[][2] = {
 	{"serviced", "Serviced"}, {"valued", "Valued"}, {"resized", "Resized"},
@@ -102,6 +103,15 @@ void page_passport(struct admin *a)
 	}
 	today_iso(a->now, shop.timezone, today);
 	tctx_set(c, "today", today);
+	struct attachment_list photos = {0};
+	if (attachment_list(a->db, "passport", p->id, 0, &photos) == HM_OK) {
+		for (size_t i = 0; i < photos.n; i++) {
+			struct tctx *it = tctx_add_item(c, "photos");
+			tctx_set_int(it, "photo_id", photos.v[i].id);
+			tctx_set_bool(it, "primary", !strcmp(photos.v[i].role, "primary"));
+		}
+		attachment_list_free(&photos);
+	}
 	web_page(&a->w, 200, "admin_passport", c);
 out:
 	tctx_free(c);

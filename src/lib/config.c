@@ -37,6 +37,7 @@ static const struct key {
 	{"session_idle", K_INT, offsetof(struct config, session_idle), 60, 30 * 86400},
 	{"session_absolute", K_INT, offsetof(struct config, session_absolute), 60, 365 * 86400},
 	{"max_body", K_INT, offsetof(struct config, max_body), 1024, 64L << 20},
+	{"max_upload", K_INT, offsetof(struct config, max_upload), 1L << 20, 256L << 20},
 	{"legacy_lookups_until", K_STR, offsetof(struct config, legacy_lookups_until), 0, 0},
 };
 
@@ -57,6 +58,7 @@ static void set_defaults(struct config *c)
 	c->session_idle = 8 * 3600;
 	c->session_absolute = 7 * 86400;
 	c->max_body = 256 * 1024;
+	c->max_upload = 12L << 20;
 }
 
 static int set_key(struct config *c, const struct key *k, const char *v, char **err)
@@ -85,7 +87,8 @@ static int set_key(struct config *c, const struct key *k, const char *v, char **
 		n = strtol(v, &end, 10);
 		if (errno || end == v || *end || n < k->min || n > k->max)
 			goto bad;
-		if (k->off == offsetof(struct config, max_body))
+		if (k->off == offsetof(struct config, max_body) ||
+		    k->off == offsetof(struct config, max_upload))
 			*(long *)field = n;
 		else
 			*(int *)field = (int)n;

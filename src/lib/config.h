@@ -24,6 +24,7 @@ struct config {
 	int session_idle;	/* seconds */
 	int session_absolute;	/* seconds */
 	long max_body;		/* bytes of a form body */
+	long max_upload;	/* bytes of a photo upload's body */
 	char *legacy_lookups_until; /* YYYY-MM-DD: numeric and NXP- lookups on /verify until then; "" = off */
 };
 

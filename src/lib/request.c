@@ -2,6 +2,7 @@
  * the contract and DESIGN.md ("Declared parameters", "CGI hygiene") for why
  * it refuses so much: everything a handler reads has been through here. */
 #include "request.h"
+#include "multipart.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -192,7 +193,9 @@ static int add_pair(struct req *r, const char *pair, size_t n, const char **why)
 		goto out;
 	}
 	idx = find_param(r, name.data, name.len);
-	if (idx < r->nparams)
+	if (idx < r->nparams && (r->params[idx].flags & PARAM_FILE))
+		status = fail(why, 400, "file parameter sent as a form value");
+	else if (idx < r->nparams)
 		status = store_value(&r->fields[idx], &r->params[idx], &val, why);
 out:
 	buf_free(&name);
@@ -249,6 +252,94 @@ static enum body_kind body_kind(const char *ct)
 	return BODY_OTHER;
 }
 
+/* Multipart is accepted only by a surface that takes files: everywhere
+ * else it is a body type nobody's forms send. */
+static int accepts_files(const struct req *r)
+{
+	for (size_t i = 0; i < r->nparams; i++)
+		if (r->params[i].flags & PARAM_FILE)
+			return 1;
+	return 0;
+}
+
+static int add_upload(struct req *r, size_t idx, struct mp_part *pt, const char **why)
+{
+	const struct param *p = &r->params[idx];
+	const char *problem;
+	struct upload *u;
+	for (size_t i = 0; i < r->nuploads; i++)
+		if (r->uploads[i].param == idx)
+			return fail(why, 400, "duplicate parameter");
+	if (p->maxlen && pt->len > p->maxlen)
+		return fail(why, 413, "file too large");
+	/* The name is a label shown to staff at most; the type is the
+	 * client's claim. Neither may carry control characters. */
+	problem = value_problem(pt->filename, strlen(pt->filename), 0);
+	if (!problem && pt->content_type)
+		problem = value_problem(pt->content_type, strlen(pt->content_type), 0);
+	if (problem)
+		return fail(why, 400, problem);
+	r->uploads = xrealloc(r->uploads, (r->nuploads + 1) * sizeof *r->uploads);
+	u = &r->uploads[r->nuploads++];
+	u->param = idx;
+	u->filename = pt->filename;
+	u->content_type = pt->content_type ? pt->content_type : xstrdup("");
+	u->data = pt->data;
+	u->len = pt->len;
+	pt->filename = pt->content_type = NULL;
+	return 0;
+}
+
+/* Text parts go through the very checks a urlencoded field does; a part
+ * with a filename is a file and must be for a PARAM_FILE parameter, and a
+ * PARAM_FILE parameter takes nothing else. */
+static int parse_multipart(struct req *r, const char *content_type, const char *body,
+    size_t bodylen, size_t *npairs, const char **why)
+{
+	char boundary[MP_MAX_BOUNDARY + 1];
+	struct mp_parts parts = {0};
+	struct buf val = {0};
+	int status = 0;
+
+	if (!accepts_files(r))
+		return fail(why, 415, "multipart body on a surface that takes no files");
+	if (mp_boundary(content_type, boundary, why) != 0 ||
+	    mp_parse(body, bodylen, boundary, &parts, why) != 0)
+		return 400;
+	for (size_t i = 0; i < parts.n && status == 0; i++) {
+		struct mp_part *pt = &parts.v[i];
+		size_t nlen = strlen(pt->name), idx;
+		if (++*npairs > REQ_MAX_FIELDS) {
+			status = fail(why, 400, "too many parameters");
+			break;
+		}
+		if (!name_ok(pt->name, nlen)) {
+			status = fail(why, 400, "bad parameter name");
+			break;
+		}
+		idx = find_param(r, pt->name, nlen);
+		if (idx == r->nparams)
+			continue;
+		if ((r->params[idx].flags & PARAM_FILE) != 0) {
+			if (!pt->filename)
+				status = fail(why, 400, "file parameter sent as a form value");
+			else
+				status = add_upload(r, idx, pt, why);
+			continue;
+		}
+		if (pt->filename) {
+			status = fail(why, 400, "file sent for a form value");
+			break;
+		}
+		buf_reset(&val);
+		buf_append(&val, pt->data, pt->len);
+		status = store_value(&r->fields[idx], &r->params[idx], &val, why);
+	}
+	buf_free(&val);
+	mp_parts_free(&parts);
+	return status;
+}
+
 static int parse_body(struct req *r, const char *content_type, const char *body,
     size_t bodylen, size_t *npairs, const char **why)
 {
@@ -259,9 +350,7 @@ static int parse_body(struct req *r, const char *content_type, const char *body,
 	case BODY_FORM:
 		return parse_form(r, body, bodylen, npairs, why);
 	case BODY_MULTIPART:
-		/* File uploads will add a multipart/form-data parser here,
-		 * feeding the same store_value() checks. */
-		return fail(why, 415, "multipart bodies are not supported yet");
+		return parse_multipart(r, content_type, body, bodylen, npairs, why);
 	case BODY_OTHER:
 		break;
 	}
@@ -501,6 +590,10 @@ int req_parse(struct req *r, const struct param *params, size_t nparams,
 		content_type = getenv("CONTENT_TYPE");
 	}
 	status = req_parse_data(r, query, strlen(query), content_type, body, bodylen, why);
+	if (r->nuploads) {
+		r->body = body;	/* the uploads point into it */
+		body = NULL;
+	}
 out:
 	free(body);
 	return status;
@@ -531,6 +624,14 @@ int req_invalid(const struct req *r, size_t idx)
 	return f && f->state == FIELD_INVALID;
 }
 
+const struct upload *req_upload(const struct req *r, size_t idx)
+{
+	for (size_t i = 0; r && i < r->nuploads; i++)
+		if (r->uploads[i].param == idx)
+			return &r->uploads[i];
+	return NULL;
+}
+
 void req_free(struct req *r)
 {
 	if (!r)
@@ -540,6 +641,12 @@ void req_free(struct req *r)
 		free(r->fields[i].val);
 	}
 	free(r->fields);
+	for (size_t i = 0; r->uploads && i < r->nuploads; i++) {
+		free(r->uploads[i].filename);
+		free(r->uploads[i].content_type);
+	}
+	free(r->uploads);
+	free(r->body);
 	free(r->session_cookie);
 	free(r->forwarded_addr);
 	memset(r, 0, sizeof *r);

@@ -26,6 +26,10 @@ struct param;
 typedef int (*validator_fn)(struct field *f, const struct param *p);
 
 #define PARAM_MULTILINE 0x1	/* CR, LF and TAB allowed in the value */
+/* A file field of a multipart/form-data body: it arrives in r->uploads, not
+ * in r->fields, and maxlen (0: no limit but the body's) caps its bytes with
+ * 413. A surface that declares no file field refuses multipart with 415. */
+#define PARAM_FILE 0x2
 
 struct param {
 	const char *name;	/* [a-z][a-z0-9_]* */
@@ -48,6 +52,16 @@ int v_token(struct field *f, const struct param *p);  /* base64url characters on
 int v_word(struct field *f, const struct param *p);   /* [a-z0-9_]+ (codes, stage names) */
 int v_tzname(struct field *f, const struct param *p); /* IANA zone name shape, e.g. Europe/London */
 
+/* A file part of a multipart body, for a declared PARAM_FILE parameter. */
+struct upload {
+	size_t param;		/* index of its parameter in the table */
+	char *filename;		/* as the client named it (heap, valid UTF-8, no
+				 * control characters, may be ""): a label, never a path */
+	char *content_type;	/* as the client declared it (heap, may be ""): never trusted */
+	const char *data;	/* the bytes, inside the request body */
+	size_t len;
+};
+
 struct req {
 	enum method method;
 	const char *path_info;	/* "" when absent; never NULL */
@@ -64,6 +78,9 @@ struct req {
 	const struct param *params;
 	size_t nparams;
 	struct field *fields;	/* nparams entries, same order as params */
+	struct upload *uploads;	/* file parts, in the order received */
+	size_t nuploads;
+	char *body;		/* heap; kept by req_parse while uploads point into it */
 };
 
 /* Limits the parser enforces. */
@@ -72,7 +89,8 @@ struct req {
 #define REQ_COOKIE_NAME "hm_session"
 
 /* Parses the CGI environment and, for POST, exactly CONTENT_LENGTH bytes of
- * stdin (never more). max_body bounds the body. trusted_proxy may be NULL.
+ * stdin (never more). max_body bounds the body, per surface: forms use the
+ * configured max_body, upload.cgi its own larger limit. trusted_proxy may be NULL.
  * Returns 0, or an HTTP status to answer with: 400 malformed, 405 method,
  * 411 POST without length, 413 too large, 415 unsupported body type.
  * On error *why (static string) says why, for the log. */
@@ -80,8 +98,11 @@ int req_parse(struct req *r, const struct param *params, size_t nparams,
     size_t max_body, const char *trusted_proxy, const char **why);
 
 /* The pure part of req_parse, used by it and by the fuzzer: parses a query
- * string and an optional body of the given content type into r->fields.
- * r->params/nparams must be set and r->fields allocated (zeroed). */
+ * string and an optional body of the given content type into r->fields
+ * (and r->uploads, whose data point into body: keep body while they are
+ * used). r->params/nparams must be set and r->fields allocated (zeroed).
+ * Multipart bodies are parsed only when the table declares a PARAM_FILE
+ * parameter; their text parts obey the same rules as form fields. */
 int req_parse_data(struct req *r, const char *query, size_t qlen,
     const char *content_type, const char *body, size_t bodylen,
     const char **why);
@@ -95,6 +116,8 @@ const char *req_val(const struct req *r, size_t idx);
 int64_t req_int(const struct req *r, size_t idx, int64_t dflt);
 /* 1 when the field was sent but failed its validator. */
 int req_invalid(const struct req *r, size_t idx);
+/* The file sent for PARAM_FILE parameter idx, or NULL. Owned by r. */
+const struct upload *req_upload(const struct req *r, size_t idx);
 
 void req_free(struct req *r);
 

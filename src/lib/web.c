@@ -19,7 +19,8 @@ static void plain_500(struct web *w)
 	resp_finish(&w->resp, 500, "text/html; charset=utf-8", fallback_500, sizeof fallback_500 - 1);
 }
 
-int web_init(struct web *w, const char *prog, const struct param *params, size_t nparams)
+static int init(struct web *w, const char *prog, const struct param *params, size_t nparams,
+    int upload, long photo_max)
 {
 	char *err = NULL;
 	const char *why = NULL;
@@ -41,18 +42,59 @@ int web_init(struct web *w, const char *prog, const struct param *params, size_t
 		plain_500(w);
 		return -1;
 	}
-	int status = req_parse(&w->req, params, nparams, (size_t)w->cfg.max_body,
-	    w->cfg.trusted_proxy, &why);
-	if (status) {
-		log_err("rejected request: %s", why ? why : "malformed");
-		if (status == 405)
-			resp_header(&w->resp, "Allow", "GET, HEAD, POST");
-		web_error(w, status, status == 413 ? "That was too large" : "That request was not understood",
-		    status == 413 ? "What you sent is larger than this page accepts."
-				  : "Please go back and try again.");
-		return -1;
+	long limit = upload ? w->cfg.max_upload : w->cfg.max_body;
+	int status = req_parse(&w->req, params, nparams, (size_t)limit, w->cfg.trusted_proxy, &why);
+	if (!status)
+		return 0;
+	log_err("rejected request: %s", why ? why : "malformed");
+	if (status == 405)
+		resp_header(&w->resp, "Allow", upload ? "POST" : "GET, HEAD, POST");
+	if (status == 413) {
+		char msg[160];
+		snprintf(msg, sizeof msg, upload
+		    ? "Photos can be up to %ld MB. Nothing was saved: choose a smaller photo."
+		    : "What you sent is larger than this page accepts (%ld KB). Nothing was saved.",
+		    upload ? (photo_max < limit ? photo_max : limit) >> 20 : limit >> 10);
+		web_error(w, 413, upload ? "That photo is too large" : "That was too large", msg);
+	} else if (status == 415) {
+		web_error(w, 415, "That kind of upload is not accepted",
+		    "Nothing was saved. Go back, reload the page and try again.");
+	} else {
+		web_error(w, status, "That request was not understood",
+		    "Nothing was saved. Go back, reload the page and try again.");
 	}
-	return 0;
+	return -1;
+}
+
+int web_init(struct web *w, const char *prog, const struct param *params, size_t nparams)
+{
+	return init(w, prog, params, nparams, 0, 0);
+}
+
+int web_init_upload(struct web *w, const char *prog, const struct param *params, size_t nparams,
+    long photo_max)
+{
+	return init(w, prog, params, nparams, 1, photo_max);
+}
+
+int path_match(const char *pat, const char *path, int64_t *id)
+{
+	while (*pat) {
+		if (*pat == '#') {
+			int64_t v = 0;
+			int n = 0;
+			while (*path >= '0' && *path <= '9' && n < 18)
+				v = v * 10 + (*path++ - '0'), n++;
+			if (n == 0 || (*path >= '0' && *path <= '9'))
+				return 0;
+			*id = v;
+			pat++;
+			continue;
+		}
+		if (*pat++ != *path++)
+			return 0;
+	}
+	return *path == '\0';
 }
 
 void web_free(struct web *w)

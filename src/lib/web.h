@@ -22,6 +22,11 @@ struct web {
 /* Loads the configuration and parses the request against params. Returns 0
  * to go on; -1 when a response (error page) was already sent. */
 int web_init(struct web *w, const char *prog, const struct param *params, size_t nparams);
+/* The same for a surface that takes photo uploads: the body may be up to
+ * max_upload bytes instead of max_body; photo_max is the size the 413 page
+ * names. */
+int web_init_upload(struct web *w, const char *prog, const struct param *params, size_t nparams,
+    long photo_max);
 void web_free(struct web *w);
 
 /* Loads the secret key on first use; -1 (logged) when it cannot. */
@@ -38,6 +43,10 @@ void web_busy(struct web *w);
 void web_fail(struct web *w, enum hm_rc rc);
 /* 303 See Other to a same-site path (must start with '/'). */
 void web_redirect(struct web *w, const char *path);
+
+/* Matches a whole PATH_INFO against a route pattern in which '#' stands
+ * for one segment of 1-18 digits (stored in *id). 1 on a match. */
+int path_match(const char *pattern, const char *path, int64_t *id);
 
 /* scheme://host[:port] of this installation: base_url, else from Host. */
 char *web_origin(const struct web *w);

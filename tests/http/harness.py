@@ -128,6 +128,16 @@ class Server:
             con.close()
 
 
+class StaffServer(Server):
+    """A server whose installation has a shop ("shop") and a staff user."""
+
+    def __enter__(self):
+        super().__enter__()
+        self.add_shop()
+        self.add_user()
+        return self
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

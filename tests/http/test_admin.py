@@ -4,17 +4,7 @@ edits, stage moves, settings, password, shop isolation, bad requests."""
 import re
 import time
 
-from harness import STAFF_PASSWORD, Client, Server, visible_text
-
-
-class StaffServer(Server):
-    """A server whose installation has a shop and a staff user."""
-
-    def __enter__(self):
-        super().__enter__()
-        self.add_shop()
-        self.add_user()
-        return self
+from harness import STAFF_PASSWORD, Client, Server, StaffServer, visible_text
 
 
 def staff_server(**kw):

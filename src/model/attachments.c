@@ -1,0 +1,252 @@
+/* Photos of passports and jobs. SQL is chosen from fixed strings by
+ * owner kind, never built from what a request carried. */
+#include "attachments.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* The owner-exists-in-shop query for each kind. */
+static const char *owner_sql(const char *kind)
+{
+	if (kind && !strcmp(kind, "passport"))
+		return "SELECT 1 FROM passports WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL";
+	if (kind && !strcmp(kind, "job"))
+		return "SELECT 1 FROM jobs WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL";
+	return NULL;
+}
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	snprintf(dst, n, "%s", db_col_str(st, col));
+}
+
+#define ATT_COLS "id, shop_id, owner_id, owner_kind, role, stored_name, is_public, " \
+	"display_w, display_h, bytes, created_at "
+
+static void att_row(sqlite3_stmt *st, struct attachment *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = sqlite3_column_int64(st, 0);
+	a->shop_id = sqlite3_column_int64(st, 1);
+	a->owner_id = sqlite3_column_int64(st, 2);
+	copy_col(a->owner_kind, sizeof a->owner_kind, st, 3);
+	copy_col(a->role, sizeof a->role, st, 4);
+	copy_col(a->stored_name, sizeof a->stored_name, st, 5);
+	a->is_public = sqlite3_column_int(st, 6);
+	a->display_w = sqlite3_column_int(st, 7);
+	a->display_h = sqlite3_column_int(st, 8);
+	a->bytes = sqlite3_column_int64(st, 9);
+	a->created_at = sqlite3_column_int64(st, 10);
+}
+
+enum hm_rc attachment_list(sqlite3 *db, const char *owner_kind, int64_t owner_id,
+    int public_only, struct attachment_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT " ATT_COLS "FROM attachments "
+	    "WHERE owner_kind = ?1 AND owner_id = ?2 AND deleted_at IS NULL "
+	    "AND (?3 = 0 OR is_public = 1) "
+	    "ORDER BY role <> 'primary', created_at, id");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_text(st, 1, owner_kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, owner_id);
+	sqlite3_bind_int(st, 3, public_only ? 1 : 0);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		att_row(st, &out->v[out->n++]);
+	}
+	sqlite3_finalize(st);
+	enum hm_rc rc = db_rc(db, s, "attachment list");
+	if (rc != HM_OK)
+		attachment_list_free(out);
+	return rc;
+}
+
+enum hm_rc attachment_get(sqlite3 *db, int64_t shop_id, int64_t id, struct attachment *out)
+{
+	enum hm_rc rc = HM_NOTFOUND;
+	sqlite3_stmt *st = db_prepare(db, "SELECT " ATT_COLS "FROM attachments "
+	    "WHERE id = ? AND shop_id = ? AND deleted_at IS NULL");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		att_row(st, out);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "attachment get");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void attachment_list_free(struct attachment_list *l)
+{
+	if (!l)
+		return;
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+enum hm_rc attachment_owner_check(sqlite3 *db, int64_t shop_id, const char *owner_kind,
+    int64_t owner_id)
+{
+	const char *sql = owner_sql(owner_kind);
+	if (!sql)
+		return HM_NOTFOUND;
+	sqlite3_stmt *st = db_prepare(db, sql);
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	int s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s == SQLITE_ROW)
+		return HM_OK;
+	if (s == SQLITE_DONE)
+		return HM_NOTFOUND;
+	return db_rc(db, s, "attachment owner");
+}
+
+/* Live photos the owner would have besides the one being replaced. */
+static enum hm_rc live_count(sqlite3 *db, const struct attachment_new *in, int64_t *n)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM attachments WHERE owner_kind = ?1 "
+	    "AND owner_id = ?2 AND deleted_at IS NULL AND NOT (?3 = 'primary' AND role = 'primary')");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_text(st, 1, in->owner_kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, in->owner_id);
+	sqlite3_bind_text(st, 3, in->role, -1, SQLITE_TRANSIENT);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return s == SQLITE_ROW ? HM_OK : db_rc(db, s, "attachment count");
+}
+
+static enum hm_rc step_done(sqlite3 *db, sqlite3_stmt *st, const char *where)
+{
+	if (!st)
+		return HM_ERR;
+	int s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return db_rc(db, s, where);
+}
+
+enum hm_rc attachment_add(sqlite3 *db, const struct attachment_new *in, time_t now,
+    int64_t *id)
+{
+	int64_t n = 0;
+	sqlite3_stmt *st;
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	/* Checked again inside the transaction: the owner may have been
+	 * deleted while the photo was being processed. */
+	if ((rc = attachment_owner_check(db, in->shop_id, in->owner_kind, in->owner_id)) != HM_OK)
+		goto out;
+	if ((rc = live_count(db, in, &n)) != HM_OK)
+		goto out;
+	if (n >= ATTACH_MAX_PER_OWNER) {
+		rc = HM_CONFLICT;
+		goto out;
+	}
+	if (!strcmp(in->role, "primary")) {
+		st = db_prepare(db, "UPDATE attachments SET deleted_at = ?1 WHERE owner_kind = ?2 "
+		    "AND owner_id = ?3 AND shop_id = ?4 AND role = 'primary' AND deleted_at IS NULL");
+		if (st) {
+			sqlite3_bind_int64(st, 1, now);
+			sqlite3_bind_text(st, 2, in->owner_kind, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 3, in->owner_id);
+			sqlite3_bind_int64(st, 4, in->shop_id);
+		}
+		if ((rc = step_done(db, st, "attachment replace primary")) != HM_OK)
+			goto out;
+	}
+	st = db_prepare(db, "INSERT INTO attachments(shop_id, owner_kind, owner_id, role, "
+	    "is_public, stored_name, display_w, display_h, bytes, created_at) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	if (st) {
+		sqlite3_bind_int64(st, 1, in->shop_id);
+		sqlite3_bind_text(st, 2, in->owner_kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, in->owner_id);
+		sqlite3_bind_text(st, 4, in->role, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 5, in->is_public ? 1 : 0);
+		sqlite3_bind_text(st, 6, in->stored_name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 7, in->display_w);
+		sqlite3_bind_int(st, 8, in->display_h);
+		sqlite3_bind_int64(st, 9, in->bytes);
+		sqlite3_bind_int64(st, 10, now);
+	}
+	if ((rc = step_done(db, st, "attachment insert")) != HM_OK)
+		goto out;
+	if (id)
+		*id = sqlite3_last_insert_rowid(db);
+	rc = db_commit(db);
+	return rc;
+out:
+	db_rollback(db);
+	return rc;
+}
+
+enum hm_rc attachment_delete(sqlite3 *db, int64_t shop_id, const char *owner_kind,
+    int64_t owner_id, int64_t id, time_t now)
+{
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	sqlite3_stmt *st = db_prepare(db, "UPDATE attachments SET deleted_at = ?1 WHERE id = ?2 "
+	    "AND shop_id = ?3 AND owner_kind = ?4 AND owner_id = ?5 AND deleted_at IS NULL");
+	if (st) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, id);
+		sqlite3_bind_int64(st, 3, shop_id);
+		sqlite3_bind_text(st, 4, owner_kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 5, owner_id);
+	}
+	if ((rc = step_done(db, st, "attachment delete")) != HM_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	if (sqlite3_changes(db) == 0) {
+		db_rollback(db);
+		return HM_NOTFOUND;
+	}
+	return db_commit(db);
+}
+
+enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM attachments a "
+	    "WHERE a.stored_name = ?1 AND a.deleted_at IS NULL AND a.is_public = 1 AND ("
+	    "(a.owner_kind = 'passport' AND EXISTS (SELECT 1 FROM passports p "
+	    "  WHERE p.id = a.owner_id AND p.shop_id = a.shop_id "
+	    "  AND p.is_public = 1 AND p.deleted_at IS NULL)) OR "
+	    "(a.owner_kind = 'job' AND EXISTS (SELECT 1 FROM jobs j "
+	    "  WHERE j.id = a.owner_id AND j.shop_id = a.shop_id "
+	    "  AND j.revoked_at IS NULL AND j.deleted_at IS NULL)))");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_text(st, 1, stored_name, -1, SQLITE_TRANSIENT);
+	int s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s == SQLITE_ROW)
+		return HM_OK;
+	if (s == SQLITE_DONE)
+		return HM_NOTFOUND;
+	return db_rc(db, s, "attachment public");
+}
+
+void attachment_file(const struct attachment *a, char kind, char out[ATTACH_NAME_LEN + 7])
+{
+	snprintf(out, ATTACH_NAME_LEN + 7, "%s-%c.jpg", a->stored_name, kind == 't' ? 't' : 'd');
+}

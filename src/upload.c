@@ -1,0 +1,502 @@
+/* upload.cgi: photos for passports (and later jobs), staff only.
+ *
+ *   POST /admin/upload/passport/<id>         role=primary|gallery, photo=<file>, csrf
+ *   POST /admin/upload/passport/<id>/delete  attachment=<id>, csrf
+ *
+ * Sign-in, CSRF and origin are checked exactly as admin.c does. A photo is
+ * typed by its magic bytes, capped in bytes and pixels before it is
+ * decoded, turned once by libvips into a display version and a thumbnail
+ * (upright, sRGB JPEG, every byte of metadata stripped), written under
+ * generated names, and only then recorded. The original is not kept.
+ * Nothing is left half-done: a failure removes what was written. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <vips/vips.h>
+
+#include "attachments.h"
+#include "auth.h"
+#include "web.h"
+
+/* The photo itself (the whole body is capped by max_upload), and what a
+ * photo may decode to. */
+#define UPLOAD_MAX_FILE (10L << 20)
+#define UPLOAD_MAX_PIXELS 40000000LL
+#define UPLOAD_MAX_SIDE 20000
+#define DISPLAY_SIDE 1600
+#define THUMB_SIDE 400
+#define JPEG_QUALITY 82
+
+enum { U_CSRF, U_ROLE, U_ATTACHMENT, U_PHOTO, U_NPARAMS };
+static const struct param params[U_NPARAMS] = {
+	[U_CSRF] = {"csrf", v_token, 64, 0, 0, 0},
+	[U_ROLE] = {"role", v_word, 16, 0, 0, 0},
+	[U_ATTACHMENT] = {"attachment", v_int, 20, 0, 1, INT64_MAX},
+	[U_PHOTO] = {"photo", NULL, UPLOAD_MAX_FILE, PARAM_FILE, 0, 0},
+};
+
+struct upl {
+	struct web w;
+	sqlite3 *db;
+	struct session_user user;
+	int64_t id;		/* the passport in the path */
+	time_t now;
+	int vips_up;
+};
+
+enum photo_type { PHOTO_NONE, PHOTO_JPEG, PHOTO_PNG, PHOTO_WEBP };
+
+/* The two JPEGs made from one upload (g_free the buffers). */
+struct photo {
+	void *disp, *thumb;
+	size_t disp_len, thumb_len;
+	int w, h;
+};
+
+/* ---- request frame ---- */
+
+/* ---- photo processing ---- */
+
+/* The type, decided by the first bytes alone: the name and the declared
+ * Content-Type are the client's word, not evidence. */
+static enum photo_type sniff(const unsigned char *p, size_t n)
+{
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a };
+	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+		return PHOTO_JPEG;
+	if (n >= 8 && memcmp(p, png, 8) == 0)
+		return PHOTO_PNG;
+	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+		return PHOTO_WEBP;
+	return PHOTO_NONE;
+}
+
+static void log_vips(const char *what)
+{
+	log_err("%s: %s", what, vips_error_buffer());
+	vips_error_clear();
+}
+
+static int vips_start(struct upl *u)
+{
+	if (u->vips_up)
+		return 0;
+	if (VIPS_INIT("upload") != 0) {
+		log_vips("vips init");
+		return -1;
+	}
+	u->vips_up = 1;
+	/* Only loaders that are fuzzed and meant for untrusted input; and no
+	 * operation cache in a process that makes one photo. */
+	vips_block_untrusted_set(TRUE);
+	vips_cache_set_max(0);
+	vips_concurrency_set(2);
+	return 0;
+}
+
+/* Opens the image lazily: only the header is read, so the caps below are
+ * checked before a pixel is decoded. */
+static VipsImage *load_header(enum photo_type t, const struct upload *up)
+{
+	VipsImage *im = NULL;
+	void *buf = (void *)up->data;	/* vips reads it; the cast is its API's */
+	int rc = -1;
+	switch (t) {
+	case PHOTO_JPEG:
+		rc = vips_jpegload_buffer(buf, up->len, &im, "access", VIPS_ACCESS_SEQUENTIAL,
+		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+		break;
+	case PHOTO_PNG:
+		rc = vips_pngload_buffer(buf, up->len, &im, "access", VIPS_ACCESS_SEQUENTIAL,
+		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+		break;
+	case PHOTO_WEBP:
+		rc = vips_webpload_buffer(buf, up->len, &im, "access", VIPS_ACCESS_SEQUENTIAL,
+		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+		break;
+	case PHOTO_NONE:
+		break;
+	}
+	if (rc != 0) {
+		log_vips("photo header");
+		return NULL;
+	}
+	return im;
+}
+
+/* sRGB, 8 bits, no alpha (JPEG has none: transparent areas go white). */
+static VipsImage *flatten_rgb(VipsImage *in)
+{
+	VipsImage *out = NULL;
+	if (!vips_image_hasalpha(in)) {
+		g_object_ref(in);
+		return in;
+	}
+	double white[3] = { 255, 255, 255 };
+	VipsArrayDouble *bg = vips_array_double_new(white, 3);
+	int rc = vips_flatten(in, &out, "background", bg, NULL);
+	vips_area_unref(VIPS_AREA(bg));
+	if (rc != 0) {
+		log_vips("flatten");
+		return NULL;
+	}
+	VipsImage *cast = NULL;
+	rc = vips_cast_uchar(out, &cast, NULL);
+	g_object_unref(out);
+	if (rc != 0) {
+		log_vips("cast");
+		return NULL;
+	}
+	return cast;
+}
+
+static int save_jpeg(VipsImage *im, void **buf, size_t *len)
+{
+	/* strip drops EXIF (GPS, camera, orientation), XMP, IPTC and ICC:
+	 * the pixels are sRGB already and browsers assume it. */
+	if (vips_jpegsave_buffer(im, buf, len, "Q", JPEG_QUALITY, "strip", TRUE,
+	    "optimize_coding", TRUE, "interlace", TRUE, NULL) != 0) {
+		log_vips("jpeg save");
+		return -1;
+	}
+	return 0;
+}
+
+/* Decodes once into a display version and a thumbnail. On failure sets
+ * *status and *msg for the person and returns -1. */
+static int make_photo(struct upl *u, enum photo_type t, const struct upload *up,
+    struct photo *ph, int *status, const char **msg)
+{
+	VipsImage *hdr = NULL, *disp = NULL, *flat = NULL, *mem = NULL, *thumb = NULL;
+	int rc = -1;
+
+	memset(ph, 0, sizeof *ph);
+	*status = 500;
+	*msg = "The photo could not be processed. Nothing was saved; please try again.";
+	if (vips_start(u) != 0)
+		goto out;
+	if (!(hdr = load_header(t, up))) {
+		*status = 422;
+		*msg = "That photo could not be read: the file may be damaged. Nothing was saved.";
+		goto out;
+	}
+	int64_t w = vips_image_get_width(hdr), h = vips_image_get_height(hdr);
+	if (w < 1 || h < 1 || w > UPLOAD_MAX_SIDE || h > UPLOAD_MAX_SIDE ||
+	    w * h > UPLOAD_MAX_PIXELS) {
+		log_err("refused a %" PRId64 "x%" PRId64 " photo", w, h);
+		*status = 413;
+		*msg = "That photo has too many pixels (the limit is 40 megapixels). "
+		    "Nothing was saved: make it smaller and try again.";
+		goto out;
+	}
+	/* thumbnail_buffer shrinks while it decodes and turns the image
+	 * upright from its EXIF orientation; export_profile brings any
+	 * embedded profile (Display P3 phone photos, CMYK) to sRGB. */
+	if (vips_thumbnail_buffer((void *)up->data, up->len, &disp, DISPLAY_SIDE,
+	    "height", DISPLAY_SIDE, "size", VIPS_SIZE_DOWN, "export_profile", "srgb",
+	    "fail_on", VIPS_FAIL_ON_ERROR, NULL) != 0) {
+		log_vips("photo decode");
+		*status = 422;
+		*msg = "That photo could not be read: the file may be damaged. Nothing was saved.";
+		goto out;
+	}
+	if (!(flat = flatten_rgb(disp)))
+		goto out;
+	/* Decoding happens here; a file damaged past its header fails now. */
+	if (!(mem = vips_image_copy_memory(flat))) {
+		log_vips("photo decode");
+		*status = 422;
+		*msg = "That photo could not be read: the file may be damaged. Nothing was saved.";
+		goto out;
+	}
+	if (vips_thumbnail_image(mem, &thumb, THUMB_SIDE, "height", THUMB_SIDE,
+	    "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL) != 0) {
+		log_vips("thumbnail");
+		goto out;
+	}
+	if (save_jpeg(mem, &ph->disp, &ph->disp_len) != 0 ||
+	    save_jpeg(thumb, &ph->thumb, &ph->thumb_len) != 0)
+		goto out;
+	ph->w = vips_image_get_width(mem);
+	ph->h = vips_image_get_height(mem);
+	rc = 0;
+out:
+	if (rc != 0) {
+		g_free(ph->disp);
+		g_free(ph->thumb);
+		memset(ph, 0, sizeof *ph);
+	}
+	if (thumb)
+		g_object_unref(thumb);
+	if (mem)
+		g_object_unref(mem);
+	if (flat)
+		g_object_unref(flat);
+	if (disp)
+		g_object_unref(disp);
+	if (hdr)
+		g_object_unref(hdr);
+	return rc;
+}
+
+static void photo_free(struct photo *ph)
+{
+	g_free(ph->disp);
+	g_free(ph->thumb);
+	memset(ph, 0, sizeof *ph);
+}
+
+/* ---- files ---- */
+
+/* Writes data as dir/name through a temporary name and rename(2), so a
+ * reader never sees half a file. Returns 0 or -1 (logged, nothing left). */
+static int write_file(int dfd, const char *name, const void *data, size_t len)
+{
+	char tmp[64];
+	const char *p = data;
+	size_t left = len;
+	int fd;
+	snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		log_err("upload: cannot create a media file: %s", strerror(errno));
+		return -1;
+	}
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		p += n;
+		left -= (size_t)n;
+	}
+	if (left || fsync(fd) != 0) {
+		log_err("upload: cannot write a media file: %s", strerror(errno));
+		close(fd);
+		unlinkat(dfd, tmp, 0);
+		return -1;
+	}
+	if (close(fd) != 0 || renameat(dfd, tmp, dfd, name) != 0) {
+		log_err("upload: cannot finish a media file: %s", strerror(errno));
+		unlinkat(dfd, tmp, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* Both versions under a fresh random stem; on failure neither remains. */
+static int store_photo(const char *dir, const struct photo *ph, char stem[ATTACH_NAME_LEN + 1])
+{
+	unsigned char rnd[ATTACH_NAME_LEN / 2];
+	char dname[ATTACH_NAME_LEN + 7], tname[ATTACH_NAME_LEN + 7];
+	int rc = -1;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		log_err("upload: cannot open media_dir: %s", strerror(errno));
+		return -1;
+	}
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(stem, ATTACH_NAME_LEN + 1, rnd, sizeof rnd);
+	snprintf(dname, sizeof dname, "%s-d.jpg", stem);
+	snprintf(tname, sizeof tname, "%s-t.jpg", stem);
+	if (write_file(dfd, dname, ph->disp, ph->disp_len) != 0)
+		goto out;
+	if (write_file(dfd, tname, ph->thumb, ph->thumb_len) != 0) {
+		unlinkat(dfd, dname, 0);
+		goto out;
+	}
+	/* The names must be on disk before the row that points at them. */
+	if (fsync(dfd) != 0) {
+		log_err("upload: cannot sync media_dir: %s", strerror(errno));
+		unlinkat(dfd, dname, 0);
+		unlinkat(dfd, tname, 0);
+		goto out;
+	}
+	rc = 0;
+out:
+	close(dfd);
+	return rc;
+}
+
+static void unstore_photo(const char *dir, const char *stem)
+{
+	char name[ATTACH_NAME_LEN + 7];
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof name, "%s-%c.jpg", stem, i ? 't' : 'd');
+		if (dfd < 0 || unlinkat(dfd, name, 0) != 0)
+			log_err("upload: cannot remove a media file: %s", strerror(errno));
+	}
+	if (dfd >= 0)
+		close(dfd);
+}
+
+/* ---- actions ---- */
+
+static void back_to_passport(struct upl *u)
+{
+	char loc[64];
+	snprintf(loc, sizeof loc, "/admin/passports/%" PRId64, u->id);
+	web_redirect(&u->w, loc);
+}
+
+static void do_upload(struct upl *u)
+{
+	const char *role = req_val(&u->w.req, U_ROLE);
+	const struct upload *up = req_upload(&u->w.req, U_PHOTO);
+	struct photo ph = {0};
+	char stem[ATTACH_NAME_LEN + 1];
+	enum photo_type t;
+	const char *msg;
+	int status;
+	enum hm_rc rc;
+
+	if (!role || (strcmp(role, "primary") && strcmp(role, "gallery"))) {
+		web_error(&u->w, 400, "Choose where the photo goes",
+		    "Say whether this is the main photo or one for the gallery. Nothing was saved.");
+		return;
+	}
+	if ((rc = attachment_owner_check(u->db, u->user.shop_id, "passport", u->id)) != HM_OK) {
+		web_fail(&u->w, rc);
+		return;
+	}
+	if (!up || up->len == 0) {
+		web_error(&u->w, 400, "Choose a photo",
+		    "No photo came with the form. Choose one and try again.");
+		return;
+	}
+	if (up->len > UPLOAD_MAX_FILE) {
+		web_error(&u->w, 413, "That photo is too large",
+		    "Photos can be up to 10 MB. Nothing was saved: choose a smaller photo.");
+		return;
+	}
+	if ((t = sniff((const unsigned char *)up->data, up->len)) == PHOTO_NONE) {
+		web_error(&u->w, 415, "That file is not a photo we can use",
+		    "Upload a JPEG, PNG or WebP photo. Nothing was saved.");
+		return;
+	}
+	if (make_photo(u, t, up, &ph, &status, &msg) != 0) {
+		web_error(&u->w, status, status == 413 ? "That photo is too large"
+		    : status == 422 ? "That photo could not be read" : "Something went wrong", msg);
+		return;
+	}
+	if (store_photo(u->w.cfg.media_dir, &ph, stem) != 0) {
+		web_fail(&u->w, HM_ERR);
+		goto out;
+	}
+	struct attachment_new in = {
+		.shop_id = u->user.shop_id, .owner_id = u->id,
+		.owner_kind = "passport", .role = role, .stored_name = stem,
+		.is_public = 1, .display_w = ph.w, .display_h = ph.h,
+		.bytes = (int64_t)(ph.disp_len + ph.thumb_len),
+	};
+	rc = attachment_add(u->db, &in, u->now, NULL);
+	if (rc != HM_OK) {
+		unstore_photo(u->w.cfg.media_dir, stem);
+		if (rc == HM_CONFLICT)
+			web_error(&u->w, 409, "This passport has all the photos it can take",
+			    "A passport can have up to 30 photos. Delete one and try again.");
+		else
+			web_fail(&u->w, rc);
+		goto out;
+	}
+	back_to_passport(u);
+out:
+	photo_free(&ph);
+}
+
+static void do_delete(struct upl *u)
+{
+	int64_t aid = req_int(&u->w.req, U_ATTACHMENT, 0);
+	enum hm_rc rc;
+	if (aid <= 0) {
+		web_error(&u->w, 400, "Choose a photo", "Say which photo to delete. Nothing was changed.");
+		return;
+	}
+	rc = attachment_delete(u->db, u->user.shop_id, "passport", u->id, aid, u->now);
+	if (rc != HM_OK) {
+		web_fail(&u->w, rc);
+		return;
+	}
+	back_to_passport(u);
+}
+
+static const struct route {
+	const char *pattern;	/* '#' stands for one path segment of digits */
+	void (*fn)(struct upl *);
+} routes[] = {
+	{"/passport/#", do_upload},
+	{"/passport/#/delete", do_delete},
+};
+
+/* Every route is a signed-in POST with a CSRF token from our own origin:
+ * the same three checks admin.c makes, in the same order. */
+static void dispatch(struct upl *u)
+{
+	const struct route *r = NULL;
+	unsigned char k[KEY_BYTES];
+	enum hm_rc rc;
+
+	for (size_t i = 0; i < HM_NELEM(routes) && !r; i++)
+		if (path_match(routes[i].pattern, u->w.req.path_info, &u->id))
+			r = &routes[i];
+	if (!r) {
+		web_error(&u->w, 404, "Not found", "There is no such page.");
+		return;
+	}
+	if (u->w.req.method != METHOD_POST) {
+		resp_header(&u->w.resp, "Allow", "POST");
+		web_error(&u->w, 405, "Not allowed", "That page cannot be used that way.");
+		return;
+	}
+	if (web_master(&u->w) != 0 || !(u->db = db_open(u->w.cfg.database, 0))) {
+		web_error(&u->w, 500, "Something went wrong", "The shop's database is not available.");
+		return;
+	}
+	rc = session_lookup(u->db, u->w.req.session_cookie, u->now, u->w.cfg.session_idle,
+	    u->w.cfg.session_absolute, &u->user);
+	if (rc != HM_OK && rc != HM_NOTFOUND) {
+		web_fail(&u->w, rc);
+		return;
+	}
+	if (!u->user.user_id) {
+		web_error(&u->w, 403, "Please sign in again",
+		    "Your session has ended, so nothing was saved. Sign in and try again.");
+		return;
+	}
+	key_derive(u->w.master, KEY_CSRF, k);
+	if (!web_same_origin(&u->w) || !csrf_check(k, u->user.token, req_val(&u->w.req, U_CSRF))) {
+		log_err("refused a POST without a valid CSRF token or from another origin");
+		web_error(&u->w, 403, "That form has expired",
+		    "Nothing was saved. Go back, reload the page and try again.");
+		sodium_memzero(k, sizeof k);
+		return;
+	}
+	sodium_memzero(k, sizeof k);
+	r->fn(u);
+}
+
+int main(void)
+{
+	struct upl u;
+	memset(&u, 0, sizeof u);
+	if (web_init_upload(&u.w, "upload", params, U_NPARAMS, UPLOAD_MAX_FILE) != 0)
+		goto out;
+	u.now = hm_now();
+	dispatch(&u);
+out:
+	session_user_free(&u.user);
+	db_close(u.db);
+	web_free(&u.w);
+	if (u.vips_up)
+		vips_shutdown();
+	return 0;
+}
