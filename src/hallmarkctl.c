@@ -144,6 +144,16 @@ static int tz_ok(const char *tz)
 	return ok;
 }
 
+static enum hm_rc new_shop_key(sqlite3 *db, int64_t shop_id)
+{
+	unsigned char master[KEY_BYTES];
+	if (key_load(cfg.secret_key_file, master) != 0)
+		return HM_ERR;
+	enum hm_rc rc = shop_key_ensure(db, shop_id, master, time(NULL));
+	sodium_memzero(master, sizeof master);
+	return rc;
+}
+
 static int cmd_shop_add(const char *slug, const char *name, const char *tz)
 {
 	int64_t id;
@@ -157,6 +167,9 @@ static int cmd_shop_add(const char *slug, const char *name, const char *tz)
 	enum hm_rc rc = db_begin(db);
 	if (rc == HM_OK)
 		rc = shop_create(db, slug, name, tz ? tz : cfg.default_timezone, time(NULL), &id);
+	/* The shop's passport signing key is made with the shop. */
+	if (rc == HM_OK)
+		rc = new_shop_key(db, id);
 	if (rc == HM_OK)
 		rc = db_commit(db);
 	else
@@ -456,7 +469,8 @@ static int cmd_demo(const char *base_url)
 		.whatsapp = "+44 7700 900321", .timezone = "Europe/London",
 		.country = "England", .abn = "GB 123 4567 89",
 	};
-	if (shop_create(db, "demo", s.name, s.timezone, time(NULL), &shop_id) != HM_OK)
+	if (shop_create(db, "demo", s.name, s.timezone, time(NULL), &shop_id) != HM_OK ||
+	    new_shop_key(db, shop_id) != HM_OK)
 		goto rollback;
 	s.id = shop_id;
 	if (shop_update(db, &s) != HM_OK ||

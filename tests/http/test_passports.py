@@ -48,6 +48,8 @@ def issue(c, **fields):
 def test_issue_with_only_a_title_then_verify():
     with Server() as s:
         c = setup(s)
+        # The shop's signing key was made with the shop.
+        assert s.sql("SELECT length(public_key) FROM shop_keys")[0][0] == 32
         pid, uid = issue(c, title="Gold Locket", is_public="1")
         page = c.get("/admin/passports/%d" % pid)
         text = visible_text(page.text)
