@@ -150,6 +150,13 @@ const char *admin_signer(const struct admin *a)
 	return *a->user.display_name ? a->user.display_name : a->user.username;
 }
 
+void admin_redirect_to(struct admin *a, const char *what, int64_t id)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/admin/%s/%lld", what, (long long)id);
+	web_redirect(&a->w, path);
+}
+
 void admin_rl_key(struct admin *a, const char *what, unsigned char out[16])
 {
 	unsigned char k[KEY_BYTES];

@@ -11,9 +11,7 @@ static void set_deleted(struct admin *a, int on)
 		web_fail(&a->w, rc);
 		return;
 	}
-	char path[64];
-	snprintf(path, sizeof path, "/admin/jobs/%lld", (long long)a->id);
-	web_redirect(&a->w, path);
+	admin_redirect_to(a, "jobs", a->id);
 }
 
 void do_job_delete(struct admin *a)

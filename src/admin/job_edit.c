@@ -49,9 +49,7 @@ void do_job_edit(struct admin *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	char path[64];
-	snprintf(path, sizeof path, "/admin/jobs/%lld", (long long)a->id);
-	web_redirect(&a->w, path);
+	admin_redirect_to(a, "jobs", a->id);
 out:
 	tctx_free(c);
 	job_free(&j);

@@ -54,9 +54,7 @@ void do_job_new(struct admin *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	char path[64];
-	snprintf(path, sizeof path, "/admin/jobs/%lld", (long long)id);
-	web_redirect(&a->w, path);
+	admin_redirect_to(a, "jobs", id);
 out:
 	tctx_free(c);
 }

@@ -19,7 +19,5 @@ void do_job_stage(struct admin *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	char path[64];
-	snprintf(path, sizeof path, "/admin/jobs/%lld", (long long)a->id);
-	web_redirect(&a->w, path);
+	admin_redirect_to(a, "jobs", a->id);
 }

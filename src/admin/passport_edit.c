@@ -52,9 +52,7 @@ void do_passport_edit(struct admin *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	char path[64];
-	snprintf(path, sizeof path, "/admin/passports/%lld", (long long)a->id);
-	web_redirect(&a->w, path);
+	admin_redirect_to(a, "passports", a->id);
 out:
 	shop_free(&s);
 	tctx_free(c);

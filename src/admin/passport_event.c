@@ -22,7 +22,5 @@ void do_passport_event(struct admin *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	char path[64];
-	snprintf(path, sizeof path, "/admin/passports/%lld", (long long)a->id);
-	web_redirect(&a->w, path);
+	admin_redirect_to(a, "passports", a->id);
 }

@@ -10,9 +10,7 @@ static void back(struct admin *a, enum hm_rc rc)
 		web_fail(&a->w, rc);
 		return;
 	}
-	char path[64];
-	snprintf(path, sizeof path, "/admin/passports/%lld", (long long)a->id);
-	web_redirect(&a->w, path);
+	admin_redirect_to(a, "passports", a->id);
 }
 
 static void set_lost(struct admin *a, int on)

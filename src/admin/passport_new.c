@@ -47,9 +47,7 @@ void do_passport_new(struct admin *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	char path[64];
-	snprintf(path, sizeof path, "/admin/passports/%lld", (long long)id);
-	web_redirect(&a->w, path);
+	admin_redirect_to(a, "passports", id);
 out:
 	shop_free(&s);
 	tctx_free(c);

@@ -7,6 +7,17 @@
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/* Writes PPP-XXXX-XXXX-XXXX-XXXX from a prefix and 16 body characters. */
+static void format_grouped(const char *prefix, const char *body, char out[TID_MAX])
+{
+	memcpy(out, prefix, 3);
+	out[3] = '-';
+	for (int g = 0; g < 4; g++) {
+		memcpy(out + 4 + g * 5, body + g * 4, 4);
+		out[8 + g * 5] = g < 3 ? '-' : '\0';
+	}
+}
+
 int tid_mint(const char *prefix, char out[TID_MAX])
 {
 	unsigned char rnd[10];
@@ -27,12 +38,7 @@ int tid_mint(const char *prefix, char out[TID_MAX])
 	}
 	body[16] = '\0';
 	sodium_memzero(rnd, sizeof rnd);
-	memcpy(out, prefix, 3);
-	out[3] = '-';
-	for (int g = 0; g < 4; g++) {
-		memcpy(out + 4 + g * 5, body + g * 4, 4);
-		out[8 + g * 5] = g < 3 ? '-' : '\0';
-	}
+	format_grouped(prefix, body, out);
 	return 0;
 }
 
@@ -78,12 +84,7 @@ int tid_parse(const char *in, char out[TID_MAX])
 		return -1;
 	pre[3] = body[nb] = '\0';
 	if (nb == 16) {
-		memcpy(out, pre, 3);
-		out[3] = '-';
-		for (int g = 0; g < 4; g++) {
-			memcpy(out + 4 + g * 5, body + g * 4, 4);
-			out[8 + g * 5] = g < 3 ? '-' : '\0';
-		}
+		format_grouped(pre, body, out);
 		return 0;
 	}
 	if ((nb == 8 || nb == 12) && hex) {

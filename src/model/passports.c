@@ -309,16 +309,9 @@ static enum hm_rc load_history(sqlite3 *db, struct passport_full *pf)
 	return db_rc(db, s, "passport owners");
 }
 
-static enum hm_rc get_where(sqlite3 *db, const char *sql, int64_t a, const char *b,
-    struct passport_full *out)
+/* Steps a prepared single-passport query and loads its history. */
+static enum hm_rc get_one(sqlite3 *db, sqlite3_stmt *st, struct passport_full *out)
 {
-	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = db_prepare(db, sql);
-	if (!st)
-		return HM_ERR;
-	sqlite3_bind_int64(st, 1, a);
-	if (b)
-		db_bind_str(st, 2, b);
 	int s = sqlite3_step(st);
 	enum hm_rc rc = HM_NOTFOUND;
 	if (s == SQLITE_ROW) {
@@ -341,24 +334,18 @@ enum hm_rc passport_get(sqlite3 *db, int64_t shop_id, int64_t id, struct passpor
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, shop_id);
-	int s = sqlite3_step(st);
-	enum hm_rc rc = HM_NOTFOUND;
-	if (s == SQLITE_ROW) {
-		passport_row(st, &out->p);
-		rc = HM_OK;
-	} else if (s != SQLITE_DONE) {
-		rc = db_rc(db, s, "passport get");
-	}
-	sqlite3_finalize(st);
-	if (rc == HM_OK && (rc = load_history(db, out)) != HM_OK)
-		passport_full_free(out);
-	return rc;
+	return get_one(db, st, out);
 }
 
 enum hm_rc passport_get_public(sqlite3 *db, const char *uid, struct passport_full *out)
 {
-	return get_where(db, "SELECT " P_COLS "FROM passports WHERE ?1 = ?1 AND public_uid = ?2 "
-	    "AND is_public = 1 AND deleted_at IS NULL", 0, uid, out);
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT " P_COLS "FROM passports WHERE public_uid = ? "
+	    "AND is_public = 1 AND deleted_at IS NULL");
+	if (!st)
+		return HM_ERR;
+	db_bind_str(st, 1, uid);
+	return get_one(db, st, out);
 }
 
 static enum hm_rc uid_where(sqlite3 *db, const char *sql, int64_t n, const char *code, char uid[37])
