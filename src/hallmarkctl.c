@@ -95,7 +95,7 @@ static int cmd_init(void)
 		goto out;
 	if (!(rl = db_create(cfg.ratelimit_database)))
 		goto out;
-	if (db_exec(rl, "PRAGMA journal_mode=WAL") != HM_OK || db_exec(rl, rl_schema) != HM_OK)
+	if (db_exec(rl, RL_JOURNAL_MODE) != HM_OK || db_exec(rl, rl_schema) != HM_OK)
 		goto out;
 	printf("initialised %s\n", cfg.database);
 	rc = 0;
@@ -112,7 +112,7 @@ static int cmd_migrate(void)
 		return 1;
 	int rc = migrate_db(db);
 	sqlite3 *rl = rc == 0 ? db_open(cfg.ratelimit_database, 0) : NULL;
-	if (rc == 0 && (!rl || db_exec(rl, rl_schema) != HM_OK))
+	if (rc == 0 && (!rl || db_exec(rl, RL_JOURNAL_MODE) != HM_OK || db_exec(rl, rl_schema) != HM_OK))
 		rc = fail("cannot prepare the rate-limit store %s", cfg.ratelimit_database);
 	db_close(rl);
 	db_close(db);

@@ -59,7 +59,7 @@ static void render(struct web *w, sqlite3 *db, const struct job *j, const struct
 	enum hm_rc rc;
 
 	if ((rc = stage_list(db, j->workflow_id, &stages)) != HM_OK ||
-	    (rc = job_events(db, j->id, 1, &events)) != HM_OK) {
+	    (rc = job_events_public(db, j->id, &stages, &events)) != HM_OK) {
 		web_fail(w, rc);
 		goto out;
 	}
@@ -116,12 +116,19 @@ out:
 	event_list_free(&events);
 }
 
+/* Counts a failed lookup against the client, then answers not found. */
+static void miss(struct web *w, const unsigned char iph[16])
+{
+	rl_hit_store(w->cfg.ratelimit_database, "lookup", iph, w->cfg.ratelimit_window, hm_now());
+	not_found(w);
+}
+
 int main(void)
 {
 	struct web w;
 	unsigned char ipkey[KEY_BYTES], iph[16];
 	char tid[TID_MAX];
-	sqlite3 *rl = NULL, *db = NULL;
+	sqlite3 *db = NULL;
 	struct job j = {0};
 	struct shop shop = {0};
 
@@ -132,14 +139,19 @@ int main(void)
 		web_error(&w, 405, "Not allowed", "This page can only be viewed.");
 		goto out;
 	}
-	if (web_master(&w) != 0 || !(rl = rl_open(w.cfg.ratelimit_database))) {
+	if (web_master(&w) != 0) {
 		web_error(&w, 500, "Something went wrong", "Please try again in a moment.");
+		goto out;
+	}
+	/* One read-only connection serves the limit check and the page; the
+	 * store is opened for writing only when a miss must be counted. */
+	if (!(db = db_open(w.cfg.database, 1)) || rl_attach(db, w.cfg.ratelimit_database) != 0) {
+		web_busy(&w);
 		goto out;
 	}
 	key_derive(w.master, KEY_IP_HASH, ipkey);
 	ip_hash(ipkey, w.req.remote_addr, iph);
-	const int win = w.cfg.ratelimit_window, limit = w.cfg.ratelimit_lookups;
-	int over = rl_over(rl, "lookup", iph, limit, win, hm_now());
+	int over = rl_over(db, "lookup", iph, w.cfg.ratelimit_lookups, w.cfg.ratelimit_window, hm_now());
 	if (over != 0) {
 		if (over < 0)
 			log_err("rate-limit store unreadable; refusing lookups");
@@ -148,8 +160,7 @@ int main(void)
 	}
 	const char *path = w.req.path_info;
 	if (path[0] != '/' || tid_parse(path + 1, tid) != 0 || strchr(path + 1, '/')) {
-		rl_hit(rl, "lookup", iph, win, hm_now());
-		not_found(&w);
+		miss(&w, iph);
 		goto out;
 	}
 	if (strcmp(path + 1, tid)) {
@@ -159,14 +170,9 @@ int main(void)
 		web_redirect(&w, canon);
 		goto out;
 	}
-	if (!(db = db_open(w.cfg.database, 1))) {
-		web_busy(&w);
-		goto out;
-	}
 	enum hm_rc rc = job_get_public(db, tid, &j, &shop);
 	if (rc == HM_NOTFOUND) {
-		rl_hit(rl, "lookup", iph, win, hm_now());
-		not_found(&w);
+		miss(&w, iph);
 		goto out;
 	}
 	if (rc != HM_OK) {
@@ -178,7 +184,6 @@ out:
 	job_free(&j);
 	shop_free(&shop);
 	db_close(db);
-	db_close(rl);
 	web_free(&w);
 	return 0;
 }

@@ -25,7 +25,7 @@ static const struct param params[] = {
 
 struct verify {
 	struct web w;
-	sqlite3 *db, *rl;
+	sqlite3 *db;		/* read-only, with the rate-limit store attached */
 	unsigned char iph[16];
 };
 
@@ -40,7 +40,7 @@ static void not_found(struct verify *v)
 /* Counts a failed lookup and answers not found. */
 static void miss(struct verify *v)
 {
-	rl_hit(v->rl, "verify", v->iph, v->w.cfg.ratelimit_window, hm_now());
+	rl_hit_store(v->w.cfg.ratelimit_database, "verify", v->iph, v->w.cfg.ratelimit_window, hm_now());
 	not_found(v);
 }
 
@@ -332,20 +332,20 @@ int main(void)
 		web_error(&v.w, 405, "Not allowed", "This page can only be viewed.");
 		goto out;
 	}
-	if (web_master(&v.w) != 0 || !(v.rl = rl_open(v.w.cfg.ratelimit_database))) {
+	if (web_master(&v.w) != 0) {
 		web_error(&v.w, 500, "Something went wrong", "Please try again in a moment.");
+		goto out;
+	}
+	if (!(v.db = db_open(v.w.cfg.database, 1)) || rl_attach(v.db, v.w.cfg.ratelimit_database) != 0) {
+		web_busy(&v.w);
 		goto out;
 	}
 	key_derive(v.w.master, KEY_IP_HASH, ipkey);
 	ip_hash(ipkey, v.w.req.remote_addr, v.iph);
-	int over = rl_over(v.rl, "verify", v.iph, v.w.cfg.ratelimit_lookups,
+	int over = rl_over(v.db, "verify", v.iph, v.w.cfg.ratelimit_lookups,
 	    v.w.cfg.ratelimit_window, hm_now());
 	if (over != 0) {
 		not_found(&v);
-		goto out;
-	}
-	if (!(v.db = db_open(v.w.cfg.database, 1))) {
-		web_busy(&v.w);
 		goto out;
 	}
 	const char *path = v.w.req.path_info;
@@ -357,7 +357,6 @@ int main(void)
 		miss(&v);
 out:
 	db_close(v.db);
-	db_close(v.rl);
 	web_free(&v.w);
 	return 0;
 }

@@ -38,7 +38,7 @@ void page_job(struct admin *a)
 	if ((rc = job_get(a->db, a->user.shop_id, a->id, &j)) != HM_OK ||
 	    (rc = shop_get(a->db, a->user.shop_id, &shop)) != HM_OK ||
 	    (rc = stage_list(a->db, j.workflow_id, &stages)) != HM_OK ||
-	    (rc = job_events(a->db, j.id, 0, &events)) != HM_OK) {
+	    (rc = job_events(a->db, j.id, &events)) != HM_OK) {
 		web_fail(&a->w, rc);
 		goto out;
 	}

@@ -5,13 +5,16 @@
 
 #include "util.h"
 
-static int db_setup(sqlite3 *db)
+static int db_setup(sqlite3 *db, int readonly)
 {
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db, 1);
 	/* Defensive mode stops writable_schema tricks from a tampered file. */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	/* A read-only connection has no writes for foreign keys to check. */
+	if (readonly)
+		return 0;
 	return db_exec(db, "PRAGMA foreign_keys=ON") == HM_OK ? 0 : -1;
 }
 
@@ -24,7 +27,13 @@ static sqlite3 *open_flags(const char *path, int flags)
 		sqlite3_close(db);
 		return NULL;
 	}
-	if (db_setup(db) != 0) {
+	/* The last writer to close would otherwise delete -wal and -shm, and
+	 * the next reader (a public page) would pay to create them again. */
+	if (!(flags & SQLITE_OPEN_READONLY)) {
+		int one = 1;
+		sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	}
+	if (db_setup(db, (flags & SQLITE_OPEN_READONLY) != 0) != 0) {
 		sqlite3_close(db);
 		return NULL;
 	}

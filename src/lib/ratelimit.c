@@ -17,6 +17,17 @@ sqlite3 *rl_open(const char *path)
 
 /* A window is stored as its start time, so rows counted with different
  * window lengths can be swept by age alike. */
+int rl_attach(sqlite3 *db, const char *path)
+{
+	sqlite3_stmt *st = db_prepare(db, "ATTACH DATABASE ? AS rl");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	int rc = db_rc(db, sqlite3_step(st), "rate limit attach");
+	sqlite3_finalize(st);
+	return rc == HM_OK ? 0 : -1;
+}
+
 static int64_t window_of(int window, time_t now)
 {
 	int64_t w = window > 0 ? window : 1;
@@ -76,6 +87,15 @@ int rl_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
 			sqlite3_finalize(st);
 		}
 	}
+	return n;
+}
+
+int rl_hit_store(const char *path, const char *scope, const unsigned char key[16],
+    int window, time_t now)
+{
+	sqlite3 *db = rl_open(path);
+	int n = db ? rl_hit(db, scope, key, window, now) : -1;
+	db_close(db);
 	return n;
 }
 

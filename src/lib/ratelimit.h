@@ -11,13 +11,26 @@
 sqlite3 *rl_open(const char *path);
 /* The store's schema, applied by hallmarkctl init/migrate. */
 extern const char rl_schema[];
+/* The store's journal mode, set by hallmarkctl init/migrate: it is read on
+ * every public lookup and written only on misses, so a rollback journal
+ * (no -wal/-shm files to map, create or delete) is the cheaper mode. */
+#define RL_JOURNAL_MODE "PRAGMA journal_mode=DELETE"
+
+/* Attaches the store to a read-only connection as schema "rl", so a page
+ * that only reads can check limits without a second connection. */
+int rl_attach(sqlite3 *db, const char *path);
 
 /* 1 when (scope, key) has reached limit in the current window, 0 when not,
- * -1 on error. Reads only. */
+ * -1 on error. Reads only: db is the store, or a connection it is
+ * attached to. */
 int rl_over(sqlite3 *db, const char *scope, const unsigned char key[16],
     int limit, int window, time_t now);
 /* Counts one event; returns the window's new count, or -1 on error. */
 int rl_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int window, time_t now);
+/* rl_hit on the store at path, opened for just this write: pages that
+ * count only misses keep the store read-only (attached) otherwise. */
+int rl_hit_store(const char *path, const char *scope, const unsigned char key[16],
     int window, time_t now);
 /* Forgets a key's count in the current window (after a good login). */
 void rl_clear(sqlite3 *db, const char *scope, const unsigned char key[16],

@@ -17,7 +17,6 @@
 	"s.description, s.next_step, w.name "
 #define JOB_FROM \
 	"FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN workflows w ON w.id = j.workflow_id "
-#define JOB_NCOLS 26
 
 static void job_row(sqlite3_stmt *st, struct job *j)
 {
@@ -195,8 +194,13 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, struct job *out,
 {
 	memset(out, 0, sizeof *out);
 	memset(shop, 0, sizeof *shop);
-	sqlite3_stmt *st = db_prepare(db, "SELECT " JOB_COLS ", sh.name, sh.phone, sh.email, "
-	    "sh.address, sh.whatsapp, sh.timezone " JOB_FROM "JOIN shops sh ON sh.id = j.shop_id "
+	/* Only what the customer's page shows: every request of the busiest
+	 * page pays for compiling this statement, column by column. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT j.id, j.workflow_id, j.stage_id, j.tracking_id, "
+	    "j.item_type, j.item_description, j.problem, j.due_date, j.created_at, s.position, "
+	    "s.flags, s.label, s.description, s.next_step, sh.name, sh.phone, sh.email, sh.address, "
+	    "sh.whatsapp, sh.timezone FROM jobs j JOIN stages s ON s.id = j.stage_id "
+	    "JOIN shops sh ON sh.id = j.shop_id "
 	    "WHERE j.tracking_id = ? AND j.revoked_at IS NULL AND j.deleted_at IS NULL");
 	if (!st)
 		return HM_ERR;
@@ -204,14 +208,26 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, struct job *out,
 	int s = sqlite3_step(st);
 	enum hm_rc rc = HM_NOTFOUND;
 	if (s == SQLITE_ROW) {
-		job_row(st, out);
-		shop->id = out->shop_id;
-		shop->name = db_col_dup(st, JOB_NCOLS);
-		shop->phone = db_col_dup(st, JOB_NCOLS + 1);
-		shop->email = db_col_dup(st, JOB_NCOLS + 2);
-		shop->address = db_col_dup(st, JOB_NCOLS + 3);
-		shop->whatsapp = db_col_dup(st, JOB_NCOLS + 4);
-		shop->timezone = db_col_dup(st, JOB_NCOLS + 5);
+		out->id = sqlite3_column_int64(st, 0);
+		out->workflow_id = sqlite3_column_int64(st, 1);
+		out->stage_id = out->stage.id = sqlite3_column_int64(st, 2);
+		out->tracking_id = db_col_dup(st, 3);
+		out->item_type = db_col_dup(st, 4);
+		out->item_description = db_col_dup(st, 5);
+		out->problem = db_col_dup(st, 6);
+		out->due_date = db_col_dup(st, 7);
+		out->created_at = sqlite3_column_int64(st, 8);
+		out->stage.position = sqlite3_column_int(st, 9);
+		out->stage.flags = sqlite3_column_int(st, 10);
+		out->stage.label = db_col_dup(st, 11);
+		out->stage.description = db_col_dup(st, 12);
+		out->stage.next_step = db_col_dup(st, 13);
+		shop->name = db_col_dup(st, 14);
+		shop->phone = db_col_dup(st, 15);
+		shop->email = db_col_dup(st, 16);
+		shop->address = db_col_dup(st, 17);
+		shop->whatsapp = db_col_dup(st, 18);
+		shop->timezone = db_col_dup(st, 19);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "job get public");
@@ -400,29 +416,59 @@ enum hm_rc job_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, int
 	    "deleted", "restored");
 }
 
-enum hm_rc job_events(sqlite3 *db, int64_t job_id, int public_only, struct event_list *out)
+enum hm_rc job_events(sqlite3 *db, int64_t job_id, struct event_list *out)
 {
 	int s;
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT e.id, e.at, e.kind, e.note, e.note_public, "
 	    "s.label, u.display_name FROM job_events e LEFT JOIN stages s ON s.id = e.stage_id "
-	    "LEFT JOIN users u ON u.id = e.user_id WHERE e.job_id = ?1 "
-	    "AND (?2 = 0 OR e.kind IN ('created', 'stage')) ORDER BY e.at, e.id");
+	    "LEFT JOIN users u ON u.id = e.user_id WHERE e.job_id = ? ORDER BY e.at, e.id");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, job_id);
-	sqlite3_bind_int(st, 2, public_only);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
 		struct event *e = &out->v[out->n++];
 		e->id = sqlite3_column_int64(st, 0);
 		e->at = sqlite3_column_int64(st, 1);
 		e->kind = db_col_dup(st, 2);
+		e->note = db_col_dup(st, 3);
 		e->note_public = sqlite3_column_int(st, 4);
-		/* A private note never leaves the database on a public page. */
-		e->note = public_only && !e->note_public ? xstrdup("") : db_col_dup(st, 3);
 		e->stage_label = db_col_dup(st, 5);
 		e->user_name = db_col_dup(st, 6);
+	}
+	sqlite3_finalize(st);
+	return db_rc(db, s, "job events");
+}
+
+enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_list *stages,
+    struct event_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, at, kind, stage_id, "
+	    "CASE WHEN note_public THEN note END FROM job_events "
+	    "WHERE job_id = ? AND kind IN ('created', 'stage') ORDER BY at, id");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, job_id);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		struct event *e = &out->v[out->n++];
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(st, 0);
+		e->at = sqlite3_column_int64(st, 1);
+		e->kind = db_col_dup(st, 2);
+		int64_t stage_id = sqlite3_column_int64(st, 3);
+		/* A private note never leaves the database on a public page. */
+		e->note = db_col_dup(st, 4);
+		e->note_public = *e->note != '\0';
+		e->user_name = xstrdup("");
+		const char *label = "";
+		for (size_t i = 0; i < stages->n; i++)
+			if (stages->v[i].id == stage_id)
+				label = stages->v[i].label;
+		e->stage_label = xstrdup(label);
 	}
 	sqlite3_finalize(st);
 	return db_rc(db, s, "job events");

@@ -120,7 +120,8 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 /* A job of the shop, deleted or not. */
 enum hm_rc job_get(sqlite3 *db, int64_t shop_id, int64_t id, struct job *out);
 /* The job behind a public tracking ID: HM_NOTFOUND unless it exists, is not
- * revoked and not deleted. Fills *shop too. */
+ * revoked and not deleted. Fills only what the customer may see (never the
+ * customer's details, prices or notes), and the shop's contact details. */
 enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, struct job *out, struct shop *shop);
 /* A page of the shop's jobs, newest first. stage_code and q may be NULL;
  * q matches a tracking ID (normalised) or part of the customer's name.
@@ -135,8 +136,13 @@ enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage
 /* Revokes (on=1) or restores the tracking link; deletes (on=1) or restores the job. */
 enum hm_rc job_set_revoked(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now);
 enum hm_rc job_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now);
-/* The job's timeline, oldest first; public_only keeps what the customer sees. */
-enum hm_rc job_events(sqlite3 *db, int64_t job_id, int public_only, struct event_list *out);
+/* The job's whole timeline for staff, oldest first. */
+enum hm_rc job_events(sqlite3 *db, int64_t job_id, struct event_list *out);
+/* What the customer sees of it: bookings and stage moves, public notes
+ * only, stage labels taken from the workflow's stages already loaded (a
+ * join-free query for the busiest page). */
+enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_list *stages,
+    struct event_list *out);
 void job_free(struct job *j);
 void job_list_free(struct job_list *l);
 void event_list_free(struct event_list *l);
