@@ -150,6 +150,18 @@ const char *admin_signer(const struct admin *a)
 	return *a->user.display_name ? a->user.display_name : a->user.username;
 }
 
+void admin_paging(struct tctx *c, size_t total, int64_t page, size_t per_page)
+{
+	size_t pages = (total + per_page - 1) / per_page;
+	tctx_set_int(c, "total", (long long)total);
+	tctx_set_int(c, "page", page);
+	tctx_set_int(c, "pages", (long long)(pages ? pages : 1));
+	if (page > 1)
+		tctx_set_int(c, "prev_page", page - 1);
+	if ((size_t)page < pages)
+		tctx_set_int(c, "next_page", page + 1);
+}
+
 void admin_redirect_to(struct admin *a, const char *what, int64_t id)
 {
 	char path[64];

@@ -41,6 +41,8 @@ struct tctx *admin_ctx(struct admin *a, const char *title, const char *nav);
 void admin_cookie(struct admin *a, const char *name, const char *value, int max_age);
 /* Fills a->csrf with the CSRF token bound to basis (a session or login cookie). */
 void admin_csrf_for(struct admin *a, const char *basis);
+/* Sets page, pages, prev_page and next_page for a list's pager. */
+void admin_paging(struct tctx *c, size_t total, int64_t page, size_t per_page);
 /* 303 to /admin/<what>/<id>, the page of the record just changed. */
 void admin_redirect_to(struct admin *a, const char *what, int64_t id);
 /* The rate-limit key for a client address or an account name. */

@@ -82,14 +82,7 @@ void page_jobs(struct admin *a)
 		}
 		tctx_set_bool(it, "revoked", j->revoked_at != 0);
 	}
-	tctx_set_int(c, "total", (long long)jl.total);
-	tctx_set_int(c, "page", page);
-	size_t pages = (jl.total + PER_PAGE - 1) / PER_PAGE;
-	tctx_set_int(c, "pages", (long long)(pages ? pages : 1));
-	if (page > 1)
-		tctx_set_int(c, "prev_page", page - 1);
-	if ((size_t)page < pages)
-		tctx_set_int(c, "next_page", page + 1);
+	admin_paging(c, jl.total, page, PER_PAGE);
 	web_page(&a->w, 200, "admin_jobs", c);
 	tctx_free(c);
 out:

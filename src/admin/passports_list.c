@@ -40,14 +40,7 @@ void page_passports(struct admin *a)
 		fmt_time(p->created_at, shop.timezone, when, sizeof when);
 		tctx_set(it, "issued", when);
 	}
-	tctx_set_int(c, "total", (long long)pl.total);
-	tctx_set_int(c, "page", page);
-	size_t pages = (pl.total + PER_PAGE - 1) / PER_PAGE;
-	tctx_set_int(c, "pages", (long long)(pages ? pages : 1));
-	if (page > 1)
-		tctx_set_int(c, "prev_page", page - 1);
-	if ((size_t)page < pages)
-		tctx_set_int(c, "next_page", page + 1);
+	admin_paging(c, pl.total, page, PER_PAGE);
 	web_page(&a->w, 200, "admin_passports", c);
 	tctx_free(c);
 out:
