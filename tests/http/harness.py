@@ -268,6 +268,21 @@ class Client:
         return r
 
 
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+
+
+def issue_passport(c, **fields):
+    """Issues a passport through the staff form; returns (id, public UID)."""
+    c.get("/admin/passports/new")
+    r = c.post("/admin/passports/new", fields)
+    if r.status != 303:
+        raise AssertionError("passport not issued: %r" % r)
+    pid = int(r.header("Location").rsplit("/", 1)[1])
+    page = c.get("/admin/passports/%d" % pid)
+    uid = re.search(r"/verify/(%s)" % UUID, page.text).group(1)
+    return pid, uid
+
+
 def visible_text(html):
     """The page's text as a person reads it: tags dropped, entities decoded."""
     import html as h

@@ -6,9 +6,8 @@ import re
 import tempfile
 import threading
 
-from harness import Client, Server, visible_text
+from harness import Client, Server, issue_passport, visible_text
 
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 
 FULL = {
     "title": "Oval Sapphire Ring", "jewellery_type": "Ring",
@@ -35,22 +34,12 @@ def setup(s):
     return staff(s)
 
 
-def issue(c, **fields):
-    c.get("/admin/passports/new")
-    r = c.post("/admin/passports/new", fields)
-    assert r.status == 303, r
-    pid = int(r.header("Location").rsplit("/", 1)[1])
-    page = c.get("/admin/passports/%d" % pid)
-    uid = re.search(r"/verify/(%s)" % UUID, page.text).group(1)
-    return pid, uid
-
-
 def test_issue_with_only_a_title_then_verify():
     with Server() as s:
         c = setup(s)
         # The shop's signing key was made with the shop.
         assert s.sql("SELECT length(public_key) FROM shop_keys")[0][0] == 32
-        pid, uid = issue(c, title="Gold Locket", is_public="1")
+        pid, uid = issue_passport(c, title="Gold Locket", is_public="1")
         page = c.get("/admin/passports/%d" % pid)
         text = visible_text(page.text)
         assert "100000001" in text and uid in text and "Passport issued" in text
@@ -85,7 +74,7 @@ def test_blank_title_reshows_the_form_with_what_was_typed():
 def test_public_page_shows_exactly_the_filled_fields_and_nothing_private():
     with Server() as s:
         c = setup(s)
-        pid, uid = issue(c, **FULL)
+        pid, uid = issue_passport(c, **FULL)
         pub = Client(s, origin=False).get("/verify/" + uid)
         text = visible_text(pub.text)
         for v in ("Oval Sapphire Ring", "Ceylon sapphire with a diamond halo", "Platinum", "950",
@@ -108,7 +97,7 @@ def test_public_page_shows_exactly_the_filled_fields_and_nothing_private():
 def test_events_and_transfer_land_on_the_timeline():
     with Server() as s:
         c = setup(s)
-        pid, uid = issue(c, **FULL)
+        pid, uid = issue_passport(c, **FULL)
         c.get("/admin/passports/%d" % pid)
         r = c.post("/admin/passports/%d/event" % pid, {"kind": "serviced", "event_date": "2026-05-02",
                                                       "text": "Claws re-tipped"})
@@ -133,7 +122,7 @@ def test_events_and_transfer_land_on_the_timeline():
 def test_lost_or_stolen_warning():
     with Server() as s:
         c = setup(s)
-        pid, uid = issue(c, title="Diamond Studs", is_public="1")
+        pid, uid = issue_passport(c, title="Diamond Studs", is_public="1")
         c.get("/admin/passports/%d" % pid)
         c.post("/admin/passports/%d/lost" % pid, {})
         text = visible_text(Client(s).get("/verify/" + uid).text)
@@ -150,9 +139,9 @@ def comparable(r):
 def test_private_deleted_unknown_malformed_and_limited_read_the_same():
     with Server(ratelimit_lookups=7) as s:
         c = setup(s)
-        p1, private = issue(c, title="Private piece", is_public="1")
-        p2, deleted = issue(c, title="Deleted piece", is_public="1")
-        p3, hidden = issue(c, title="Never public")       # no is_public: private from the start
+        p1, private = issue_passport(c, title="Private piece", is_public="1")
+        p2, deleted = issue_passport(c, title="Deleted piece", is_public="1")
+        p3, hidden = issue_passport(c, title="Never public")       # no is_public: private from the start
         c.get("/admin/passports/%d" % p1)
         assert c.post("/admin/passports/%d/private" % p1, {}).status == 303
         assert c.post("/admin/passports/%d/delete" % p2, {}).status == 303
@@ -165,7 +154,7 @@ def test_private_deleted_unknown_malformed_and_limited_read_the_same():
             assert comparable(a) == first
         assert comparable(v.get("/verify/%s.json" % private)) == first
         # Six misses so far; the seventh blocks this client, even for a good UID.
-        _, good = issue(c, title="Good piece", is_public="1")
+        _, good = issue_passport(c, title="Good piece", is_public="1")
         assert v.get("/verify/" + good).status == 200
         v.get("/verify/00000000-0000-4000-8000-000000000001")
         assert comparable(v.get("/verify/" + good)) == first
@@ -178,7 +167,7 @@ def test_numeric_and_legacy_lookups_honour_the_sunset():
     for until, works in (("2999-12-31", True), ("2001-01-01", False), ("", False)):
         with Server(legacy_lookups_until=until) as s:
             c = setup(s)
-            pid, uid = issue(c, title="Old stock", is_public="1")
+            pid, uid = issue_passport(c, title="Old stock", is_public="1")
             s.sql("UPDATE passports SET legacy_code = 'NXP-AB12CD' WHERE id = ?", pid)
             v = Client(s, origin=False)
             for typed in ("100000001", "100 000 001", "nxp-ab12cd", "NXPAB12CD"):
@@ -195,7 +184,7 @@ def test_numeric_and_legacy_lookups_honour_the_sunset():
 def test_tampering_is_detected_on_the_page_and_offline():
     with Server() as s:
         c = setup(s)
-        pid, uid = issue(c, **FULL)
+        pid, uid = issue_passport(c, **FULL)
         v = Client(s, origin=False)
         rec = v.get("/verify/%s.json" % uid)
         assert rec.status == 200 and rec.header("Content-Type") == "application/json"
@@ -255,7 +244,7 @@ def test_identity_numbers_are_unique_under_concurrent_creation():
 def test_staff_see_only_their_own_shops_passports():
     with Server() as s:
         c = setup(s)
-        pid, uid = issue(c, title="Mine", is_public="1")
+        pid, uid = issue_passport(c, title="Mine", is_public="1")
         s.add_shop(slug="rival", name="Rival")
         s.add_user(shop="rival", username="rival-staff")
         r = staff(s, user="rival-staff")

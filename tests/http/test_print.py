@@ -9,9 +9,8 @@ import struct
 import subprocess
 import tempfile
 
-from harness import Client, Server
+from harness import Client, Server, issue_passport
 
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 
 PIECE = {
     "title": "Oval Diamond Solitaire Ring", "jewellery_type": "Ring",
@@ -48,17 +47,6 @@ def shop_with_staff(s):
     return c
 
 
-def issue(c, **fields):
-    """Issues a passport through the staff form; returns (id, public UID)."""
-    c.get("/admin/passports/new")
-    r = c.post("/admin/passports/new", fields)
-    assert r.status == 303, r
-    pid = int(r.header("Location").rsplit("/", 1)[1])
-    page = c.get("/admin/passports/%d" % pid)
-    uid = re.search(r"/verify/(%s)" % UUID, page.text).group(1)
-    return pid, uid
-
-
 def run(cmd, data):
     """Runs a command on data written to a temporary file; returns stdout."""
     with tempfile.NamedTemporaryFile() as f:
@@ -86,7 +74,7 @@ def pdf_text(pdf):
 def test_signed_out_bad_paths_and_methods():
     with Server() as s:
         c = shop_with_staff(s)
-        pid, _ = issue(c, title="Gold Locket", is_public="1")
+        pid, _ = issue_passport(c, title="Gold Locket", is_public="1")
         anon = Client(s)
         for what in ("qr.png", "certificate.pdf"):
             r = anon.get("/admin/print/%d/%s" % (pid, what))
@@ -105,7 +93,7 @@ def test_signed_out_bad_paths_and_methods():
 def test_qr_png_scans_to_the_verify_url():
     with Server() as s:
         c = shop_with_staff(s)
-        pid, uid = issue(c, **PIECE)
+        pid, uid = issue_passport(c, **PIECE)
         r = c.get("/admin/print/%d/qr.png" % pid)
         assert r.status == 200, r
         assert r.header("Content-Type") == "image/png"
@@ -125,7 +113,7 @@ def test_qr_png_scans_to_the_verify_url():
 def test_certificate_pdf_has_the_details_and_a_vector_qr_that_scans():
     with Server() as s:
         c = shop_with_staff(s)
-        pid, uid = issue(c, **PIECE)
+        pid, uid = issue_passport(c, **PIECE)
         r = c.get("/admin/print/%d/certificate.pdf" % pid)
         assert r.status == 200, r
         assert r.header("Content-Type") == "application/pdf"
@@ -162,7 +150,7 @@ def test_certificate_pdf_has_the_details_and_a_vector_qr_that_scans():
         text = pdf_text(c.get("/admin/print/%d/certificate.pdf" % pid).body)
         assert "reported lost or stolen" in text and "Signed by" in text
         # A passport with only a title still makes a whole certificate.
-        p2, uid2 = issue(c, title="Gold Locket", is_public="1")
+        p2, uid2 = issue_passport(c, title="Gold Locket", is_public="1")
         text = pdf_text(c.get("/admin/print/%d/certificate.pdf" % p2).body)
         assert "Gold Locket" in text and uid2 in text and "100000002" in text
 
@@ -170,7 +158,7 @@ def test_certificate_pdf_has_the_details_and_a_vector_qr_that_scans():
 def test_other_shops_and_deleted_passports_are_not_found():
     with Server() as s:
         c = shop_with_staff(s)
-        pid, _ = issue(c, title="Mine", is_public="1")
+        pid, _ = issue_passport(c, title="Mine", is_public="1")
         s.add_shop(slug="rival", name="Rival")
         s.add_user(shop="rival", username="rival-staff")
         rival = staff(s, user="rival-staff")
@@ -189,7 +177,7 @@ def test_certificate_downloads_are_limited_per_address():
     # A day-long window, so the count cannot roll over mid-test.
     with Server(ratelimit_window=86400) as s:
         c = shop_with_staff(s)
-        pid, _ = issue(c, title="Gold Locket", is_public="1")
+        pid, _ = issue_passport(c, title="Gold Locket", is_public="1")
         path = "/admin/print/%d/certificate.pdf" % pid
         for i in range(20):
             assert c.request("HEAD", path).status == 200, i

@@ -4,8 +4,10 @@
 #ifndef HM_CHECK_H
 #define HM_CHECK_H
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int check_pass, check_fail;
 
@@ -21,6 +23,26 @@ static int check_pass, check_fail;
 	else { check_fail++; fprintf(stderr, "%s:%d: FAILED: %s\n  got:  %s\n  want: %s\n", \
 	    __FILE__, __LINE__, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)"); } \
 } while (0)
+
+/* Silences stderr around calls that log on purpose (expected failures),
+ * so a test run's output shows only real failures. */
+static int check_saved_stderr = -1;
+
+static inline void check_quiet(int on)
+{
+	if (on) {
+		fflush(stderr);
+		check_saved_stderr = dup(2);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 2);
+		close(null);
+	} else if (check_saved_stderr >= 0) {
+		fflush(stderr);
+		dup2(check_saved_stderr, 2);
+		close(check_saved_stderr);
+		check_saved_stderr = -1;
+	}
+}
 
 static int check_summary(const char *name)
 {

@@ -14,24 +14,6 @@
 static char tmpdir[] = "/tmp/hm-test-rl-XXXXXX";
 
 /* Error paths log to stderr, as they should; silenced around those calls. */
-static int saved_stderr = -1;
-
-static void quiet(int on)
-{
-	if (on) {
-		fflush(stderr);
-		saved_stderr = dup(2);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 2);
-		close(null);
-	} else if (saved_stderr >= 0) {
-		dup2(saved_stderr, 2);
-		close(saved_stderr);
-		saved_stderr = -1;
-	}
-}
-
-
 #define WIN 600
 #define LIMIT 5
 /* The start of a window, so now .. now + WIN - 1 is one window. */
@@ -168,11 +150,11 @@ static void test_errors(const char *dir)
 	sqlite3 *db = db_create(path);
 	CHECK(db != NULL);
 	if (db) {
-		quiet(1);
+		check_quiet(1);
 		int over = rl_over(db, "lookup", k, 5, WIN, T0);
 		int hit = rl_hit(db, "lookup", k, WIN, T0);
 		rl_clear(db, "lookup", k, WIN, T0);
-		quiet(0);
+		check_quiet(0);
 		CHECK(over == -1);
 		CHECK(hit == -1);
 		db_close(db);
@@ -181,9 +163,9 @@ static void test_errors(const char *dir)
 
 	/* rl_open never creates the store (hallmarkctl init does). */
 	snprintf(path, sizeof path, "%s/absent.db", dir);
-	quiet(1);
+	check_quiet(1);
 	db = rl_open(path);
-	quiet(0);
+	check_quiet(0);
 	CHECK(db == NULL);
 	CHECK(access(path, F_OK) == -1);
 	if (db)

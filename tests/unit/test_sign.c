@@ -38,23 +38,6 @@ static void write_text(const char *path, const char *text)
 
 /* key_load logs its refusals to stderr, as it should; the tests silence
  * that around the calls so only their own failures show. */
-static int saved_stderr = -1;
-
-static void quiet(int on)
-{
-	if (on) {
-		fflush(stderr);
-		saved_stderr = dup(2);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 2);
-		close(null);
-	} else if (saved_stderr >= 0) {
-		dup2(saved_stderr, 2);
-		close(saved_stderr);
-		saved_stderr = -1;
-	}
-}
-
 static int is_b64url(const char *s)
 {
 	for (; *s; s++)
@@ -158,9 +141,9 @@ static void test_key_load(void)
 
 	for (size_t i = 0; i < sizeof kcases / sizeof kcases[0]; i++) {
 		write_text(path, kcases[i].text);
-		quiet(1);
+		check_quiet(1);
 		int rc = key_load(path, master);
-		quiet(0);
+		check_quiet(0);
 		if ((rc == 0) != kcases[i].ok)
 			fprintf(stderr, "  key case %zu: key_load returned %d\n", i, rc);
 		CHECK((rc == 0) == kcases[i].ok);
@@ -169,10 +152,10 @@ static void test_key_load(void)
 			    master[31] == 0xff);
 	}
 	unlink(path);
-	quiet(1);
+	check_quiet(1);
 	int missing = key_load(tmp_path("missing.key"), master);
 	int dir = key_load(tmpdir, master);
-	quiet(0);
+	check_quiet(0);
 	CHECK(missing == -1);
 	CHECK(dir == -1);	/* a directory */
 	/* A file far larger than a key is refused without reading it all. */
@@ -180,9 +163,9 @@ static void test_key_load(void)
 	memset(big, 'a', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	write_text(path, big);
-	quiet(1);
+	check_quiet(1);
 	int rc = key_load(path, master);
-	quiet(0);
+	check_quiet(0);
 	CHECK(rc == -1);
 	unlink(path);
 }
@@ -265,7 +248,7 @@ static void test_tokens(void)
 	int accepted = 0;
 	for (const char *c = badc; *c; c++)
 		for (int pos = 0; pos < 43; pos += 7) {
-			strcpy(bad, t1);
+			snprintf(bad, sizeof bad, "%s", t1);
 			bad[pos] = *c;
 			accepted += token_hash(bad, h) != -1;
 		}
@@ -276,7 +259,7 @@ static void test_tokens(void)
 	int high = 0;
 	for (int c = 0x80; c <= 0xff; c++)
 		for (int pos = 0; pos < 43; pos += 7) {
-			strcpy(bad, t1);
+			snprintf(bad, sizeof bad, "%s", t1);
 			bad[pos] = (char)c;
 			high += token_hash(bad, h) != -1;
 		}
@@ -290,7 +273,7 @@ static void test_tokens(void)
 	CHECK(strlen(std) == 43 && strchr(std, '+') && strchr(std, '/'));
 	CHECK(token_hash(std, h) == -1);
 	/* 43 characters whose last one carries stray low bits: not a token. */
-	strcpy(bad, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	snprintf(bad, sizeof bad, "%s", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 	CHECK(token_hash(bad, h) == 0);
 	bad[42] = 'B';
 	CHECK(token_hash(bad, h) == -1);
@@ -332,10 +315,10 @@ static void test_csrf(void)
 	/* Any one character changed, at every position, is refused. */
 	int accepted = 0;
 	for (int pos = 0; pos < 43; pos++) {
-		strcpy(bad, ca);
+		snprintf(bad, sizeof bad, "%s", ca);
 		bad[pos] = bad[pos] == 'A' ? 'B' : 'A';
 		accepted += csrf_check(k, sa, bad);
-		strcpy(bad, ca);
+		snprintf(bad, sizeof bad, "%s", ca);
 		bad[pos] = bad[pos] == '_' ? '-' : '_';
 		accepted += csrf_check(k, sa, bad);
 	}
