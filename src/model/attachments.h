@@ -1,4 +1,4 @@
-/* Photos attached to passports (and later jobs): rows in `attachments`,
+/* Photos attached to passports and jobs, and shop logos: rows in `attachments`,
  * files under media_dir named <stored_name>-d.jpg / -t.jpg. Staff calls are
  * scoped by shop; the public rule (media.cgi) lives here too, so the pages
  * that link photos and the CGI that serves them cannot disagree. */
@@ -18,8 +18,8 @@
 
 struct attachment {
 	int64_t id, shop_id, owner_id;
-	char owner_kind[16];	/* "passport" or "job" */
-	char role[16];		/* "primary", "gallery"; "photo", "proof" */
+	char owner_kind[16];	/* "passport", "job" or "shop" */
+	char role[16];		/* "primary", "gallery"; "photo", "proof"; "logo" */
 	char stored_name[ATTACH_NAME_LEN + 1];
 	int is_public;
 	int display_w, display_h;

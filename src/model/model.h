@@ -21,6 +21,11 @@ struct shop {
 	int64_t id;
 	char *slug, *name, *phone, *email, *address, *whatsapp, *timezone;
 	char *country, *abn;	/* made-in default for passports; business number on certificates */
+	/* Branding of the customer's pages: accent "" or #rrggbb, theme
+	 * "auto"/"light"/"dark", review_url "" for none. */
+	char *accent, *theme, *review_url;
+	int powered_by;		/* show "Powered by Hallmark" */
+	int retention_days;	/* finished jobs' pages resolve this long */
 };
 
 struct stage {

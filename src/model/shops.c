@@ -122,7 +122,8 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 	enum hm_rc rc = HM_NOTFOUND;
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, slug, name, phone, email, address, "
-	    "whatsapp, timezone, country, abn FROM shops WHERE id = ?");
+	    "whatsapp, timezone, country, abn, accent, theme, review_url, powered_by, retention_days "
+	    "FROM shops WHERE id = ?");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, id);
@@ -138,6 +139,11 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 		out->timezone = db_col_dup(st, 7);
 		out->country = db_col_dup(st, 8);
 		out->abn = db_col_dup(st, 9);
+		out->accent = db_col_dup(st, 10);
+		out->theme = db_col_dup(st, 11);
+		out->review_url = db_col_dup(st, 12);
+		out->powered_by = sqlite3_column_int(st, 13);
+		out->retention_days = sqlite3_column_int(st, 14);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "shop get");
@@ -167,7 +173,8 @@ enum hm_rc shop_find_slug(sqlite3 *db, const char *slug, int64_t *id)
 enum hm_rc shop_update(sqlite3 *db, const struct shop *s)
 {
 	sqlite3_stmt *st = db_prepare(db, "UPDATE shops SET name = ?, phone = ?, email = ?, "
-	    "address = ?, whatsapp = ?, timezone = ?, country = ?, abn = ? WHERE id = ?");
+	    "address = ?, whatsapp = ?, timezone = ?, country = ?, abn = ?, accent = ?, theme = ?, "
+	    "review_url = ?, powered_by = ?, retention_days = ? WHERE id = ?");
 	if (!st)
 		return HM_ERR;
 	db_bind_str(st, 1, s->name);
@@ -178,7 +185,12 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s)
 	db_bind_str(st, 6, s->timezone && *s->timezone ? s->timezone : "UTC");
 	db_bind_str(st, 7, s->country);
 	db_bind_str(st, 8, s->abn);
-	sqlite3_bind_int64(st, 9, s->id);
+	db_bind_str(st, 9, s->accent);
+	db_bind_str(st, 10, s->theme && *s->theme ? s->theme : "auto");
+	db_bind_str(st, 11, s->review_url);
+	sqlite3_bind_int(st, 12, s->powered_by ? 1 : 0);
+	sqlite3_bind_int(st, 13, s->retention_days > 0 ? s->retention_days : 90);
+	sqlite3_bind_int64(st, 14, s->id);
 	enum hm_rc rc = db_rc(db, sqlite3_step(st), "shop update");
 	if (rc == HM_OK && sqlite3_changes(db) == 0)
 		rc = HM_NOTFOUND;
@@ -197,6 +209,9 @@ void shop_free(struct shop *s)
 	free(s->timezone);
 	free(s->country);
 	free(s->abn);
+	free(s->accent);
+	free(s->theme);
+	free(s->review_url);
 	memset(s, 0, sizeof *s);
 }
 
