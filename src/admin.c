@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "messages.h"
 #include "ratelimit.h"
 
 const struct param admin_params[A_NPARAMS] = {
@@ -69,6 +70,17 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_EVENT_DATE] = {"event_date", v_date, 10, 0, 0, 0},
 	[A_TEXT] = {"text", v_text, 2000, PARAM_MULTILINE, 0, 0},
 	[A_SIZE] = {"size", v_word, 1, 0, 0, 0},
+	[A_BODY] = {"body", v_text, 16000, PARAM_MULTILINE, 0, 0},
+	[A_DESIGN_BRIEF] = {"design_brief", v_text, 4000, PARAM_MULTILINE, 0, 0},
+	[A_BUDGET] = {"budget", v_money, 20, 0, 0, 0},
+	[A_INVOICE_URL] = {"invoice_url", v_url, 500, 0, 0, 0},
+	[A_ACCENT] = {"accent", v_string, 7, 0, 0, 0},
+	[A_THEME] = {"theme", v_word, 8, 0, 0, 0},
+	[A_REVIEW_URL] = {"review_url", v_url, 500, 0, 0, 0},
+	[A_POWERED_BY] = {"powered_by", v_bool, 5, 0, 0, 0},
+	[A_RETENTION_DAYS] = {"retention_days", v_int, 4, 0, 1, 3650},
+	[A_CONFIRM_NAME] = {"confirm_name", v_string, 120, 0, 0, 0},
+	[A_ACCENT_ON] = {"accent_on", v_bool, 5, 0, 0, 0},
 };
 
 enum access { OPEN, SIGNED_IN };
@@ -95,6 +107,9 @@ static const struct route {
 	{METHOD_POST, "/jobs/#/unrevoke", SIGNED_IN, do_job_unrevoke},
 	{METHOD_POST, "/jobs/#/delete", SIGNED_IN, do_job_delete},
 	{METHOD_POST, "/jobs/#/undelete", SIGNED_IN, do_job_undelete},
+	{METHOD_POST, "/jobs/#/rotate", SIGNED_IN, do_job_rotate},
+	{METHOD_POST, "/jobs/#/message", SIGNED_IN, do_job_message},
+	{METHOD_GET, "/messages", SIGNED_IN, page_messages},
 	{METHOD_GET, "/passports", SIGNED_IN, page_passports},
 	{METHOD_GET, "/passports/new", SIGNED_IN, page_passport_new},
 	{METHOD_POST, "/passports/new", SIGNED_IN, do_passport_new},
@@ -112,6 +127,8 @@ static const struct route {
 	{METHOD_GET, "/photo/#", SIGNED_IN, page_photo},
 	{METHOD_GET, "/settings", SIGNED_IN, page_settings},
 	{METHOD_POST, "/settings", SIGNED_IN, do_settings},
+	{METHOD_GET, "/danger", SIGNED_IN, page_danger},
+	{METHOD_POST, "/danger", SIGNED_IN, do_danger},
 };
 
 struct tctx *admin_ctx(struct admin *a, const char *title, const char *nav)
@@ -130,6 +147,9 @@ struct tctx *admin_ctx(struct admin *a, const char *title, const char *nav)
 			shop_free(&s);
 		}
 		tctx_set(c, "staff_name", *a->user.display_name ? a->user.display_name : a->user.username);
+		int unread = msg_unread_total(a->db, a->user.shop_id);
+		if (unread)
+			tctx_set_int(c, "unread_total", unread);
 		tctx_set_bool(c, "signed_in", 1);
 	}
 	tctx_set(c, "csrf", a->csrf);

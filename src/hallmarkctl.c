@@ -20,6 +20,7 @@
 #include "passport.h"
 #include "ratelimit.h"
 #include "request.h"
+#include "retention.h"
 #include "sign.h"
 #include "util.h"
 
@@ -32,8 +33,12 @@ static void usage(void)
 	    "  migrate                       apply schema migrations\n"
 	    "  shop add SLUG NAME [TIMEZONE] add a shop (slug: a-z 0-9 -)\n"
 	    "  shop list                     list shops\n"
-	    "  user add SHOP USERNAME [NAME] add a staff user; password from a prompt or stdin\n"
+	    "  user add SHOP USERNAME [NAME] [--staff]\n"
+	    "                                add a shop owner (--staff: a staff member, who cannot\n"
+	    "                                wipe the shop's data); password from a prompt or stdin\n"
 	    "  user passwd USERNAME          set a user's password; from a prompt or stdin\n"
+	    "  purge                         delete what each shop's retention period lets go\n"
+	    "                                (run it daily, e.g. from cron)\n"
 	    "  demo [BASE_URL]               add the demo shop, its staff user and sample jobs\n"
 	    "  passport check FILE.json      check a passport record from /verify/<uid>.json offline\n"
 	    "The configuration is -c, else $" HM_CONFIG_ENV ", else " HM_DEFAULT_CONFIG ".\n",
@@ -248,7 +253,7 @@ static int password_ok(const char *pw)
 	return 1;
 }
 
-static int cmd_user_add(const char *shop, const char *username, const char *name)
+static int cmd_user_add(const char *shop, const char *username, const char *name, int owner)
 {
 	char hash[PW_HASH_MAX];
 	int64_t shop_id;
@@ -270,13 +275,14 @@ static int cmd_user_add(const char *shop, const char *username, const char *name
 		rc = fail("hashing failed (out of memory?)");
 		goto out;
 	}
-	enum hm_rc r = user_create(db, shop_id, username, name ? name : username, hash, time(NULL), NULL);
+	enum hm_rc r = user_create(db, shop_id, username, name ? name : username, hash, owner,
+	    time(NULL), NULL);
 	if (r == HM_CONFLICT)
 		rc = fail("a user called '%s' exists already", username);
 	else if (r != HM_OK)
 		rc = fail("could not add user '%s'", username);
 	else {
-		printf("added user %s to shop %s\n", username, shop);
+		printf("added %s %s to shop %s\n", owner ? "owner" : "staff user", username, shop);
 		rc = 0;
 	}
 out:
@@ -286,6 +292,38 @@ out:
 	}
 	db_close(db);
 	return rc;
+}
+
+/* SHOP USERNAME [NAME] [--staff], --staff last. */
+static int user_add_args(int n, char **v)
+{
+	int staff = !strcmp(v[n - 1], "--staff");
+	if (staff)
+		n--;
+	if (n < 2 || n > 3) {
+		usage();
+		return 2;
+	}
+	return cmd_user_add(v[0], v[1], n == 3 ? v[2] : NULL, !staff);
+}
+
+static int cmd_purge(void)
+{
+	struct purge_result r = {0};
+	sqlite3 *db = open_rw();
+	if (!db)
+		return 1;
+	enum hm_rc rc = retention_purge(db, time(NULL), &r);
+	db_close(db);
+	if (rc != HM_OK)
+		return fail("purge failed%s; nothing was deleted", rc == HM_BUSY ? " (database busy)" : "");
+	int left = purge_unlink(cfg.media_dir, &r);
+	printf("purged %ld job%s, %ld message%s, %ld photo%s\n", r.jobs, r.jobs == 1 ? "" : "s",
+	    r.messages, r.messages == 1 ? "" : "s", r.photos, r.photos == 1 ? "" : "s");
+	purge_result_free(&r);
+	if (left)
+		return fail("%d photo file%s could not be removed (see above)", left, left == 1 ? "" : "s");
+	return 0;
 }
 
 static int cmd_user_passwd(const char *username)
@@ -474,7 +512,7 @@ static int cmd_demo(const char *base_url)
 		goto rollback;
 	s.id = shop_id;
 	if (shop_update(db, &s) != HM_OK ||
-	    user_create(db, shop_id, "demo", "Demo Staff", hash, time(NULL), &user_id) != HM_OK ||
+	    user_create(db, shop_id, "demo", "Demo Staff", hash, 1, time(NULL), &user_id) != HM_OK ||
 	    db_commit(db) != HM_OK)
 		goto rollback;
 	if (workflow_find_prefix(db, shop_id, "RPR", &wf) != HM_OK ||
@@ -603,10 +641,12 @@ int main(int argc, char **argv)
 		rc = cmd_shop_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "list") && argc == 3)
 		rc = cmd_shop_list();
-	else if (!strcmp(c, "user") && !strcmp(sub, "add") && (argc == 5 || argc == 6))
-		rc = cmd_user_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
+	else if (!strcmp(c, "user") && !strcmp(sub, "add") && argc >= 5 && argc <= 7)
+		rc = user_add_args(argc - 3, argv + 3);
 	else if (!strcmp(c, "user") && !strcmp(sub, "passwd") && argc == 4)
 		rc = cmd_user_passwd(argv[3]);
+	else if (!strcmp(c, "purge") && argc == 2)
+		rc = cmd_purge();
 	else if (!strcmp(c, "demo") && argc <= 3)
 		rc = cmd_demo(argc == 3 ? argv[2] : (*cfg.base_url ? cfg.base_url : "http://127.0.0.1:8080"));
 	else {

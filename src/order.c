@@ -1,21 +1,60 @@
-/* order.cgi: /track/<ID>, the customer's order page. Read-only on the main
- * database; failed lookups are counted per client in the rate-limit store,
+/* order.cgi: the customer's order page and the customer's own writes.
+ *
+ *   GET  /track/<ID>                 the page
+ *   GET  /track/<ID>/messages.json   the thread, for the page's refresh
+ *   POST /track/<ID>/messages        a message to the workshop
+ *   POST /track/<ID>/decision        approve the design, or ask for changes
+ *
+ * Pages open the database read-only; only the two POSTs open it for
+ * writing. Failed lookups are counted per client in the rate-limit store,
  * and every kind of miss gets the same not-found response. */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ids.h"
+#include "json.h"
+#include "messages.h"
 #include "model.h"
 #include "ratelimit.h"
 #include "web.h"
 
-static const struct param params[] = {
-	{"_", v_string, 1, 0, 0, 0},	/* the page takes no parameters */
+enum { P_BODY, P_WEBSITE, P_DECISION, P_COMMENT, P_STAGE, P_SENT, P_NPARAMS };
+static const struct param params[P_NPARAMS] = {
+	/* Long enough that an over-long message comes back to be shortened
+	 * rather than rejected whole; msg_body_ok applies the real cap. */
+	[P_BODY] = {"body", v_text, 16000, PARAM_MULTILINE, 0, 0},
+	[P_WEBSITE] = {"website", v_string, 400, 0, 0, 0},	/* the honeypot */
+	[P_DECISION] = {"decision", v_word, 16, 0, 0, 0},
+	[P_COMMENT] = {"comment", v_text, 16000, PARAM_MULTILINE, 0, 0},
+	[P_STAGE] = {"stage", v_int, 20, 0, 1, INT64_MAX},
+	[P_SENT] = {"sent", v_word, 16, 0, 0, 0},
 };
 
-/* The one not-found response for unknown, malformed, revoked, deleted and
- * rate-limited: nothing in it depends on the request. */
+enum action { A_PAGE, A_JSON, A_MESSAGE, A_DECISION };
+
+/* What a failed POST puts back on the page. */
+struct form_state {
+	const char *notice;		/* a neutral note above the page */
+	const char *msg_error, *draft;	/* the composer */
+	const char *decision_error, *comment;	/* the decision card */
+	int retry_after;
+};
+
+struct order {
+	struct web w;
+	sqlite3 *db;
+	unsigned char ipkey[KEY_BYTES], iph[16];
+	char tid[TID_MAX];
+	struct job j;
+	struct shop shop;
+	time_t now;
+};
+
+/* The one not-found response for unknown, malformed, revoked, deleted,
+ * expired and rate-limited: nothing in it depends on the request. */
 static void not_found(struct web *w)
 {
 	struct tctx *c = tctx_new();
@@ -50,25 +89,80 @@ static void add_contact(struct tctx *c, const struct shop *s)
 	tctx_set(c, "shop_address", *s->address ? s->address : NULL);
 }
 
-static void render(struct web *w, sqlite3 *db, const struct job *j, const struct shop *shop)
+static const char *shop_label(const struct shop *s)
 {
+	return *s->name ? s->name : "Your jeweller";
+}
+
+/* The shop's theme and brand colour. The colour reaches the page as one
+ * generated style element that the CSP allows by its hash. */
+static void add_branding(struct order *o, struct tctx *c)
+{
+	const struct shop *s = &o->shop;
+	tctx_set_bool(c, "theme_dark", !strcmp(s->theme, "dark"));
+	tctx_set_bool(c, "theme_light", !strcmp(s->theme, "light"));
+	tctx_set_bool(c, "powered_by", s->powered_by);
+	if (strlen(s->accent) == 7 && s->accent[0] == '#') {
+		unsigned v = (unsigned)strtoul(s->accent + 1, NULL, 16);
+		/* Relative luminance, roughly: dark text on light colours. */
+		unsigned lum = ((v >> 16) * 299 + ((v >> 8) & 0xff) * 587 + (v & 0xff) * 114) / 1000;
+		char *css = xasprintf(":root{--brand:%s;--brand-hover:%s;--brand-ink:%s;"
+		    "--brand-soft:color-mix(in srgb,%s 14%%,var(--card))}",
+		    s->accent, s->accent, lum > 150 ? "#1a150d" : "#fff", s->accent);
+		resp_allow_style(&o->w.resp, css);
+		tctx_set(c, "brand_css", css);
+		free(css);
+	}
+}
+
+static void add_thread(struct tctx *c, const struct message_list *m, const struct shop *s)
+{
+	char when[64];
+	for (size_t i = 0; i < m->n; i++) {
+		struct tctx *it = tctx_add_item(c, "messages");
+		fmt_time(m->v[i].at, s->timezone, when, sizeof when);
+		tctx_set(it, "when", when);
+		tctx_set(it, "who", m->v[i].from_customer ? "You" : shop_label(s));
+		tctx_set_bool(it, "from_customer", m->v[i].from_customer);
+		tctx_set(it, "body", m->v[i].body);
+	}
+}
+
+static const char *sent_notice(const char *sent)
+{
+	if (!sent)
+		return NULL;
+	if (!strcmp(sent, "message"))
+		return "Message sent. The workshop will reply here.";
+	if (!strcmp(sent, "approved"))
+		return "Thank you: you approved the design. We'll start making your piece.";
+	if (!strcmp(sent, "changes"))
+		return "Thank you: we've passed your changes to the workshop.";
+	return NULL;
+}
+
+static void render(struct order *o, int status, const struct form_state *fs)
+{
+	const struct job *j = &o->j;
+	const struct shop *shop = &o->shop;
 	struct stage_list stages = {0};
 	struct event_list events = {0};
+	struct message_list thread = {0};
 	struct tctx *c = tctx_new();
 	char when[64];
 	enum hm_rc rc;
 
-	if ((rc = stage_list(db, j->workflow_id, &stages)) != HM_OK ||
-	    (rc = job_events_public(db, j->id, &stages, &events)) != HM_OK) {
-		web_fail(w, rc);
+	if ((rc = stage_list(o->db, j->workflow_id, &stages)) != HM_OK ||
+	    (rc = job_events_public(o->db, j->id, &stages, &events)) != HM_OK ||
+	    (rc = msg_list(o->db, j->id, &thread)) != HM_OK) {
+		web_fail(&o->w, rc);
 		goto out;
 	}
 	const char *tz = shop->timezone;
 	int cancelled = (j->stage.flags & STAGE_CANCELLED) != 0;
 	int done = (j->stage.flags & (STAGE_READY | STAGE_FINAL)) != 0;
-	tctx_set(c, "shop_name", *shop->name ? shop->name : "Your jeweller");
-	tctx_setf(c, "title", "%s: %s · %s", j->item_type, j->stage.label,
-	    *shop->name ? shop->name : "Your jeweller");
+	tctx_set(c, "shop_name", shop_label(shop));
+	tctx_setf(c, "title", "%s: %s · %s", j->item_type, j->stage.label, shop_label(shop));
 	tctx_set(c, "tracking_id", j->tracking_id);
 	tctx_set(c, "item_type", j->item_type);
 	tctx_set(c, "item_description", j->item_description);
@@ -78,14 +172,26 @@ static void render(struct web *w, sqlite3 *db, const struct job *j, const struct
 	if (*j->due_date) {
 		fmt_date(j->due_date, when, sizeof when);
 		tctx_set(c, "due_date", when);
+		/* The countdown is for work still to come. */
+		time_t until = day_end(j->due_date, tz);
+		if (!done && !cancelled && until > o->now)
+			tctx_set_int(c, "due_until", (long long)until);
 	}
+	tctx_set(c, "invoice_url", *j->invoice_url ? j->invoice_url : NULL);
 	tctx_set(c, "stage_label", j->stage.label);
-	tctx_set(c, "stage_description", j->stage.description);
+	tctx_set(c, "stage_description", *j->stage.description ? j->stage.description
+	    : "Your piece is in progress.");
 	tctx_set(c, "next_step", *j->stage.next_step ? j->stage.next_step
 	    : "Your piece is in progress. We'll keep this page up to date.");
 	tctx_set(c, "accent", cancelled ? "cancelled" : done ? "done" : "progress");
 	tctx_set_bool(c, "cancelled", cancelled);
 	tctx_set_int(c, "percent", stage_percent(&stages, &j->stage));
+	if ((j->stage.flags & STAGE_FINAL) && *shop->review_url)
+		tctx_set(c, "review_url", shop->review_url);
+	if (j->stage.flags & STAGE_DECISION) {
+		tctx_set_bool(c, "decision", 1);
+		tctx_set_int(c, "decision_stage", j->stage.id);
+	}
 	for (size_t i = 0; i < stages.n; i++) {
 		const struct stage *s = &stages.v[i];
 		if (s->flags & STAGE_CANCELLED)
@@ -108,82 +214,308 @@ static void render(struct web *w, sqlite3 *db, const struct job *j, const struct
 		tctx_set(it, "label", e->stage_label);
 		tctx_set(it, "note", e->note);
 	}
+	add_thread(c, &thread, shop);
+	tctx_set_bool(c, "order_js", 1);
+	tctx_set(c, "notice", fs->notice);
+	tctx_set(c, "msg_error", fs->msg_error);
+	tctx_set(c, "draft", fs->draft);
+	tctx_set(c, "decision_error", fs->decision_error);
+	tctx_set(c, "comment", fs->comment);
 	add_contact(c, shop);
-	web_page(w, 200, "order", c);
+	add_branding(o, c);
+	if (fs->retry_after) {
+		char ra[16];
+		snprintf(ra, sizeof ra, "%d", fs->retry_after);
+		resp_header(&o->w.resp, "Retry-After", ra);
+	}
+	web_page(&o->w, status, "order", c);
 out:
 	tctx_free(c);
 	stage_list_free(&stages);
 	event_list_free(&events);
+	msg_list_free(&thread);
+}
+
+/* The thread as JSON for the page's 30-second refresh. */
+static void thread_json(struct order *o)
+{
+	struct message_list m = {0};
+	struct buf b = {0};
+	char when[64];
+	enum hm_rc rc = msg_list(o->db, o->j.id, &m);
+	if (rc != HM_OK) {
+		web_fail(&o->w, rc);
+		return;
+	}
+	buf_puts(&b, "{\"messages\":[");
+	for (size_t i = 0; i < m.n; i++) {
+		fmt_time(m.v[i].at, o->shop.timezone, when, sizeof when);
+		buf_printf(&b, "%s{\"id\":%" PRId64 ",\"from_customer\":%s,\"who\":", i ? "," : "",
+		    m.v[i].id, m.v[i].from_customer ? "true" : "false");
+		json_str(&b, m.v[i].from_customer ? "You" : shop_label(&o->shop));
+		buf_puts(&b, ",\"when\":");
+		json_str(&b, when);
+		buf_puts(&b, ",\"body\":");
+		json_str(&b, m.v[i].body);
+		buf_puts(&b, "}");
+	}
+	buf_puts(&b, "]}");
+	resp_finish(&o->w.resp, 200, "application/json; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	msg_list_free(&m);
 }
 
 /* Counts a failed lookup against the client, then answers not found. */
-static void miss(struct web *w, const unsigned char iph[16])
+static void miss(struct order *o)
 {
-	rl_hit_store(w->cfg.ratelimit_database, "lookup", iph, w->cfg.ratelimit_window, hm_now());
-	not_found(w);
+	rl_hit_store(o->w.cfg.ratelimit_database, "lookup", o->iph, o->w.cfg.ratelimit_window, o->now);
+	not_found(&o->w);
+}
+
+/* 303 back to the page, with what happened for the notice. */
+static void back_to_page(struct order *o, const char *sent, const char *anchor)
+{
+	char path[TID_MAX + 64];
+	snprintf(path, sizeof path, "/track/%s?sent=%s#%s", o->tid, sent, anchor);
+	web_redirect(&o->w, path);
+}
+
+/* 1 when the client may write again (per address, and per job for
+ * messages); on 0 the page has been answered with 429. */
+static int write_allowed(struct order *o, unsigned char jobkey[16], struct form_state *fs)
+{
+	const struct config *cfg = &o->w.cfg;
+	int over = rl_over(o->db, "message", o->iph, cfg->ratelimit_messages,
+	    cfg->ratelimit_window, o->now);
+	if (!over && jobkey)
+		over = rl_over(o->db, "message-job", jobkey, cfg->ratelimit_job_messages,
+		    cfg->ratelimit_window, o->now);
+	if (!over)
+		return 1;
+	const char *why = "You've sent a lot in a short time. Please wait a few minutes and "
+	    "send again: your text is still here.";
+	if (fs->comment)
+		fs->decision_error = why;
+	else
+		fs->msg_error = why;
+	fs->retry_after = cfg->ratelimit_window;
+	render(o, 429, fs);
+	return 0;
+}
+
+static void post_message(struct order *o)
+{
+	const struct req *r = &o->w.req;
+	struct form_state fs = {0};
+	unsigned char jobkey[16];
+	char jk[40];
+
+	fs.draft = r->fields[P_BODY].raw;
+	/* A bot fills every field; a person never sees this one. It is told
+	 * "sent" and nothing is stored. */
+	if (req_val(r, P_WEBSITE) && *req_val(r, P_WEBSITE)) {
+		back_to_page(o, "message", "messages");
+		return;
+	}
+	if (!msg_body_ok(req_val(r, P_BODY))) {
+		fs.msg_error = req_val(r, P_BODY) && *req_val(r, P_BODY)
+		    ? "Messages can be up to 2,000 characters. Please shorten yours."
+		    : "Write your message first.";
+		render(o, 422, &fs);
+		return;
+	}
+	snprintf(jk, sizeof jk, "job:%" PRId64, o->j.id);
+	ip_hash(o->ipkey, jk, jobkey);
+	if (!write_allowed(o, jobkey, &fs))
+		return;
+	enum hm_rc rc = msg_post_customer(o->db, o->tid, req_val(r, P_BODY), o->now);
+	if (rc == HM_NOTFOUND) {
+		miss(o);
+		return;
+	}
+	if (rc != HM_OK) {
+		fs.msg_error = "Your message could not be sent just now. Please try again: "
+		    "your text is still here.";
+		fs.retry_after = rc == HM_BUSY ? 5 : 0;
+		render(o, rc == HM_BUSY ? 503 : 500, &fs);
+		return;
+	}
+	rl_hit_store(o->w.cfg.ratelimit_database, "message", o->iph, o->w.cfg.ratelimit_window, o->now);
+	rl_hit_store(o->w.cfg.ratelimit_database, "message-job", jobkey, o->w.cfg.ratelimit_window, o->now);
+	back_to_page(o, "message", "messages");
+}
+
+static void post_decision(struct order *o)
+{
+	const struct req *r = &o->w.req;
+	struct form_state fs = {0};
+	const char *d = req_val(r, P_DECISION), *outcome = NULL;
+	const char *comment = req_val(r, P_COMMENT);
+	int64_t job_id = 0;
+
+	fs.comment = r->fields[P_COMMENT].raw ? r->fields[P_COMMENT].raw : "";
+	if (!d || (strcmp(d, "approve") && strcmp(d, "changes")) || !req_val(r, P_STAGE)) {
+		web_error(&o->w, 400, "Something was missing",
+		    "Please go back to your order page and choose Approve or Request changes.");
+		return;
+	}
+	int approve = !strcmp(d, "approve");
+	if (!approve && !msg_body_ok(comment)) {
+		fs.decision_error = comment && *comment
+		    ? "Please keep your comment to 2,000 characters."
+		    : "Tell us what you'd like changed, so the workshop can get it right.";
+		render(o, 422, &fs);
+		return;
+	}
+	if (!write_allowed(o, NULL, &fs))
+		return;
+	enum hm_rc rc = job_decide(o->db, o->tid, req_int(r, P_STAGE, 0), approve,
+	    approve ? NULL : comment, o->now, &job_id, &outcome);
+	if (rc == HM_NOTFOUND) {
+		miss(o);
+		return;
+	}
+	if (rc == HM_CONFLICT) {
+		/* A second click or a stale page: show where things stand now. */
+		struct job fresh;
+		struct shop fresh_shop;
+		if (job_get_public(o->db, o->tid, o->now, &fresh, &fresh_shop) != HM_OK) {
+			not_found(&o->w);
+			return;
+		}
+		job_free(&o->j);
+		shop_free(&o->shop);
+		o->j = fresh;
+		o->shop = fresh_shop;
+		fs.notice = "This design review has already been answered, so nothing was changed. "
+		    "Here is where your order stands now.";
+		fs.comment = NULL;
+		render(o, 409, &fs);
+		return;
+	}
+	if (rc != HM_OK) {
+		fs.decision_error = "Your answer could not be saved just now. Please try again.";
+		fs.retry_after = rc == HM_BUSY ? 5 : 0;
+		render(o, rc == HM_BUSY ? 503 : 500, &fs);
+		return;
+	}
+	rl_hit_store(o->w.cfg.ratelimit_database, "message", o->iph, o->w.cfg.ratelimit_window, o->now);
+	back_to_page(o, outcome, approve ? "progress-h" : "messages");
+}
+
+/* Splits PATH_INFO into the tracking ID as typed and the action. */
+static int route(const char *path, char *typed, size_t n, enum action *act)
+{
+	if (path[0] != '/')
+		return -1;
+	const char *id = path + 1, *slash = strchr(id, '/');
+	size_t len = slash ? (size_t)(slash - id) : strlen(id);
+	if (len == 0 || len >= n)
+		return -1;
+	memcpy(typed, id, len);
+	typed[len] = '\0';
+	if (!slash)
+		*act = A_PAGE;
+	else if (!strcmp(slash, "/messages.json"))
+		*act = A_JSON;
+	else if (!strcmp(slash, "/messages"))
+		*act = A_MESSAGE;
+	else if (!strcmp(slash, "/decision"))
+		*act = A_DECISION;
+	else
+		return -1;
+	return 0;
 }
 
 int main(void)
 {
-	struct web w;
-	unsigned char ipkey[KEY_BYTES], iph[16];
-	char tid[TID_MAX];
-	sqlite3 *db = NULL;
-	struct job j = {0};
-	struct shop shop = {0};
+	struct order o;
+	char typed[64];
+	enum action act = A_PAGE;
 
-	if (web_init(&w, "order", params, HM_NELEM(params)) != 0)
+	memset(&o, 0, sizeof o);
+	if (web_init(&o.w, "order", params, P_NPARAMS) != 0)
 		goto out;
-	if (w.req.method == METHOD_POST) {
-		resp_header(&w.resp, "Allow", "GET, HEAD");
-		web_error(&w, 405, "Not allowed", "This page can only be viewed.");
-		goto out;
-	}
-	if (web_master(&w) != 0) {
-		web_error(&w, 500, "Something went wrong", "Please try again in a moment.");
+	o.now = hm_now();
+	if (web_master(&o.w) != 0) {
+		web_error(&o.w, 500, "Something went wrong", "Please try again in a moment.");
 		goto out;
 	}
-	/* One read-only connection serves the limit check and the page; the
-	 * store is opened for writing only when a miss must be counted. */
-	if (!(db = db_open(w.cfg.database, 1)) || rl_attach(db, w.cfg.ratelimit_database) != 0) {
-		web_busy(&w);
+	int bad_path = route(o.w.req.path_info, typed, sizeof typed, &act) != 0;
+	int writes = !bad_path && (act == A_MESSAGE || act == A_DECISION);
+	if (!bad_path && writes != (o.w.req.method == METHOD_POST)) {
+		resp_header(&o.w.resp, "Allow", writes ? "POST" : "GET, HEAD");
+		web_error(&o.w, 405, "Not allowed", writes ? "This address takes a form."
+		    : "This page can only be viewed.");
 		goto out;
 	}
-	key_derive(w.master, KEY_IP_HASH, ipkey);
-	ip_hash(ipkey, w.req.remote_addr, iph);
-	int over = rl_over(db, "lookup", iph, w.cfg.ratelimit_lookups, w.cfg.ratelimit_window, hm_now());
+	if (writes && !web_same_origin(&o.w)) {
+		web_error(&o.w, 403, "Please use your order page",
+		    "For your safety, messages and answers can only be sent from your order page.");
+		goto out;
+	}
+	/* One connection serves the limit check and the page; it is opened
+	 * for writing only for the customer's own writes, and the store only
+	 * when a miss must be counted. */
+	if (!(o.db = db_open(o.w.cfg.database, !writes)) ||
+	    rl_attach(o.db, o.w.cfg.ratelimit_database) != 0) {
+		web_busy(&o.w);
+		goto out;
+	}
+	key_derive(o.w.master, KEY_IP_HASH, o.ipkey);
+	ip_hash(o.ipkey, o.w.req.remote_addr, o.iph);
+	int over = rl_over(o.db, "lookup", o.iph, o.w.cfg.ratelimit_lookups,
+	    o.w.cfg.ratelimit_window, o.now);
 	if (over != 0) {
 		if (over < 0)
 			log_err("rate-limit store unreadable; refusing lookups");
-		not_found(&w);
+		not_found(&o.w);
 		goto out;
 	}
-	const char *path = w.req.path_info;
-	if (path[0] != '/' || tid_parse(path + 1, tid) != 0 || strchr(path + 1, '/')) {
-		miss(&w, iph);
+	if (bad_path || tid_parse(typed, o.tid) != 0) {
+		miss(&o);
 		goto out;
 	}
-	if (strcmp(path + 1, tid)) {
+	if (strcmp(typed, o.tid)) {
 		/* Decided by syntax alone, so it says nothing about existence. */
-		char canon[TID_MAX + 16];
-		snprintf(canon, sizeof canon, "/track/%s", tid);
-		web_redirect(&w, canon);
+		if (act == A_PAGE) {
+			char canon[TID_MAX + 16];
+			snprintf(canon, sizeof canon, "/track/%s", o.tid);
+			web_redirect(&o.w, canon);
+		} else {
+			miss(&o);
+		}
 		goto out;
 	}
-	enum hm_rc rc = job_get_public(db, tid, &j, &shop);
+	enum hm_rc rc = job_get_public(o.db, o.tid, o.now, &o.j, &o.shop);
 	if (rc == HM_NOTFOUND) {
-		miss(&w, iph);
+		miss(&o);
 		goto out;
 	}
 	if (rc != HM_OK) {
-		web_fail(&w, rc);
+		web_fail(&o.w, rc);
 		goto out;
 	}
-	render(&w, db, &j, &shop);
+	switch (act) {
+	case A_PAGE: {
+		struct form_state fs = {.notice = sent_notice(req_val(&o.w.req, P_SENT))};
+		render(&o, 200, &fs);
+		break;
+	}
+	case A_JSON:
+		thread_json(&o);
+		break;
+	case A_MESSAGE:
+		post_message(&o);
+		break;
+	case A_DECISION:
+		post_decision(&o);
+		break;
+	}
 out:
-	job_free(&j);
-	shop_free(&shop);
-	db_close(db);
-	web_free(&w);
+	job_free(&o.j);
+	shop_free(&o.shop);
+	db_close(o.db);
+	web_free(&o.w);
 	return 0;
 }

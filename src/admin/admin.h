@@ -19,6 +19,8 @@ enum admin_param {
 	A_PF,
 	A_OWNER_PRICE = A_PF + PF_COUNT, A_OWNER_PUBLIC, A_IS_PUBLIC, A_KIND, A_EVENT_DATE, A_TEXT,
 	A_SIZE,
+	A_BODY, A_DESIGN_BRIEF, A_BUDGET, A_INVOICE_URL, A_ACCENT, A_THEME, A_REVIEW_URL,
+	A_POWERED_BY, A_RETENTION_DAYS, A_CONFIRM_NAME, A_ACCENT_ON,
 	A_NPARAMS
 };
 extern const struct param admin_params[A_NPARAMS];
@@ -63,6 +65,8 @@ void page_jobs(struct admin *a);
 void page_job_new(struct admin *a);
 void do_job_new(struct admin *a);
 void page_job(struct admin *a);
+/* The job page with a status and the reply composer's error and text. */
+void page_job_with(struct admin *a, int status, const char *msg_error, const char *draft);
 void page_job_edit(struct admin *a);
 void do_job_edit(struct admin *a);
 void do_job_stage(struct admin *a);
@@ -70,6 +74,11 @@ void do_job_revoke(struct admin *a);
 void do_job_unrevoke(struct admin *a);
 void do_job_delete(struct admin *a);
 void do_job_undelete(struct admin *a);
+void do_job_rotate(struct admin *a);
+void do_job_message(struct admin *a);
+void page_messages(struct admin *a);
+void page_danger(struct admin *a);
+void do_danger(struct admin *a);
 void page_passports(struct admin *a);
 void page_passport_new(struct admin *a);
 void do_passport_new(struct admin *a);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "messages.h"
 
 static const char *event_text(const struct event *e)
 {
@@ -22,15 +23,53 @@ static const char *event_text(const struct event *e)
 		return "Job deleted";
 	if (!strcmp(e->kind, "restored"))
 		return "Job restored";
+	if (!strcmp(e->kind, "rotated"))
+		return "Tracking link replaced";
+	if (!strcmp(e->kind, "approved"))
+		return "Customer approved the design; moved to";
+	if (!strcmp(e->kind, "changes"))
+		return "Customer asked for changes; moved back to";
 	return e->kind;
 }
 
+static const char *shown_notice(const char *show)
+{
+	if (!show)
+		return NULL;
+	if (!strcmp(show, "rotated"))
+		return "The job has a new tracking link. The old one no longer works: send this one "
+		    "to the customer.";
+	if (!strcmp(show, "sent"))
+		return "Reply sent. The customer sees it on their page.";
+	return NULL;
+}
+
+static void add_thread(struct tctx *c, const struct message_list *m, const char *tz)
+{
+	char when[64];
+	for (size_t i = 0; i < m->n; i++) {
+		struct tctx *it = tctx_add_item(c, "messages");
+		fmt_time(m->v[i].at, tz, when, sizeof when);
+		tctx_set(it, "when", when);
+		tctx_set(it, "who", m->v[i].from_customer ? "Customer" : m->v[i].user_name);
+		tctx_set_bool(it, "from_customer", m->v[i].from_customer);
+		tctx_set_bool(it, "unread", m->v[i].unread);
+		tctx_set(it, "body", m->v[i].body);
+	}
+}
+
 void page_job(struct admin *a)
+{
+	page_job_with(a, 200, NULL, NULL);
+}
+
+void page_job_with(struct admin *a, int status, const char *msg_error, const char *draft)
 {
 	struct job j = {0};
 	struct shop shop = {0};
 	struct stage_list stages = {0};
 	struct event_list events = {0};
+	struct message_list thread = {0};
 	char when[64], money[32];
 	struct tctx *c = NULL;
 	enum hm_rc rc;
@@ -38,11 +77,29 @@ void page_job(struct admin *a)
 	if ((rc = job_get(a->db, a->user.shop_id, a->id, &j)) != HM_OK ||
 	    (rc = shop_get(a->db, a->user.shop_id, &shop)) != HM_OK ||
 	    (rc = stage_list(a->db, j.workflow_id, &stages)) != HM_OK ||
-	    (rc = job_events(a->db, j.id, &events)) != HM_OK) {
+	    (rc = job_events(a->db, j.id, &events)) != HM_OK ||
+	    (rc = msg_list(a->db, j.id, &thread)) != HM_OK) {
 		web_fail(&a->w, rc);
 		goto out;
 	}
+	/* Opening the job is reading its thread; the list above still marks
+	 * what was new. A failure here only leaves them unread. */
+	if (j.unread)
+		msg_mark_read(a->db, a->user.shop_id, j.id, a->now);
 	c = admin_ctx(a, j.tracking_id, "jobs");
+	tctx_set(c, "notice", shown_notice(req_val(&a->w.req, A_SHOW)));
+	tctx_set(c, "msg_error", msg_error);
+	tctx_set(c, "draft", draft);
+	add_thread(c, &thread, shop.timezone);
+	if (!strcmp(j.decision, "approved"))
+		tctx_set(c, "decision", "The customer approved the design on their page.");
+	else if (!strcmp(j.decision, "changes"))
+		tctx_set(c, "decision", "The customer asked for changes to the design: see their "
+		    "message below.");
+	if (j.has_budget) {
+		fmt_money(j.budget_cents, money, sizeof money);
+		tctx_set(c, "budget", money);
+	}
 	tctx_set_int(c, "id", j.id);
 	tctx_set(c, "tracking_id", j.tracking_id);
 	char *origin = web_origin(&a->w);
@@ -85,15 +142,17 @@ void page_job(struct admin *a)
 		tctx_set(it, "when", when);
 		tctx_set(it, "what", event_text(e));
 		/* Only stage moves name a stage: "Booked in" says it already. */
-		if (!strcmp(e->kind, "stage"))
+		if (!strcmp(e->kind, "stage") || !strcmp(e->kind, "approved") ||
+		    !strcmp(e->kind, "changes"))
 			tctx_set(it, "moved_to", e->stage_label);
 		tctx_set(it, "note", e->note);
 		tctx_set_bool(it, "note_public", e->note_public);
 		tctx_set(it, "by", e->user_name);
 	}
-	web_page(&a->w, 200, "admin_job", c);
+	web_page(&a->w, status, "admin_job", c);
 out:
 	tctx_free(c);
+	msg_list_free(&thread);
 	job_free(&j);
 	shop_free(&shop);
 	stage_list_free(&stages);

@@ -20,6 +20,9 @@ static const struct form_field {
 	{A_INTERNAL_NOTES, "internal_notes", 0, NULL},
 	{A_QUOTED, "quoted", 0, "Use an amount like 120 or 120.50."},
 	{A_DEPOSIT, "deposit", 0, "Use an amount like 20 or 20.00."},
+	{A_DESIGN_BRIEF, "design_brief", 0, NULL},
+	{A_BUDGET, "budget", 0, "Use an amount like 2500 or 2500.00."},
+	{A_INVOICE_URL, "invoice_url", 0, "Use a full link starting with https://"},
 };
 
 int job_form_read(struct admin *a, struct job_fields *f, struct tctx *errors)
@@ -53,6 +56,10 @@ int job_form_read(struct admin *a, struct job_fields *f, struct tctx *errors)
 	f->quoted_cents = req_int(r, A_QUOTED, 0);
 	f->has_deposit = req_val(r, A_DEPOSIT) && *req_val(r, A_DEPOSIT);
 	f->deposit_cents = req_int(r, A_DEPOSIT, 0);
+	f->design_brief = req_val(r, A_DESIGN_BRIEF);
+	f->has_budget = req_val(r, A_BUDGET) && *req_val(r, A_BUDGET);
+	f->budget_cents = req_int(r, A_BUDGET, 0);
+	f->invoice_url = req_val(r, A_INVOICE_URL);
 	if (bad)
 		tctx_set(errors, "error", "Some fields need attention: see below.");
 	return bad ? -1 : 0;
@@ -77,6 +84,12 @@ void job_form_fill(struct tctx *c, const struct job *j)
 		fmt_money(j->deposit_cents, money, sizeof money);
 		tctx_set(c, "f_deposit", money);
 	}
+	tctx_set(c, "f_design_brief", j->design_brief);
+	if (j->has_budget) {
+		fmt_money(j->budget_cents, money, sizeof money);
+		tctx_set(c, "f_budget", money);
+	}
+	tctx_set(c, "f_invoice_url", j->invoice_url);
 }
 
 void job_form_refill(struct admin *a, struct tctx *c)

@@ -72,6 +72,13 @@ void page_jobs(struct admin *a)
 		tctx_set(it, "customer_name", j->customer_name);
 		tctx_set(it, "item_type", j->item_type);
 		tctx_set(it, "stage_label", j->stage.label);
+		/* What the customer did that staff must act on. */
+		if (!strcmp(j->decision, "approved"))
+			tctx_set(it, "decision", "Design approved by customer");
+		else if (!strcmp(j->decision, "changes"))
+			tctx_set(it, "decision", "Customer asked for changes");
+		if (j->unread)
+			tctx_setf(it, "unread", "%d new message%s", j->unread, j->unread == 1 ? "" : "s");
 		tctx_set(it, "accent", j->stage.flags & STAGE_CANCELLED ? "cancelled"
 		    : j->stage.flags & (STAGE_READY | STAGE_FINAL) ? "done" : "progress");
 		fmt_time(j->created_at, shop.timezone, when, sizeof when);

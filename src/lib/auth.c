@@ -57,7 +57,7 @@ enum hm_rc session_lookup(sqlite3 *db, const char *token, time_t now, int idle,
 	if (!token || token_hash(token, hash) != 0)
 		return HM_NOTFOUND;
 	st = db_prepare(db,
-	    "SELECT u.id, u.shop_id, u.username, u.display_name, s.seen_at "
+	    "SELECT u.id, u.shop_id, u.username, u.display_name, s.seen_at, u.is_owner "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.token_hash = ? AND u.disabled = 0 AND s.seen_at > ? AND s.created_at > ?");
 	if (!st)
@@ -73,6 +73,7 @@ enum hm_rc session_lookup(sqlite3 *db, const char *token, time_t now, int idle,
 		out->display_name = db_col_dup(st, 3);
 		out->token = xstrdup(token);
 		seen = sqlite3_column_int64(st, 4);
+		out->is_owner = sqlite3_column_int(st, 5);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "session lookup");

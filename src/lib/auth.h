@@ -33,6 +33,7 @@ struct session_user {
 	char *username;
 	char *display_name;
 	char *token;	/* the cookie value, for CSRF derivation */
+	int is_owner;	/* may wipe the shop's tracking data */
 };
 
 /* Starts a session; writes its cookie token. Caller holds no transaction. */

@@ -34,6 +34,8 @@ static const struct key {
 	{"ratelimit_lookups", K_INT, offsetof(struct config, ratelimit_lookups), 1, 1000000},
 	{"ratelimit_login", K_INT, offsetof(struct config, ratelimit_login), 1, 1000000},
 	{"ratelimit_certificates", K_INT, offsetof(struct config, ratelimit_certificates), 1, 1000000},
+	{"ratelimit_messages", K_INT, offsetof(struct config, ratelimit_messages), 1, 1000000},
+	{"ratelimit_job_messages", K_INT, offsetof(struct config, ratelimit_job_messages), 1, 1000000},
 	{"session_idle", K_INT, offsetof(struct config, session_idle), 60, 30 * 86400},
 	{"session_absolute", K_INT, offsetof(struct config, session_absolute), 60, 365 * 86400},
 	{"max_body", K_INT, offsetof(struct config, max_body), 1024, 64L << 20},
@@ -55,6 +57,8 @@ static void set_defaults(struct config *c)
 	c->ratelimit_lookups = 30;
 	c->ratelimit_login = 10;
 	c->ratelimit_certificates = 20;
+	c->ratelimit_messages = 10;
+	c->ratelimit_job_messages = 20;
 	c->session_idle = 8 * 3600;
 	c->session_absolute = 7 * 86400;
 	c->max_body = 256 * 1024;

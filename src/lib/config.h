@@ -21,6 +21,8 @@ struct config {
 	int ratelimit_lookups;	/* failed public lookups per IP per window */
 	int ratelimit_login;	/* failed logins per account and per IP per window */
 	int ratelimit_certificates; /* certificate downloads per IP per window */
+	int ratelimit_messages;	/* customer messages and decisions per IP per window */
+	int ratelimit_job_messages; /* customer messages per job per window */
 	int session_idle;	/* seconds */
 	int session_absolute;	/* seconds */
 	long max_body;		/* bytes of a form body */

@@ -845,6 +845,36 @@ int v_email(struct field *f, const struct param *p)
 	return accept_val(f, s, 0);
 }
 
+/* An absolute http(s) link for a customer to follow: a host, and nothing
+ * that could break out of an attribute or hide a second URL. */
+static int url_ok(const char *s)
+{
+	const char *host;
+	if (!strncmp(s, "https://", 8))
+		host = s + 8;
+	else if (!strncmp(s, "http://", 7))
+		host = s + 7;
+	else
+		return 0;
+	if (!*host || *host == '/' || *host == '.' || *host == ':' || *host == '@')
+		return 0;
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c <= ' ' || *c >= 0x7f || strchr("\"'<>`\\{}|^", *c))
+			return 0;
+	return 1;
+}
+
+int v_url(struct field *f, const struct param *p)
+{
+	char *s = raw_trimmed(f);
+	(void)p;
+	if (!s || (*s && !url_ok(s))) {
+		free(s);
+		return 0;
+	}
+	return accept_val(f, s, 0);
+}
+
 int v_phone(struct field *f, const struct param *p)
 {
 	char *s = raw_trimmed(f);

@@ -46,7 +46,8 @@ int v_int(struct field *f, const struct param *p);    /* decimal in [min,max] */
 int v_bool(struct field *f, const struct param *p);   /* "1","on","yes","true" -> 1; "0","off","no","false","" -> 0 */
 int v_date(struct field *f, const struct param *p);   /* YYYY-MM-DD, a real date, or empty */
 int v_email(struct field *f, const struct param *p);  /* local@domain, or empty */
-int v_phone(struct field *f, const struct param *p);  /* digits, spaces, + - ( ) . ; or empty */
+int v_phone(struct field *f, const struct param *p);
+int v_url(struct field *f, const struct param *p);    /* http(s)://host..., printable ASCII, no quotes or <>; or empty */  /* digits, spaces, + - ( ) . ; or empty */
 int v_money(struct field *f, const struct param *p);  /* "1234", "1,234.50" -> cents in ival; or empty */
 int v_token(struct field *f, const struct param *p);  /* base64url characters only */
 int v_word(struct field *f, const struct param *p);   /* [a-z0-9_]+ (codes, stage names) */

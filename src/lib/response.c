@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 void resp_init(struct resp *r, int head_only)
 {
 	memset(r, 0, sizeof *r);
@@ -30,9 +32,7 @@ int resp_header(struct resp *r, const char *name, const char *value)
 
 void resp_security_headers(struct resp *r)
 {
-	resp_header(r, "Content-Security-Policy",
-	    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
-	    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	r->csp = 1;
 	resp_header(r, "Referrer-Policy", "same-origin");
 	resp_header(r, "Cache-Control", "no-store");
 	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
@@ -83,6 +83,12 @@ void resp_finish(struct resp *r, int status, const char *ctype, const void *body
 	if (ctype)
 		buf_printf(&out, "Content-Type: %s\r\n", ctype);
 	buf_printf(&out, "Content-Length: %zu\r\n", n);
+	/* Written last so a page can still allow its one generated style. */
+	if (r->csp)
+		buf_printf(&out, "Content-Security-Policy: default-src 'none'; style-src 'self'%s%s%s; "
+		    "img-src 'self' data:; script-src 'self'; connect-src 'self'; form-action 'self'; "
+		    "frame-ancestors 'none'; base-uri 'none'\r\n",
+		    *r->style_hash ? " 'sha256-" : "", r->style_hash, *r->style_hash ? "'" : "");
 	if (r->head.len)
 		buf_append(&out, r->head.data, r->head.len);
 	buf_puts(&out, "\r\n");
@@ -90,6 +96,14 @@ void resp_finish(struct resp *r, int status, const char *ctype, const void *body
 		buf_append(&out, body, n);
 	write_all(out.data, out.len);
 	buf_free(&out);
+}
+
+void resp_allow_style(struct resp *r, const char *css)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)css, strlen(css));
+	sodium_bin2base64(r->style_hash, sizeof r->style_hash, h, sizeof h,
+	    sodium_base64_VARIANT_ORIGINAL);
 }
 
 void resp_free(struct resp *r)

@@ -10,6 +10,8 @@
 struct resp {
 	struct buf head;
 	int head_only;
+	int csp;		/* send the Content-Security-Policy */
+	char style_hash[48];	/* base64 SHA-256 of the one inline style allowed, or "" */
 };
 
 void resp_init(struct resp *r, int head_only);
@@ -19,6 +21,9 @@ int resp_header(struct resp *r, const char *name, const char *value);
 /* Content-Security-Policy, Referrer-Policy, Cache-Control: no-store,
  * X-Robots-Tag, nosniff, frame denial: the same for every dynamic page. */
 void resp_security_headers(struct resp *r);
+/* Lets this response's CSP allow exactly one inline <style> element whose
+ * content is css (a shop's brand colour, made from a validated value). */
+void resp_allow_style(struct resp *r, const char *css);
 /* Writes status, headers, Content-Type/Length and body to stdout. */
 void resp_finish(struct resp *r, int status, const char *ctype, const void *body, size_t n);
 void resp_free(struct resp *r);

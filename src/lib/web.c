@@ -254,6 +254,21 @@ void fmt_date(const char *iso, char *out, size_t n)
 		snprintf(out, n, "%s", iso);
 }
 
+time_t day_end(const char *iso, const char *tz)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (!iso || !iso_date_ok(iso) || !strptime(iso, "%Y-%m-%d", &tm))
+		return 0;
+	use_tz(tz);
+	tm.tm_hour = 23;
+	tm.tm_min = 59;
+	tm.tm_sec = 59;
+	tm.tm_isdst = -1;
+	time_t t = mktime(&tm);
+	return t == (time_t)-1 ? 0 : t;
+}
+
 void today_iso(time_t now, const char *tz, char out[11])
 {
 	struct tm tm;

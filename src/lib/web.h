@@ -57,6 +57,9 @@ int web_same_origin(const struct web *w);
 void fmt_time(time_t t, const char *tz, char *out, size_t n);
 /* Formats "2026-11-24" as "Tue 24 Nov 2026"; copies anything else. */
 void fmt_date(const char *iso, char *out, size_t n);
+/* The last second of a YYYY-MM-DD day in a time zone, as UTC seconds;
+ * 0 when iso is not a date. */
+time_t day_end(const char *iso, const char *tz);
 /* Today's date in a time zone as YYYY-MM-DD. */
 void today_iso(time_t now, const char *tz, char out[11]);
 /* Formats cents as "1234.50". */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ids.h"
+#include "messages.h"
 #include "util.h"
 
 #define JOB_COLS \
@@ -14,7 +15,10 @@
 	"j.customer_phone, j.customer_email, j.item_type, j.item_description, j.problem, " \
 	"j.due_date, j.internal_notes, j.quoted_cents, j.deposit_cents, j.created_at, " \
 	"j.updated_at, j.revoked_at, j.deleted_at, s.position, s.flags, s.code, s.label, " \
-	"s.description, s.next_step, w.name "
+	"s.description, s.next_step, w.name, j.design_brief, j.budget_cents, j.invoice_url, " \
+	"j.closed_at, j.decision, j.decision_at, w.prefix, " \
+	"(SELECT count(*) FROM messages m WHERE m.job_id = j.id AND m.author = 'customer' " \
+	" AND m.read_at IS NULL) "
 #define JOB_FROM \
 	"FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN workflows w ON w.id = j.workflow_id "
 
@@ -50,6 +54,15 @@ static void job_row(sqlite3_stmt *st, struct job *j)
 	j->stage.description = db_col_dup(st, 23);
 	j->stage.next_step = db_col_dup(st, 24);
 	j->workflow_name = db_col_dup(st, 25);
+	j->design_brief = db_col_dup(st, 26);
+	j->has_budget = sqlite3_column_type(st, 27) != SQLITE_NULL;
+	j->budget_cents = sqlite3_column_int64(st, 27);
+	j->invoice_url = db_col_dup(st, 28);
+	j->closed_at = sqlite3_column_int64(st, 29);
+	j->decision = db_col_dup(st, 30);
+	j->decision_at = sqlite3_column_int64(st, 31);
+	snprintf(j->prefix, sizeof j->prefix, "%s", db_col_str(st, 32));
+	j->unread = sqlite3_column_int(st, 33);
 }
 
 static enum hm_rc add_event(sqlite3 *db, int64_t job_id, time_t now, const char *kind,
@@ -91,6 +104,12 @@ static void bind_fields(sqlite3_stmt *st, int first, const struct job_fields *f)
 		sqlite3_bind_int64(st, first + 9, f->deposit_cents);
 	else
 		sqlite3_bind_null(st, first + 9);
+	db_bind_text(st, first + 10, f->design_brief);
+	if (f->has_budget)
+		sqlite3_bind_int64(st, first + 11, f->budget_cents);
+	else
+		sqlite3_bind_null(st, first + 11);
+	db_bind_text(st, first + 12, f->invoice_url);
 }
 
 enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
@@ -126,8 +145,8 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 	}
 	st = db_prepare(db, "INSERT INTO jobs(shop_id, workflow_id, stage_id, tracking_id, "
 	    "customer_name, customer_phone, customer_email, item_type, item_description, problem, "
-	    "due_date, internal_notes, quoted_cents, deposit_cents, created_at, updated_at) "
-	    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	    "due_date, internal_notes, quoted_cents, deposit_cents, design_brief, budget_cents, "
+	    "invoice_url, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st) {
 		rc = HM_ERR;
 		goto out;
@@ -145,8 +164,8 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 		sqlite3_bind_int64(st, 3, first_stage);
 		sqlite3_bind_text(st, 4, tid, -1, SQLITE_TRANSIENT);
 		bind_fields(st, 5, f);
-		sqlite3_bind_int64(st, 15, now);
-		sqlite3_bind_int64(st, 16, now);
+		sqlite3_bind_int64(st, 18, now);
+		sqlite3_bind_int64(st, 19, now);
 		s = sqlite3_step(st);
 		if ((s & 0xff) != SQLITE_CONSTRAINT)
 			break;
@@ -190,21 +209,26 @@ enum hm_rc job_get(sqlite3 *db, int64_t shop_id, int64_t id, struct job *out)
 	return job_query(st, db, out);
 }
 
-enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, struct job *out, struct shop *shop)
+enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, struct job *out,
+    struct shop *shop)
 {
 	memset(out, 0, sizeof *out);
 	memset(shop, 0, sizeof *shop);
 	/* Only what the customer's page shows: every request of the busiest
-	 * page pays for compiling this statement, column by column. */
+	 * page pays for compiling this statement, column by column. A job
+	 * finished longer ago than the shop's retention period is gone. */
 	sqlite3_stmt *st = db_prepare(db, "SELECT j.id, j.workflow_id, j.stage_id, j.tracking_id, "
 	    "j.item_type, j.item_description, j.problem, j.due_date, j.created_at, s.position, "
 	    "s.flags, s.label, s.description, s.next_step, sh.name, sh.phone, sh.email, sh.address, "
-	    "sh.whatsapp, sh.timezone FROM jobs j JOIN stages s ON s.id = j.stage_id "
+	    "sh.whatsapp, sh.timezone, j.shop_id, j.invoice_url, j.closed_at, sh.accent, sh.theme, "
+	    "sh.review_url, sh.powered_by FROM jobs j JOIN stages s ON s.id = j.stage_id "
 	    "JOIN shops sh ON sh.id = j.shop_id "
-	    "WHERE j.tracking_id = ? AND j.revoked_at IS NULL AND j.deleted_at IS NULL");
+	    "WHERE j.tracking_id = ?1 AND j.revoked_at IS NULL AND j.deleted_at IS NULL "
+	    "AND (j.closed_at IS NULL OR j.closed_at > ?2 - sh.retention_days * 86400)");
 	if (!st)
 		return HM_ERR;
 	db_bind_str(st, 1, tracking_id);
+	sqlite3_bind_int64(st, 2, now);
 	int s = sqlite3_step(st);
 	enum hm_rc rc = HM_NOTFOUND;
 	if (s == SQLITE_ROW) {
@@ -228,11 +252,150 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, struct job *out,
 		shop->address = db_col_dup(st, 17);
 		shop->whatsapp = db_col_dup(st, 18);
 		shop->timezone = db_col_dup(st, 19);
+		out->shop_id = shop->id = sqlite3_column_int64(st, 20);
+		out->invoice_url = db_col_dup(st, 21);
+		out->closed_at = sqlite3_column_int64(st, 22);
+		shop->accent = db_col_dup(st, 23);
+		shop->theme = db_col_dup(st, 24);
+		shop->review_url = db_col_dup(st, 25);
+		shop->powered_by = sqlite3_column_int(st, 26);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "job get public");
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc job_rotate(sqlite3 *db, int64_t shop_id, int64_t id, int64_t user_id, time_t now,
+    char tid[TID_MAX])
+{
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET tracking_id = ?1, updated_at = ?2 "
+	    "WHERE id = ?3 AND shop_id = ?4 AND deleted_at IS NULL");
+	char prefix[4] = "";
+	if (!st) {
+		db_rollback(db);
+		return HM_ERR;
+	}
+	/* The prefix stays: it names the workflow, not the link. */
+	sqlite3_stmt *q = db_prepare(db, "SELECT w.prefix FROM jobs j JOIN workflows w "
+	    "ON w.id = j.workflow_id WHERE j.id = ? AND j.shop_id = ?");
+	if (q) {
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_bind_int64(q, 2, shop_id);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			snprintf(prefix, sizeof prefix, "%s", db_col_str(q, 0));
+		sqlite3_finalize(q);
+	}
+	if (!*prefix) {
+		sqlite3_finalize(st);
+		db_rollback(db);
+		return q ? HM_NOTFOUND : HM_ERR;
+	}
+	int s = SQLITE_ERROR;
+	for (int tries = 0; tries < 3; tries++) {
+		if (tid_mint(prefix, tid) != 0)
+			break;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, tid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int64(st, 3, id);
+		sqlite3_bind_int64(st, 4, shop_id);
+		s = sqlite3_step(st);
+		if ((s & 0xff) != SQLITE_CONSTRAINT)
+			break;
+	}
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "job rotate");
+		sqlite3_finalize(st);
+		db_rollback(db);
+		return rc;
+	}
+	rc = sqlite3_changes(db) ? add_event(db, id, now, "rotated", 0, NULL, 0, user_id) : HM_NOTFOUND;
+	sqlite3_finalize(st);
+	if (rc == HM_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	return rc;
+}
+
+enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_stage, int approve,
+    const char *comment, time_t now, int64_t *job_id, const char **outcome)
+{
+	sqlite3_stmt *st = NULL;
+	enum hm_rc rc = db_begin(db);
+	int64_t id = 0, stage = 0, target = 0;
+	int flags = 0, s;
+
+	*outcome = NULL;
+	if (rc != HM_OK)
+		return rc;
+	/* Everything is read again inside the write lock: a second click, a
+	 * stale page or a move by staff in the meantime changes nothing. */
+	st = db_prepare(db, "SELECT j.id, j.stage_id, s.flags, CASE WHEN ?2 THEN "
+	    " (SELECT n.id FROM stages n WHERE n.workflow_id = j.workflow_id "
+	    "  AND n.position > s.position AND n.flags & 4 = 0 ORDER BY n.position LIMIT 1) ELSE "
+	    " (SELECT p.id FROM stages p WHERE p.workflow_id = j.workflow_id "
+	    "  AND p.position < s.position AND p.flags & 4 = 0 ORDER BY p.position DESC LIMIT 1) END "
+	    "FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN shops sh ON sh.id = j.shop_id "
+	    "WHERE j.tracking_id = ?1 AND j.revoked_at IS NULL AND j.deleted_at IS NULL "
+	    "AND (j.closed_at IS NULL OR j.closed_at > ?3 - sh.retention_days * 86400)");
+	if (!st) {
+		rc = HM_ERR;
+		goto out;
+	}
+	db_bind_str(st, 1, tracking_id);
+	sqlite3_bind_int(st, 2, approve ? 1 : 0);
+	sqlite3_bind_int64(st, 3, now);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		stage = sqlite3_column_int64(st, 1);
+		flags = sqlite3_column_int(st, 2);
+		target = sqlite3_column_int64(st, 3);
+	}
+	rc = s == SQLITE_ROW ? HM_OK : s == SQLITE_DONE ? HM_NOTFOUND : db_rc(db, s, "decide");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != HM_OK)
+		goto out;
+	*job_id = id;
+	if (stage != expected_stage || !(flags & STAGE_DECISION) || !target) {
+		rc = HM_CONFLICT;
+		goto out;
+	}
+	st = db_prepare(db, "UPDATE jobs SET stage_id = ?1, updated_at = ?2, decision = ?3, "
+	    "decision_at = ?2 WHERE id = ?4 AND stage_id = ?5");
+	if (!st) {
+		rc = HM_ERR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, target);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_text(st, 3, approve ? "approved" : "changes", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, id);
+	sqlite3_bind_int64(st, 5, stage);
+	if ((rc = db_rc(db, sqlite3_step(st), "decide")) != HM_OK)
+		goto out;
+	*outcome = approve ? "approved" : "changes";
+	rc = add_event(db, id, now, *outcome, target,
+	    approve ? "You approved the design." : "You asked for changes to the design.", 1, 0);
+	/* The customer's words go on the thread, where staff answer them. */
+	if (rc == HM_OK && comment && *comment)
+		rc = msg_insert(db, id, 1, 0, comment, now);
+out:
+	sqlite3_finalize(st);
+	if (rc == HM_OK)
+		rc = db_commit(db);
+	if (rc != HM_OK) {
+		db_rollback(db);
+		*outcome = NULL;
+	}
 	return rc;
 }
 
@@ -343,16 +506,16 @@ enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job
 		return rc;
 	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET customer_name = ?1, customer_phone = ?2, "
 	    "customer_email = ?3, item_type = ?4, item_description = ?5, problem = ?6, due_date = ?7, "
-	    "internal_notes = ?8, quoted_cents = ?9, deposit_cents = ?10, updated_at = ?11 "
-	    "WHERE id = ?12 AND shop_id = ?13");
+	    "internal_notes = ?8, quoted_cents = ?9, deposit_cents = ?10, design_brief = ?11, "
+	    "budget_cents = ?12, invoice_url = ?13, updated_at = ?14 WHERE id = ?15 AND shop_id = ?16");
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;
 	}
 	bind_fields(st, 1, f);
-	sqlite3_bind_int64(st, 11, now);
-	sqlite3_bind_int64(st, 12, id);
-	sqlite3_bind_int64(st, 13, shop_id);
+	sqlite3_bind_int64(st, 14, now);
+	sqlite3_bind_int64(st, 15, id);
+	sqlite3_bind_int64(st, 16, shop_id);
 	rc = job_change(db, st, id, now, "edited", 0, NULL, 0, user_id);
 	sqlite3_finalize(st);
 	return rc;
@@ -365,7 +528,11 @@ enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage
 	if (rc != HM_OK)
 		return rc;
 	/* The stage must belong to the job's own workflow. */
-	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET stage_id = ?1, updated_at = ?2 "
+	/* Retention counts from the first move to a final or cancelled stage;
+	 * a move on answers the customer's decision, so its flag clears. */
+	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET stage_id = ?1, updated_at = ?2, "
+	    "closed_at = CASE WHEN (SELECT flags & 6 FROM stages WHERE id = ?1) != 0 "
+	    "  THEN coalesce(closed_at, ?2) END, decision = NULL, decision_at = NULL "
 	    "WHERE id = ?3 AND shop_id = ?4 AND deleted_at IS NULL AND EXISTS "
 	    "(SELECT 1 FROM stages WHERE id = ?1 AND workflow_id = jobs.workflow_id)");
 	if (!st) {
@@ -448,7 +615,7 @@ enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_lis
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, at, kind, stage_id, "
 	    "CASE WHEN note_public THEN note END FROM job_events "
-	    "WHERE job_id = ? AND kind IN ('created', 'stage') ORDER BY at, id");
+	    "WHERE job_id = ? AND kind IN ('created', 'stage', 'approved', 'changes') ORDER BY at, id");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, job_id);
@@ -486,6 +653,9 @@ void job_free(struct job *j)
 	free(j->due_date);
 	free(j->internal_notes);
 	free(j->workflow_name);
+	free(j->design_brief);
+	free(j->invoice_url);
+	free(j->decision);
 	stage_free(&j->stage);
 	memset(j, 0, sizeof *j);
 }

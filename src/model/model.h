@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "ids.h"
 
 enum stage_flag {
 	STAGE_READY = 1,
@@ -57,6 +58,9 @@ struct job_fields {
 	const char *item_type, *item_description, *problem, *due_date, *internal_notes;
 	int64_t quoted_cents, deposit_cents;
 	int has_quoted, has_deposit;
+	const char *design_brief, *invoice_url;	/* internal brief; customer-facing pay link */
+	int64_t budget_cents;
+	int has_budget;
 };
 
 struct job {
@@ -69,6 +73,14 @@ struct job {
 	int64_t created_at, updated_at, revoked_at, deleted_at;
 	struct stage stage;	/* the current stage */
 	char *workflow_name;
+	char prefix[4];		/* the workflow's tracking ID prefix */
+	char *design_brief, *invoice_url;
+	int64_t budget_cents;
+	int has_budget;
+	int64_t closed_at;	/* reached a final or cancelled stage; 0 while open */
+	char *decision;		/* "approved", "changes" or "" (staff have moved it on) */
+	int64_t decision_at;
+	int unread;		/* customer messages staff have not opened */
 };
 
 struct job_list {
@@ -97,9 +109,10 @@ enum hm_rc shop_find_slug(sqlite3 *db, const char *slug, int64_t *id);
 enum hm_rc shop_update(sqlite3 *db, const struct shop *s);
 void shop_free(struct shop *s);
 
-/* Staff users. Usernames are unique across the installation. */
+/* Staff users. Usernames are unique across the installation; owners may
+ * also wipe the shop's tracking data. */
 enum hm_rc user_create(sqlite3 *db, int64_t shop_id, const char *username,
-    const char *display_name, const char *pwhash, time_t now, int64_t *id);
+    const char *display_name, const char *pwhash, int is_owner, time_t now, int64_t *id);
 /* Finds an enabled user by name; *pwhash is heap. HM_NOTFOUND if none. */
 enum hm_rc user_find(sqlite3 *db, const char *username, int64_t *id, char **pwhash);
 enum hm_rc user_pwhash(sqlite3 *db, int64_t id, char **pwhash);
@@ -125,9 +138,23 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 /* A job of the shop, deleted or not. */
 enum hm_rc job_get(sqlite3 *db, int64_t shop_id, int64_t id, struct job *out);
 /* The job behind a public tracking ID: HM_NOTFOUND unless it exists, is not
- * revoked and not deleted. Fills only what the customer may see (never the
- * customer's details, prices or notes), and the shop's contact details. */
-enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, struct job *out, struct shop *shop);
+ * revoked, not deleted and not past its shop's retention period. Fills
+ * only what the customer may see (never the customer's details, prices or
+ * notes), and the shop's contact details and branding. */
+enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, struct job *out,
+    struct shop *shop);
+/* Gives a job a new tracking ID (same prefix) in tid; the old one stops
+ * resolving at once. */
+enum hm_rc job_rotate(sqlite3 *db, int64_t shop_id, int64_t id, int64_t user_id, time_t now,
+    char tid[TID_MAX]);
+/* The customer's design decision, from the public page: in one BEGIN
+ * IMMEDIATE transaction the job must still be public and at
+ * expected_stage, a needs-decision stage. Approve moves it to the next
+ * stage, changes to the one before with the comment on the thread.
+ * HM_CONFLICT when the page was stale
+ * (nothing changes); *outcome "approved"/"changes" on success. */
+enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_stage, int approve,
+    const char *comment, time_t now, int64_t *job_id, const char **outcome);
 /* A page of the shop's jobs, newest first. stage_code and q may be NULL;
  * q matches a tracking ID (normalised) or part of the customer's name.
  * Deleted jobs are listed only when show_deleted. */

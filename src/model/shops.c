@@ -216,10 +216,10 @@ void shop_free(struct shop *s)
 }
 
 enum hm_rc user_create(sqlite3 *db, int64_t shop_id, const char *username,
-    const char *display_name, const char *pwhash, time_t now, int64_t *id)
+    const char *display_name, const char *pwhash, int is_owner, time_t now, int64_t *id)
 {
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO users(shop_id, username, display_name, "
-	    "pwhash, created_at) VALUES(?,?,?,?,?)");
+	    "pwhash, created_at, is_owner) VALUES(?,?,?,?,?,?)");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, shop_id);
@@ -227,6 +227,7 @@ enum hm_rc user_create(sqlite3 *db, int64_t shop_id, const char *username,
 	db_bind_str(st, 3, display_name);
 	db_bind_str(st, 4, pwhash);
 	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int(st, 6, is_owner ? 1 : 0);
 	int s = sqlite3_step(st);
 	enum hm_rc rc = (s & 0xff) == SQLITE_CONSTRAINT ? HM_CONFLICT : db_rc(db, s, "user create");
 	if (rc == HM_OK && id)

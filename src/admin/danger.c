@@ -1,0 +1,73 @@
+/* The danger zone: a shop owner deletes all of the shop's tracking data
+ * (jobs, their timelines, messages and photos) after typing the shop's
+ * name. Passports stay: they are the pieces' provenance. */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "retention.h"
+
+/* What the owner must type: the business name, or the shop's short name
+ * when it has none. */
+static const char *confirm_word(const struct shop *s)
+{
+	return *s->name ? s->name : s->slug;
+}
+
+static void danger_page(struct admin *a, int status, const struct shop *s, const char *error,
+    const char *done)
+{
+	struct tctx *c = admin_ctx(a, "Danger zone", "settings");
+	tctx_set(c, "confirm_word", confirm_word(s));
+	tctx_set_bool(c, "is_owner", a->user.is_owner);
+	tctx_set(c, "error", error);
+	tctx_set(c, "done", done);
+	web_page(&a->w, status, "admin_danger", c);
+	tctx_free(c);
+}
+
+void page_danger(struct admin *a)
+{
+	struct shop s;
+	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &s);
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		return;
+	}
+	danger_page(a, a->user.is_owner ? 200 : 403, &s, NULL, NULL);
+	shop_free(&s);
+}
+
+void do_danger(struct admin *a)
+{
+	struct shop s;
+	struct purge_result res = {0};
+	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &s);
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		return;
+	}
+	const char *typed = req_val(&a->w.req, A_CONFIRM_NAME);
+	if (!a->user.is_owner) {
+		danger_page(a, 403, &s, "Only the shop's owner can do this.", NULL);
+		goto out;
+	}
+	if (!typed || strcmp(typed, confirm_word(&s))) {
+		danger_page(a, 422, &s, "The name you typed does not match, so nothing was deleted.",
+		    NULL);
+		goto out;
+	}
+	if ((rc = shop_wipe(a->db, a->user.shop_id, &res)) != HM_OK) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	purge_unlink(a->w.cfg.media_dir, &res);
+	char done[200];
+	snprintf(done, sizeof done, "Deleted %ld job%s, %ld message%s and %ld photo%s. Every "
+	    "tracking link of the shop now shows \"not found\".", res.jobs, res.jobs == 1 ? "" : "s",
+	    res.messages, res.messages == 1 ? "" : "s", res.photos, res.photos == 1 ? "" : "s");
+	danger_page(a, 200, &s, NULL, done);
+out:
+	purge_result_free(&res);
+	shop_free(&s);
+}

@@ -1,0 +1,32 @@
+/* A staff reply on a job's message thread; the customer sees it on the
+ * next load of their page (or within 30 seconds with JavaScript). */
+#include <stdio.h>
+
+#include "admin.h"
+#include "messages.h"
+
+void do_job_message(struct admin *a)
+{
+	const char *body = req_val(&a->w.req, A_BODY);
+	if (!msg_body_ok(body)) {
+		/* Re-show the job page with the text kept, never lose a reply. */
+		page_job_with(a, 422, body && *body
+		    ? "Messages can be up to 2,000 characters." : "Write your reply first.",
+		    a->w.req.fields[A_BODY].raw);
+		return;
+	}
+	enum hm_rc rc = msg_post_staff(a->db, a->user.shop_id, a->id, a->user.user_id, body, a->now);
+	if (rc != HM_OK) {
+		if (rc == HM_NOTFOUND) {
+			web_fail(&a->w, rc);
+			return;
+		}
+		page_job_with(a, rc == HM_BUSY ? 503 : 500,
+		    "Your reply could not be sent just now. Please try again.",
+		    a->w.req.fields[A_BODY].raw);
+		return;
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/admin/jobs/%lld?show=sent#messages", (long long)a->id);
+	web_redirect(&a->w, path);
+}

@@ -1,0 +1,16 @@
+/* Rotate a job's tracking ID: the old link stops resolving at once, the
+ * job page shows the new one to send to the customer. */
+#include "admin.h"
+
+void do_job_rotate(struct admin *a)
+{
+	char tid[TID_MAX];
+	enum hm_rc rc = job_rotate(a->db, a->user.shop_id, a->id, a->user.user_id, a->now, tid);
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		return;
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/admin/jobs/%lld?show=rotated", (long long)a->id);
+	web_redirect(&a->w, path);
+}
