@@ -19,6 +19,7 @@
 #include "model.h"
 #include "passport.h"
 #include "ratelimit.h"
+#include "messages.h"
 #include "request.h"
 #include "retention.h"
 #include "sign.h"
@@ -430,6 +431,58 @@ static int demo_jobs_add(sqlite3 *db, int64_t shop_id, int64_t user_id, int64_t 
 	return 0;
 }
 
+/* Two bespoke commissions: one waiting for the customer's design decision,
+ * with a conversation on its thread, and one the customer approved. */
+static int demo_bespoke_add(sqlite3 *db, int64_t shop_id, int64_t user_id)
+{
+	struct workflow wf = {0};
+	struct stage_list st = {0};
+	time_t now = time(NULL);
+	int rc = -1;
+	static const struct {
+		const char *customer, *item, *desc, *brief;
+		int stage, days_ago;
+		int64_t budget;
+	} jobs[] = {
+		{"Charlotte Reed", "Engagement ring", "Oval sapphire with a diamond halo, platinum",
+		    "Oval Ceylon sapphire about 1.5ct, pavé halo, slim knife-edge band.", 4, 21, 480000},
+		{"Henry Ashford", "Signet ring", "18ct yellow gold signet with family crest",
+		    "Crest from the customer's sketch, hand-engraved, size R.", 6, 30, 220000},
+	};
+	if (workflow_find_prefix(db, shop_id, "BSP", &wf) != HM_OK ||
+	    stage_list(db, wf.id, &st) != HM_OK)
+		goto out;
+	for (size_t i = 0; i < HM_NELEM(jobs); i++) {
+		struct job_fields f = {
+			.customer_name = jobs[i].customer, .item_type = jobs[i].item,
+			.item_description = jobs[i].desc, .design_brief = jobs[i].brief,
+			.budget_cents = jobs[i].budget, .has_budget = 1,
+		};
+		time_t t = now - (time_t)jobs[i].days_ago * 86400;
+		int64_t id;
+		if (job_create(db, shop_id, wf.id, &f, user_id, t, &id) != HM_OK)
+			goto out;
+		for (int s = 1; s <= jobs[i].stage && (size_t)s < st.n; s++) {
+			t += 2 * 86400;
+			const char *note = st.v[s].flags & STAGE_DECISION
+			    ? "Your design is ready: have a look at the drawings and tell us what you think."
+			    : NULL;
+			if (job_set_stage(db, shop_id, id, st.v[s].id, note, 1, user_id, t) != HM_OK)
+				goto out;
+		}
+		if (msg_insert(db, id, 1, 0, "Hello! Could the band be a little thinner than "
+		    "on my old ring? Thank you.", t + 3600) != HM_OK ||
+		    msg_insert(db, id, 0, user_id, "Of course: we'll take it down to 1.8 mm. "
+		    "The design reflects that.", t + 7200) != HM_OK)
+			goto out;
+	}
+	rc = 0;
+out:
+	workflow_free(&wf);
+	stage_list_free(&st);
+	return rc;
+}
+
 /* Two passports: a sold ring with its history, and a piece in stock. */
 static int demo_passports_add(sqlite3 *db, int64_t shop_id, int64_t user_id)
 {
@@ -506,6 +559,8 @@ static int cmd_demo(const char *base_url)
 		.email = "workshop@hartley.example", .address = "12 Hatton Garden, London EC1N 8AN",
 		.whatsapp = "+44 7700 900321", .timezone = "Europe/London",
 		.country = "England", .abn = "GB 123 4567 89",
+		.theme = "auto", .review_url = "https://www.google.com/search?q=Hartley+%26+Daughters",
+		.powered_by = 1, .retention_days = 90,
 	};
 	if (shop_create(db, "demo", s.name, s.timezone, time(NULL), &shop_id) != HM_OK ||
 	    new_shop_key(db, shop_id) != HM_OK)
@@ -518,6 +573,7 @@ static int cmd_demo(const char *base_url)
 	if (workflow_find_prefix(db, shop_id, "RPR", &wf) != HM_OK ||
 	    stage_list(db, wf.id, &stages) != HM_OK ||
 	    demo_jobs_add(db, shop_id, user_id, wf.id, &stages) != 0 ||
+	    demo_bespoke_add(db, shop_id, user_id) != 0 ||
 	    demo_passports_add(db, shop_id, user_id) != 0)
 		goto out;
 	printf("demo shop ready\n");
