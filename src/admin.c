@@ -8,6 +8,22 @@
 #include "messages.h"
 #include "ratelimit.h"
 
+/* The parameters of the workflow form's stage row n: declared names cannot
+ * repeat, so each row's fields carry its number. */
+#define STAGE_ROW(n) \
+	[A_STAGE_ROW(n) + SR_ID] = {"stage_" #n "_id", v_int, 20, 0, 1, INT64_MAX}, \
+	[A_STAGE_ROW(n) + SR_LABEL] = {"stage_" #n "_label", v_string, STAGE_LABEL_MAX, 0, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_DESCRIPTION] = {"stage_" #n "_description", v_text, STAGE_TEXT_MAX, \
+	    PARAM_MULTILINE, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_NEXT_STEP] = {"stage_" #n "_next_step", v_text, STAGE_TEXT_MAX, \
+	    PARAM_MULTILINE, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_READY] = {"stage_" #n "_ready", v_bool, 5, 0, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_FINAL] = {"stage_" #n "_final", v_bool, 5, 0, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_CANCELLED] = {"stage_" #n "_cancelled", v_bool, 5, 0, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_DECISION] = {"stage_" #n "_decision", v_bool, 5, 0, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_REMOVE] = {"stage_" #n "_remove", v_bool, 5, 0, 0, 0}
+_Static_assert(WORKFLOW_MAX_STAGES == 24, "admin_params lists STAGE_ROW(1) to STAGE_ROW(24)");
+
 const struct param admin_params[A_NPARAMS] = {
 	[A_CSRF] = {"csrf", v_token, 64, 0, 0, 0},
 	[A_USERNAME] = {"username", v_string, 64, 0, 0, 0},
@@ -81,6 +97,11 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_RETENTION_DAYS] = {"retention_days", v_int, 4, 0, 1, 3650},
 	[A_CONFIRM_NAME] = {"confirm_name", v_string, 120, 0, 0, 0},
 	[A_ACCENT_ON] = {"accent_on", v_bool, 5, 0, 0, 0},
+	[A_PREFIX] = {"prefix", v_string, 16, 0, 0, 0},
+	STAGE_ROW(1), STAGE_ROW(2), STAGE_ROW(3), STAGE_ROW(4), STAGE_ROW(5), STAGE_ROW(6),
+	STAGE_ROW(7), STAGE_ROW(8), STAGE_ROW(9), STAGE_ROW(10), STAGE_ROW(11), STAGE_ROW(12),
+	STAGE_ROW(13), STAGE_ROW(14), STAGE_ROW(15), STAGE_ROW(16), STAGE_ROW(17), STAGE_ROW(18),
+	STAGE_ROW(19), STAGE_ROW(20), STAGE_ROW(21), STAGE_ROW(22), STAGE_ROW(23), STAGE_ROW(24),
 };
 
 enum access { OPEN, SIGNED_IN };
@@ -129,6 +150,11 @@ static const struct route {
 	{METHOD_POST, "/settings", SIGNED_IN, do_settings},
 	{METHOD_GET, "/danger", SIGNED_IN, page_danger},
 	{METHOD_POST, "/danger", SIGNED_IN, do_danger},
+	{METHOD_GET, "/workflows", SIGNED_IN, page_workflows},
+	{METHOD_GET, "/workflows/new", SIGNED_IN, page_workflow_new},
+	{METHOD_POST, "/workflows/new", SIGNED_IN, do_workflow_new},
+	{METHOD_GET, "/workflows/#", SIGNED_IN, page_workflow},
+	{METHOD_POST, "/workflows/#", SIGNED_IN, do_workflow},
 };
 
 struct tctx *admin_ctx(struct admin *a, const char *title, const char *nav)

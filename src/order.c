@@ -89,6 +89,19 @@ static void add_contact(struct tctx *c, const struct shop *s)
 	tctx_set(c, "shop_address", *s->address ? s->address : NULL);
 }
 
+/* What happens next at a stage the shop wrote nothing for: "in progress",
+ * unless the stage's flags say the job is ready, finished or cancelled. */
+static const char *generic_next_step(int flags)
+{
+	if (flags & STAGE_CANCELLED)
+		return "If you have questions about this order, please get in touch with us.";
+	if (flags & STAGE_FINAL)
+		return "This order is complete. Thank you.";
+	if (flags & STAGE_READY)
+		return "It's ready. Please get in touch to arrange collection.";
+	return "Your piece is in progress. We'll keep this page up to date.";
+}
+
 static const char *shop_label(const struct shop *s)
 {
 	return *s->name ? s->name : "Your jeweller";
@@ -179,10 +192,11 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	}
 	tctx_set(c, "invoice_url", *j->invoice_url ? j->invoice_url : NULL);
 	tctx_set(c, "stage_label", j->stage.label);
+	/* A stage the shop left without texts still tells the customer something. */
 	tctx_set(c, "stage_description", *j->stage.description ? j->stage.description
-	    : "Your piece is in progress.");
+	    : cancelled ? "This order was cancelled." : NULL);
 	tctx_set(c, "next_step", *j->stage.next_step ? j->stage.next_step
-	    : "Your piece is in progress. We'll keep this page up to date.");
+	    : generic_next_step(j->stage.flags));
 	tctx_set(c, "accent", cancelled ? "cancelled" : done ? "done" : "progress");
 	tctx_set_bool(c, "cancelled", cancelled);
 	tctx_set_int(c, "percent", stage_percent(&stages, &j->stage));

@@ -8,6 +8,14 @@
 #include "passport.h"
 #include "web.h"
 
+/* One stage row of the workflow form: row n (1-based) sends stage_<n>_id,
+ * stage_<n>_label, ... declared at A_STAGE_ROW(n) + SR_ID and so on. */
+enum stage_row_param {
+	SR_ID, SR_LABEL, SR_DESCRIPTION, SR_NEXT_STEP, SR_READY, SR_FINAL, SR_CANCELLED,
+	SR_DECISION, SR_REMOVE, SR_COUNT
+};
+#define A_STAGE_ROW(n) (A_STAGE_ROWS + ((n) - 1) * SR_COUNT)
+
 /* The surface's declared parameters; handlers read them by these indexes. */
 enum admin_param {
 	A_CSRF, A_USERNAME, A_PASSWORD, A_CURRENT_PASSWORD, A_NEW_PASSWORD, A_NEW_PASSWORD2,
@@ -21,7 +29,10 @@ enum admin_param {
 	A_SIZE,
 	A_BODY, A_DESIGN_BRIEF, A_BUDGET, A_INVOICE_URL, A_ACCENT, A_THEME, A_REVIEW_URL,
 	A_POWERED_BY, A_RETENTION_DAYS, A_CONFIRM_NAME, A_ACCENT_ON,
-	A_NPARAMS
+	A_PREFIX,
+	/* Last: the workflow form's stage rows take every index after it. */
+	A_STAGE_ROWS,
+	A_NPARAMS = A_STAGE_ROWS + WORKFLOW_MAX_STAGES * SR_COUNT
 };
 extern const struct param admin_params[A_NPARAMS];
 
@@ -54,6 +65,23 @@ void admin_rl_key(struct admin *a, const char *what, unsigned char out[16]);
 int job_form_read(struct admin *a, struct job_fields *f, struct tctx *errors);
 void job_form_fill(struct tctx *c, const struct job *j);
 void job_form_refill(struct admin *a, struct tctx *c);
+
+/* The workflow form shared by new and edit (workflow_form.c). Strings
+ * point into the request or the caller's data. */
+struct workflow_form {
+	int64_t id;		/* 0: a new workflow */
+	const char *name, *prefix;
+	struct stage_input rows[WORKFLOW_MAX_STAGES];
+	size_t n;		/* rows filled in or sent */
+	size_t blank;		/* empty rows to offer after them */
+	struct workflow_refusal why;	/* why.message is NULL unless refused */
+};
+/* Reads the name, prefix and stage rows as sent; -1 with f->why set when
+ * a value fails its validator. */
+int workflow_form_read(struct admin *a, struct workflow_form *f);
+/* Renders the form (admin_workflow_form) with f's rows, their codes and
+ * how many jobs use them, and f->why's message when set. */
+void workflow_form_show(struct admin *a, int status, const struct workflow_form *f);
 
 /* Pages and actions. */
 void page_login(struct admin *a);
@@ -104,5 +132,10 @@ const char *admin_signer(const struct admin *a);
 void page_photo(struct admin *a);
 void page_settings(struct admin *a);
 void do_settings(struct admin *a);
+void page_workflows(struct admin *a);
+void page_workflow_new(struct admin *a);
+void do_workflow_new(struct admin *a);
+void page_workflow(struct admin *a);
+void do_workflow(struct admin *a);
 
 #endif

@@ -203,6 +203,13 @@ out:
 	return status;
 }
 
+/* The most pairs a request may carry (request.h): a surface with long
+ * forms (a workflow's stage rows) declares more than REQ_MAX_FIELDS. */
+static size_t max_pairs(const struct req *r)
+{
+	return r->nparams > REQ_MAX_FIELDS ? r->nparams : REQ_MAX_FIELDS;
+}
+
 /* Parses s[0..n) as a form; *npairs counts pairs across query and body so
  * splitting a flood between the two does not get round the limit. */
 static int parse_form(struct req *r, const char *s, size_t n, size_t *npairs,
@@ -214,7 +221,7 @@ static int parse_form(struct req *r, const char *s, size_t n, size_t *npairs,
 		size_t end = amp ? (size_t)(amp - s) : n;
 		if (end > i) {
 			int status;
-			if (++*npairs > REQ_MAX_FIELDS)
+			if (++*npairs > max_pairs(r))
 				return fail(why, 400, "too many parameters");
 			status = add_pair(r, s + i, end - i, why);
 			if (status)
@@ -309,7 +316,7 @@ static int parse_multipart(struct req *r, const char *content_type, const char *
 	for (size_t i = 0; i < parts.n && status == 0; i++) {
 		struct mp_part *pt = &parts.v[i];
 		size_t nlen = strlen(pt->name), idx;
-		if (++*npairs > REQ_MAX_FIELDS) {
+		if (++*npairs > max_pairs(r)) {
 			status = fail(why, 400, "too many parameters");
 			break;
 		}

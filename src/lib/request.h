@@ -84,7 +84,9 @@ struct req {
 	char *body;		/* heap; kept by req_parse while uploads point into it */
 };
 
-/* Limits the parser enforces. */
+/* Limits the parser enforces. A request carries at most REQ_MAX_FIELDS
+ * pairs, or as many as its surface declares parameters when that is more:
+ * each may come once, so an honest form never sends more than that. */
 #define REQ_MAX_QUERY 4096
 #define REQ_MAX_FIELDS 64
 #define REQ_COOKIE_NAME "hm_session"

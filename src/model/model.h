@@ -130,6 +130,78 @@ void stage_list_free(struct stage_list *l);
  * included) out of those in the tracker (cancelled ones are not). */
 int stage_percent(const struct stage_list *l, const struct stage *s);
 
+/* The workflow editor (workflows.c): a shop renames stages, edits what the
+ * customer reads at each, adds and removes stages, and makes its own
+ * workflows. Every call is scoped by the shop; another shop's workflow is
+ * HM_NOTFOUND. */
+#define WORKFLOW_MAX_STAGES 24
+#define WORKFLOW_NAME_MAX 120	/* bytes */
+#define STAGE_LABEL_MAX 80
+#define STAGE_TEXT_MAX 1000	/* description, next step */
+
+/* A stage row as staff submit it. id 0 adds a stage after the last one;
+ * an existing stage no row mentions keeps what it has. */
+struct stage_input {
+	int64_t id;
+	const char *label, *description, *next_step;
+	int flags;
+	int remove;
+};
+
+struct workflow_input {
+	const char *name;
+	const char *prefix;	/* workflow_create only: tracking IDs carry it */
+	const struct stage_input *stages;
+	size_t n;
+};
+
+/* Why an edit was refused: a sentence for staff, the row it is about
+ * (1-based index into stages; 0 for the workflow's own fields) and the
+ * field ("name", "prefix", "label", "description", "next_step", "flags",
+ * "remove" or "stages"). */
+struct workflow_refusal {
+	const char *message;	/* static */
+	size_t row;
+	const char *field;
+};
+
+struct workflow_summary {
+	int64_t id;
+	char prefix[4];
+	char *name;
+	int stages;
+	int64_t jobs;		/* not deleted */
+};
+
+struct workflow_summary_list {
+	struct workflow_summary *v;
+	size_t n;
+};
+
+/* What stops a stage being removed: jobs in it now, and jobs whose
+ * timeline names it (deleted jobs count: their rows remain). */
+struct stage_use {
+	int64_t jobs_in, jobs_through;
+};
+
+/* One of the shop's workflows; HM_NOTFOUND for another shop's. */
+enum hm_rc workflow_get(sqlite3 *db, int64_t shop_id, int64_t id, struct workflow *out);
+/* The shop's workflows with their stage and job counts, oldest first. */
+enum hm_rc workflow_summaries(sqlite3 *db, int64_t shop_id, struct workflow_summary_list *out);
+void workflow_summary_list_free(struct workflow_summary_list *l);
+/* Fills out[i] (caller's array of l->n) for each stage l->v[i] of one of
+ * the shop's workflows. */
+enum hm_rc stage_usage(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
+    const struct stage_list *l, struct stage_use *out);
+/* Creates a workflow with its stages in one BEGIN IMMEDIATE transaction.
+ * Bad input is HM_CONFLICT with *why filled, and nothing is written. */
+enum hm_rc workflow_create(sqlite3 *db, int64_t shop_id, const struct workflow_input *in,
+    int64_t *id, struct workflow_refusal *why);
+/* Renames a workflow and updates, adds and removes its stages, all or
+ * nothing, like workflow_create. in->prefix is ignored. */
+enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
+    const struct workflow_input *in, time_t now, struct workflow_refusal *why);
+
 /* Jobs. job_create runs its own BEGIN IMMEDIATE transaction, mints the
  * tracking ID, puts the job in its workflow's first stage and records a
  * "created" event. */

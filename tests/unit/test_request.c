@@ -477,6 +477,40 @@ static void test_parse_limits(void)
 	req_free(&r);
 }
 
+/* A surface that declares more parameters than REQ_MAX_FIELDS (the staff
+ * surface's workflow form) may receive each of them once, and no more. */
+static void test_parse_limit_follows_table(void)
+{
+	enum { NBIG = REQ_MAX_FIELDS + 40 };
+	static char names[NBIG][16];
+	static struct param big[NBIG];
+	struct req r;
+	const char *why;
+	struct buf b = {0};
+
+	for (size_t i = 0; i < NBIG; i++) {
+		snprintf(names[i], sizeof names[i], "f%zu", i);
+		big[i] = (struct param){ .name = names[i], .valid = v_string };
+	}
+	for (size_t i = 0; i < NBIG; i++)
+		buf_printf(&b, "%sf%zu=x", i ? "&" : "", i);
+	memset(&r, 0, sizeof r);
+	r.params = big;
+	r.nparams = NBIG;
+	r.fields = xcalloc(NBIG, sizeof *r.fields);
+	CHECK(req_parse_data(&r, "", 0, FORM, b.data, b.len, &why) == 0);
+	CHECK(req_val(&r, NBIG - 1) && !strcmp(req_val(&r, NBIG - 1), "x"));
+	req_free(&r);
+	buf_puts(&b, "&unknown=1");
+	memset(&r, 0, sizeof r);
+	r.params = big;
+	r.nparams = NBIG;
+	r.fields = xcalloc(NBIG, sizeof *r.fields);
+	CHECK(req_parse_data(&r, "", 0, FORM, b.data, b.len, &why) == 400);
+	req_free(&r);
+	buf_free(&b);
+}
+
 static void test_accessors(void)
 {
 	struct req r;
@@ -785,6 +819,7 @@ int main(void)
 	test_validator_nul();
 	test_parse_table();
 	test_parse_limits();
+	test_parse_limit_follows_table();
 	test_accessors();
 	test_cookies();
 	test_req_parse();
