@@ -112,6 +112,25 @@ static void bind_fields(sqlite3_stmt *st, int first, const struct job_fields *f)
 	db_bind_text(st, first + 12, f->invoice_url);
 }
 
+/* Steps an INSERT or UPDATE whose parameter idx is a new tracking ID
+ * (the other parameters bound already). 80 random bits make a collision
+ * all but impossible; a retry costs nothing and keeps the UNIQUE
+ * constraint from ever surfacing. Returns the last step's result. */
+static int step_new_tid(sqlite3_stmt *st, int idx, const char *prefix, char tid[TID_MAX])
+{
+	int s = SQLITE_ERROR;
+	for (int tries = 0; tries < 3; tries++) {
+		if (tid_mint(prefix, tid) != 0)
+			return SQLITE_ERROR;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, idx, tid, -1, SQLITE_TRANSIENT);
+		s = sqlite3_step(st);
+		if ((s & 0xff) != SQLITE_CONSTRAINT)
+			break;
+	}
+	return s;
+}
+
 enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
     const struct job_fields *f, int64_t user_id, time_t now, int64_t *id)
 {
@@ -151,25 +170,13 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 		rc = HM_ERR;
 		goto out;
 	}
-	/* 80 random bits make a collision all but impossible; a retry costs
-	 * nothing and keeps the UNIQUE constraint from ever surfacing. */
-	for (int tries = 0; tries < 3; tries++) {
-		if (tid_mint(prefix, tid) != 0) {
-			rc = HM_ERR;
-			goto out;
-		}
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, shop_id);
-		sqlite3_bind_int64(st, 2, workflow_id);
-		sqlite3_bind_int64(st, 3, first_stage);
-		sqlite3_bind_text(st, 4, tid, -1, SQLITE_TRANSIENT);
-		bind_fields(st, 5, f);
-		sqlite3_bind_int64(st, 18, now);
-		sqlite3_bind_int64(st, 19, now);
-		s = sqlite3_step(st);
-		if ((s & 0xff) != SQLITE_CONSTRAINT)
-			break;
-	}
+	sqlite3_bind_int64(st, 1, shop_id);
+	sqlite3_bind_int64(st, 2, workflow_id);
+	sqlite3_bind_int64(st, 3, first_stage);
+	bind_fields(st, 5, f);
+	sqlite3_bind_int64(st, 18, now);
+	sqlite3_bind_int64(st, 19, now);
+	s = step_new_tid(st, 4, prefix, tid);
 	if ((rc = db_rc(db, s, "job insert")) != HM_OK)
 		goto out;
 	*id = sqlite3_last_insert_rowid(db);
@@ -295,20 +302,10 @@ enum hm_rc job_rotate(sqlite3 *db, int64_t shop_id, int64_t id, int64_t user_id,
 		db_rollback(db);
 		return q ? HM_NOTFOUND : HM_ERR;
 	}
-	int s = SQLITE_ERROR;
-	for (int tries = 0; tries < 3; tries++) {
-		if (tid_mint(prefix, tid) != 0)
-			break;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, tid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, id);
-		sqlite3_bind_int64(st, 4, shop_id);
-		s = sqlite3_step(st);
-		if ((s & 0xff) != SQLITE_CONSTRAINT)
-			break;
-	}
-	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int64(st, 4, shop_id);
+	int s = step_new_tid(st, 1, prefix, tid);
 	if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "job rotate");
 		sqlite3_finalize(st);
