@@ -69,6 +69,8 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_EVENT_DATE] = {"event_date", v_date, 10, 0, 0, 0},
 	[A_TEXT] = {"text", v_text, 2000, PARAM_MULTILINE, 0, 0},
 	[A_SIZE] = {"size", v_word, 1, 0, 0, 0},
+	[A_ATTACHMENT] = {"attachment", v_int, 20, 0, 1, INT64_MAX},
+	[A_ROLE] = {"role", v_word, 16, 0, 0, 0},
 };
 
 enum access { OPEN, SIGNED_IN };
@@ -95,6 +97,7 @@ static const struct route {
 	{METHOD_POST, "/jobs/#/unrevoke", SIGNED_IN, do_job_unrevoke},
 	{METHOD_POST, "/jobs/#/delete", SIGNED_IN, do_job_delete},
 	{METHOD_POST, "/jobs/#/undelete", SIGNED_IN, do_job_undelete},
+	{METHOD_POST, "/jobs/#/photo", SIGNED_IN, do_job_photo},
 	{METHOD_GET, "/passports", SIGNED_IN, page_passports},
 	{METHOD_GET, "/passports/new", SIGNED_IN, page_passport_new},
 	{METHOD_POST, "/passports/new", SIGNED_IN, do_passport_new},

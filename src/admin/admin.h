@@ -18,7 +18,7 @@ enum admin_param {
 	/* Passport fields, in passport_field_name[] order (A_PF + PF_...). */
 	A_PF,
 	A_OWNER_PRICE = A_PF + PF_COUNT, A_OWNER_PUBLIC, A_IS_PUBLIC, A_KIND, A_EVENT_DATE, A_TEXT,
-	A_SIZE,
+	A_SIZE, A_ATTACHMENT, A_ROLE,
 	A_NPARAMS
 };
 extern const struct param admin_params[A_NPARAMS];
@@ -95,5 +95,10 @@ const char *admin_signer(const struct admin *a);
 void page_photo(struct admin *a);
 void page_settings(struct admin *a);
 void do_settings(struct admin *a);
+/* Job photos and the shop logo: the pages' sections (job_photos.c,
+ * settings_logo.c) and the visibility/role change (job_photo.c). */
+void job_photos_fill(struct admin *a, struct tctx *c, const struct job *j);
+void settings_logo_fill(struct admin *a, struct tctx *c);
+void do_job_photo(struct admin *a);
 
 #endif

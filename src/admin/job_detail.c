@@ -91,6 +91,7 @@ void page_job(struct admin *a)
 		tctx_set_bool(it, "note_public", e->note_public);
 		tctx_set(it, "by", e->user_name);
 	}
+	job_photos_fill(a, c, &j);
 	web_page(&a->w, 200, "admin_job", c);
 out:
 	tctx_free(c);

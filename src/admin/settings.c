@@ -20,6 +20,7 @@ static void settings_form(struct admin *a, int status, const struct shop *s, con
 	tctx_set(c, "f_abn", s->abn);
 	tctx_set(c, "error", error);
 	tctx_set(c, "done", done);
+	settings_logo_fill(a, c);
 	web_page(&a->w, status, "admin_settings", c);
 	tctx_free(c);
 }
