@@ -3,9 +3,12 @@
  * and every kind of miss gets the same not-found response. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "attachments.h"
 #include "ids.h"
+#include "media_url.h"
 #include "model.h"
 #include "ratelimit.h"
 #include "web.h"
@@ -48,6 +51,58 @@ static void add_contact(struct tctx *c, const struct shop *s)
 	}
 	tctx_set(c, "shop_email", *s->email ? s->email : NULL);
 	tctx_set(c, "shop_address", *s->address ? s->address : NULL);
+}
+
+/* Signed, expiring URLs for one photo's versions, with the display size
+ * (the thumbnail has the same proportions). */
+static void photo_item(struct web *w, struct tctx *it, const struct attachment *a, time_t expiry)
+{
+	char file[ATTACH_NAME_LEN + 7];
+	char *url;
+	attachment_file(a, 't', file);
+	url = media_url(w->master, file, expiry);
+	tctx_set(it, "thumb_url", url);
+	free(url);
+	attachment_file(a, 'd', file);
+	url = media_url(w->master, file, expiry);
+	tctx_set(it, "display_url", url);
+	free(url);
+	tctx_set_int(it, "width", a->display_w);
+	tctx_set_int(it, "height", a->display_h);
+}
+
+/* The job's public photos (list "photos"), its design proofs (list
+ * "proofs", for the decision card) and the shop's logo ("shop_logo_url"),
+ * from one indexed query. Every URL is signed and expires; media.cgi
+ * checks the same public rule again before it sends a byte. A failed
+ * query leaves the page without pictures rather than without a page. */
+static void add_photos(struct web *w, sqlite3 *db, struct tctx *c, const struct job *j)
+{
+	struct attachment_list l = {0};
+	time_t expiry = media_url_expiry(hm_now());
+	size_t nproofs = 0;
+
+	if (attachment_list_order(db, j->id, &l) != HM_OK)
+		return;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct attachment *a = &l.v[i];
+		if (!strcmp(a->owner_kind, "shop")) {
+			char file[ATTACH_NAME_LEN + 7];
+			attachment_file(a, 't', file);
+			char *url = media_url(w->master, file, expiry);
+			tctx_set(c, "shop_logo_url", url);
+			free(url);
+		} else if (!strcmp(a->role, "proof")) {
+			photo_item(w, tctx_add_item(c, "proofs"), a, expiry);
+			nproofs++;
+		} else {
+			photo_item(w, tctx_add_item(c, "photos"), a, expiry);
+		}
+	}
+	/* Until the decision card renders {{#each proofs}} itself, the proofs
+	 * have a card of their own while the stage asks for a decision. */
+	tctx_set_bool(c, "show_proofs", nproofs && (j->stage.flags & STAGE_DECISION));
+	attachment_list_free(&l);
 }
 
 static void render(struct web *w, sqlite3 *db, const struct job *j, const struct shop *shop)
@@ -109,6 +164,7 @@ static void render(struct web *w, sqlite3 *db, const struct job *j, const struct
 		tctx_set(it, "note", e->note);
 	}
 	add_contact(c, shop);
+	add_photos(w, db, c, j);
 	web_page(w, 200, "order", c);
 out:
 	tctx_free(c);
