@@ -80,7 +80,7 @@ static void add_photos(struct web *w, sqlite3 *db, struct tctx *c, const struct 
 {
 	struct attachment_list l = {0};
 	time_t expiry = media_url_expiry(hm_now());
-	size_t nproofs = 0;
+	size_t nproofs = 0, nphotos = 0;
 
 	if (attachment_list_order(db, j->id, &l) != HM_OK)
 		return;
@@ -97,11 +97,15 @@ static void add_photos(struct web *w, sqlite3 *db, struct tctx *c, const struct 
 			nproofs++;
 		} else {
 			photo_item(w, tctx_add_item(c, "photos"), a, expiry);
+			nphotos++;
 		}
 	}
 	/* Until the decision card renders {{#each proofs}} itself, the proofs
 	 * have a card of their own while the stage asks for a decision. */
-	tctx_set_bool(c, "show_proofs", nproofs && (j->stage.flags & STAGE_DECISION));
+	int show_proofs = nproofs && (j->stage.flags & STAGE_DECISION);
+	tctx_set_bool(c, "show_proofs", show_proofs);
+	/* Most orders have no pictures: then the partial is not even read. */
+	tctx_set_bool(c, "pictures", nphotos || show_proofs);
 	attachment_list_free(&l);
 }
 

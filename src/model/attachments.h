@@ -76,8 +76,9 @@ enum hm_rc attachment_set_job(sqlite3 *db, int64_t shop_id, int64_t job_id, int6
     const char *role, int is_public);
 
 /* What the customer's order page shows, in one query: the job's live
- * public photos and proofs, and its shop's live logo, oldest first. The
- * caller has checked the job is live. Free with attachment_list_free. */
+ * public photos and proofs, and its shop's live logo, oldest first. Fills
+ * id, owner_kind, role, stored_name and the display size only. The caller
+ * has checked the job is live. Free with attachment_list_free. */
 enum hm_rc attachment_list_order(sqlite3 *db, int64_t job_id, struct attachment_list *out);
 
 /* The shop's live logo; HM_NOTFOUND when it has none. */
