@@ -308,7 +308,8 @@ def test_refusals_leave_nothing_behind_and_other_shops_find_nothing():
             assert r.status == status, (status, r)
             if text:
                 assert text in r.text, r.text
-            assert "<!doctype" in r.text.lower()            # a branded page
+            # A staff page, with the way back into the staff pages.
+            assert "<!doctype" in r.text.lower() and 'href="/admin/jobs"' in r.text
             assert live_all(s) == [] and media_files(s) == []
 
         good = jpeg([[10, 200]] * 2)
