@@ -1,5 +1,5 @@
 /* media.cgi: /media/<stored_name>-<d|t>.jpg?e=<expiry>&s=<sig>, the public
- * photos of passports (and job pages). The signature is checked before the
+ * photos of passports and jobs, and shop logos. The signature is checked before the
  * database or the disk is touched; a bad, expired, tampered, unknown,
  * deleted or private photo all get the one not-found response. Read-only;
  * never links libvips: it only sends files upload.cgi made. */

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attachments.h"
 #include "ids.h"
 #include "json.h"
+#include "media_url.h"
 #include "messages.h"
 #include "model.h"
 #include "ratelimit.h"
@@ -88,6 +90,59 @@ static void add_contact(struct tctx *c, const struct shop *s)
 	tctx_set(c, "shop_email", *s->email ? s->email : NULL);
 	tctx_set(c, "shop_address", *s->address ? s->address : NULL);
 }
+
+/* Signed, expiring URLs for one photo's versions, with the display size
+ * (the thumbnail has the same proportions). */
+static void photo_item(struct web *w, struct tctx *it, const struct attachment *a, time_t expiry)
+{
+	char file[ATTACH_NAME_LEN + 7];
+	char *url;
+	attachment_file(a, 't', file);
+	url = media_url(w->master, file, expiry);
+	tctx_set(it, "thumb_url", url);
+	free(url);
+	attachment_file(a, 'd', file);
+	url = media_url(w->master, file, expiry);
+	tctx_set(it, "display_url", url);
+	free(url);
+	tctx_set_int(it, "width", a->display_w);
+	tctx_set_int(it, "height", a->display_h);
+}
+
+/* The job's public photos (list "photos"), its design proofs (list
+ * "proofs", for the decision card) and the shop's logo ("shop_logo_url"),
+ * from one indexed query. Every URL is signed and expires; media.cgi
+ * checks the same public rule again before it sends a byte. A failed
+ * query leaves the page without pictures rather than without a page. */
+static void add_photos(struct web *w, sqlite3 *db, struct tctx *c, const struct job *j)
+{
+	struct attachment_list l = {0};
+	time_t expiry = media_url_expiry(hm_now());
+	size_t nphotos = 0;
+
+	if (attachment_list_order(db, j->id, &l) != HM_OK)
+		return;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct attachment *a = &l.v[i];
+		if (!strcmp(a->owner_kind, "shop")) {
+			char file[ATTACH_NAME_LEN + 7];
+			attachment_file(a, 't', file);
+			char *url = media_url(w->master, file, expiry);
+			tctx_set(c, "shop_logo_url", url);
+			free(url);
+		} else if (!strcmp(a->role, "proof")) {
+			photo_item(w, tctx_add_item(c, "proofs"), a, expiry);
+		} else {
+			photo_item(w, tctx_add_item(c, "photos"), a, expiry);
+			nphotos++;
+		}
+	}
+	/* Most orders have no pictures: then the partial is not even read.
+	 * Proofs appear in the decision card, at a decision stage only. */
+	tctx_set_bool(c, "pictures", nphotos != 0);
+	attachment_list_free(&l);
+}
+
 
 /* What happens next at a stage the shop wrote nothing for: "in progress",
  * unless the stage's flags say the job is ready, finished or cancelled. */
@@ -236,6 +291,7 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	tctx_set(c, "decision_error", fs->decision_error);
 	tctx_set(c, "comment", fs->comment);
 	add_contact(c, shop);
+	add_photos(&o->w, o->db, c, j);
 	add_branding(o, c);
 	if (fs->retry_after) {
 		char ra[16];

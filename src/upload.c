@@ -1,14 +1,23 @@
-/* upload.cgi: photos for passports (and later jobs), staff only.
+/* upload.cgi: photos for passports and jobs, and the shop's logo; staff only.
  *
  *   POST /admin/upload/passport/<id>         role=primary|gallery, photo=<file>, csrf
  *   POST /admin/upload/passport/<id>/delete  attachment=<id>, csrf
+ *   POST /admin/upload/job/<id>              role=photo|proof, is_public=1 (absent:
+ *                                            private), photo=<file>, csrf
+ *   POST /admin/upload/job/<id>/delete       attachment=<id>, csrf
+ *   POST /admin/upload/logo                  photo=<file>, csrf (replaces the logo)
+ *   POST /admin/upload/logo/delete           attachment=<id>, csrf
  *
  * Sign-in, CSRF and origin are checked exactly as admin.c does. A photo is
  * typed by its magic bytes, capped in bytes and pixels before it is
  * decoded, turned once by libvips into a display version and a thumbnail
  * (upright, sRGB JPEG, every byte of metadata stripped), written under
  * generated names, and only then recorded. The original is not kept.
- * Nothing is left half-done: a failure removes what was written. */
+ * Nothing is left half-done: a failure removes what was written.
+ *
+ * Job photos are private (staff only) unless ticked customer-visible; a
+ * design proof is always customer-visible, since the customer is asked to
+ * decide on it. A logo is public: it heads the customer's pages. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -34,19 +43,20 @@
 #define THUMB_SIDE 400
 #define JPEG_QUALITY 82
 
-enum { U_CSRF, U_ROLE, U_ATTACHMENT, U_PHOTO, U_NPARAMS };
+enum { U_CSRF, U_ROLE, U_ATTACHMENT, U_PHOTO, U_PUBLIC, U_NPARAMS };
 static const struct param params[U_NPARAMS] = {
 	[U_CSRF] = {"csrf", v_token, 64, 0, 0, 0},
 	[U_ROLE] = {"role", v_word, 16, 0, 0, 0},
 	[U_ATTACHMENT] = {"attachment", v_int, 20, 0, 1, INT64_MAX},
 	[U_PHOTO] = {"photo", NULL, UPLOAD_MAX_FILE, PARAM_FILE, 0, 0},
+	[U_PUBLIC] = {"is_public", v_bool, 5, 0, 0, 0},
 };
 
 struct upl {
 	struct web w;
 	sqlite3 *db;
 	struct session_user user;
-	int64_t id;		/* the passport in the path */
+	int64_t id;		/* the passport or job in the path */
 	time_t now;
 	int vips_up;
 };
@@ -59,8 +69,6 @@ struct photo {
 	size_t disp_len, thumb_len;
 	int w, h;
 };
-
-/* ---- request frame ---- */
 
 /* ---- photo processing ---- */
 
@@ -341,30 +349,41 @@ static void unstore_photo(const char *dir, const char *stem)
 
 /* ---- actions ---- */
 
-static void back_to_passport(struct upl *u)
+/* Where an upload goes and what the person is told about it. */
+struct target {
+	const char *owner_kind;	/* "passport", "job" or "shop" */
+	int64_t owner_id;
+	const char *role;
+	int is_public;
+	const char *full;	/* the message when the owner has all it can take */
+};
+
+/* Back to the page the form was on: the passport's, the job's, or the
+ * settings for the logo. */
+static void go_back(struct upl *u, const char *owner_kind)
 {
 	char loc[64];
-	snprintf(loc, sizeof loc, "/admin/passports/%" PRId64, u->id);
+	if (!strcmp(owner_kind, "shop"))
+		snprintf(loc, sizeof loc, "/admin/settings");
+	else
+		snprintf(loc, sizeof loc, "/admin/%s/%" PRId64,
+		    !strcmp(owner_kind, "job") ? "jobs" : "passports", u->id);
 	web_redirect(&u->w, loc);
 }
 
-static void do_upload(struct upl *u)
+/* The pipeline every upload shares: owner, file, type, processing, files,
+ * row, in that order, so a refusal at any step has written nothing. */
+static void upload_to(struct upl *u, const struct target *t)
 {
-	const char *role = req_val(&u->w.req, U_ROLE);
 	const struct upload *up = req_upload(&u->w.req, U_PHOTO);
 	struct photo ph = {0};
 	char stem[ATTACH_NAME_LEN + 1];
-	enum photo_type t;
+	enum photo_type type;
 	const char *msg;
 	int status;
 	enum hm_rc rc;
 
-	if (!role || (strcmp(role, "primary") && strcmp(role, "gallery"))) {
-		web_error(&u->w, 400, "Choose where the photo goes",
-		    "Say whether this is the main photo or one for the gallery. Nothing was saved.");
-		return;
-	}
-	if ((rc = attachment_owner_check(u->db, u->user.shop_id, "passport", u->id)) != HM_OK) {
+	if ((rc = attachment_owner_check(u->db, u->user.shop_id, t->owner_kind, t->owner_id)) != HM_OK) {
 		web_fail(&u->w, rc);
 		return;
 	}
@@ -378,12 +397,12 @@ static void do_upload(struct upl *u)
 		    "Photos can be up to 10 MB. Nothing was saved: choose a smaller photo.");
 		return;
 	}
-	if ((t = sniff((const unsigned char *)up->data, up->len)) == PHOTO_NONE) {
+	if ((type = sniff((const unsigned char *)up->data, up->len)) == PHOTO_NONE) {
 		web_error(&u->w, 415, "That file is not a photo we can use",
 		    "Upload a JPEG, PNG or WebP photo. Nothing was saved.");
 		return;
 	}
-	if (make_photo(u, t, up, &ph, &status, &msg) != 0) {
+	if (make_photo(u, type, up, &ph, &status, &msg) != 0) {
 		web_error(&u->w, status, status == 413 ? "That photo is too large"
 		    : status == 422 ? "That photo could not be read" : "Something went wrong", msg);
 		return;
@@ -393,27 +412,73 @@ static void do_upload(struct upl *u)
 		goto out;
 	}
 	struct attachment_new in = {
-		.shop_id = u->user.shop_id, .owner_id = u->id,
-		.owner_kind = "passport", .role = role, .stored_name = stem,
-		.is_public = 1, .display_w = ph.w, .display_h = ph.h,
+		.shop_id = u->user.shop_id, .owner_id = t->owner_id,
+		.owner_kind = t->owner_kind, .role = t->role, .stored_name = stem,
+		.is_public = t->is_public, .display_w = ph.w, .display_h = ph.h,
 		.bytes = (int64_t)(ph.disp_len + ph.thumb_len),
 	};
 	rc = attachment_add(u->db, &in, u->now, NULL);
 	if (rc != HM_OK) {
 		unstore_photo(u->w.cfg.media_dir, stem);
 		if (rc == HM_CONFLICT)
-			web_error(&u->w, 409, "This passport has all the photos it can take",
-			    "A passport can have up to 30 photos. Delete one and try again.");
+			web_error(&u->w, 409, "No room for another photo", t->full);
 		else
 			web_fail(&u->w, rc);
 		goto out;
 	}
-	back_to_passport(u);
+	go_back(u, t->owner_kind);
 out:
 	photo_free(&ph);
 }
 
-static void do_delete(struct upl *u)
+static void do_upload(struct upl *u)
+{
+	const char *role = req_val(&u->w.req, U_ROLE);
+	if (!role || (strcmp(role, "primary") && strcmp(role, "gallery"))) {
+		web_error(&u->w, 400, "Choose where the photo goes",
+		    "Say whether this is the main photo or one for the gallery. Nothing was saved.");
+		return;
+	}
+	struct target t = {
+		.owner_kind = "passport", .owner_id = u->id, .role = role, .is_public = 1,
+		.full = "A passport can have up to 30 photos. Delete one and try again.",
+	};
+	upload_to(u, &t);
+}
+
+static void do_job_upload(struct upl *u)
+{
+	const char *role = req_val(&u->w.req, U_ROLE);
+	if (!role || (strcmp(role, "photo") && strcmp(role, "proof"))) {
+		web_error(&u->w, 400, "Choose what the photo is",
+		    "Say whether this is a photo of the job or a design proof. Nothing was saved.");
+		return;
+	}
+	if (req_invalid(&u->w.req, U_PUBLIC)) {
+		web_error(&u->w, 400, "That form was not understood",
+		    "Go back, reload the page and try again. Nothing was saved.");
+		return;
+	}
+	/* Unticked is absent: private unless staff said otherwise. */
+	struct target t = {
+		.owner_kind = "job", .owner_id = u->id, .role = role,
+		.is_public = req_int(&u->w.req, U_PUBLIC, 0) == 1,
+		.full = "A job can have up to 30 photos. Delete one and try again.",
+	};
+	upload_to(u, &t);
+}
+
+static void do_logo_upload(struct upl *u)
+{
+	struct target t = {
+		.owner_kind = "shop", .owner_id = u->user.shop_id, .role = "logo", .is_public = 1,
+		.full = "The shop's logo could not be replaced. Remove it and try again.",
+	};
+	upload_to(u, &t);
+}
+
+/* Soft-deletes one photo of an owner of the signed-in user's shop. */
+static void delete_from(struct upl *u, const char *owner_kind, int64_t owner_id)
 {
 	int64_t aid = req_int(&u->w.req, U_ATTACHMENT, 0);
 	enum hm_rc rc;
@@ -421,12 +486,27 @@ static void do_delete(struct upl *u)
 		web_error(&u->w, 400, "Choose a photo", "Say which photo to delete. Nothing was changed.");
 		return;
 	}
-	rc = attachment_delete(u->db, u->user.shop_id, "passport", u->id, aid, u->now);
+	rc = attachment_delete(u->db, u->user.shop_id, owner_kind, owner_id, aid, u->now);
 	if (rc != HM_OK) {
 		web_fail(&u->w, rc);
 		return;
 	}
-	back_to_passport(u);
+	go_back(u, owner_kind);
+}
+
+static void do_delete(struct upl *u)
+{
+	delete_from(u, "passport", u->id);
+}
+
+static void do_job_delete(struct upl *u)
+{
+	delete_from(u, "job", u->id);
+}
+
+static void do_logo_delete(struct upl *u)
+{
+	delete_from(u, "shop", u->user.shop_id);
 }
 
 static const struct route {
@@ -435,6 +515,10 @@ static const struct route {
 } routes[] = {
 	{"/passport/#", do_upload},
 	{"/passport/#/delete", do_delete},
+	{"/job/#", do_job_upload},
+	{"/job/#/delete", do_job_delete},
+	{"/logo", do_logo_upload},
+	{"/logo/delete", do_logo_delete},
 };
 
 /* Every route is a signed-in POST with a CSRF token from our own origin:

@@ -181,6 +181,19 @@ static void add_photos(struct verify *v, struct tctx *c, int64_t passport_id)
 	attachment_list_free(&l);
 }
 
+/* The shop's logo for the header, through a signed URL, when it has one. */
+static void add_logo(struct verify *v, struct tctx *c, int64_t shop_id)
+{
+	struct attachment logo;
+	char file[ATTACH_NAME_LEN + 7];
+	if (attachment_shop_logo(v->db, shop_id, &logo) != HM_OK)
+		return;
+	attachment_file(&logo, 't', file);
+	char *url = media_url(v->w.master, file, media_url_expiry(hm_now()));
+	tctx_set(c, "shop_logo_url", url);
+	free(url);
+}
+
 static void passport_page(struct verify *v, const struct passport_full *pf, const struct shop *shop, int ok)
 {
 	const struct passport *p = &pf->p;
@@ -234,6 +247,7 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 	}
 	tctx_setf(c, "json_url", "/verify/%s.json", p->public_uid);
 	add_photos(v, c, p->id);
+	add_logo(v, c, p->shop_id);
 	web_page(&v->w, 200, "verify_passport", c);
 	tctx_free(c);
 }

@@ -26,7 +26,7 @@ enum admin_param {
 	/* Passport fields, in passport_field_name[] order (A_PF + PF_...). */
 	A_PF,
 	A_OWNER_PRICE = A_PF + PF_COUNT, A_OWNER_PUBLIC, A_IS_PUBLIC, A_KIND, A_EVENT_DATE, A_TEXT,
-	A_SIZE,
+	A_SIZE, A_ATTACHMENT, A_ROLE,
 	A_BODY, A_DESIGN_BRIEF, A_BUDGET, A_INVOICE_URL, A_ACCENT, A_THEME, A_REVIEW_URL,
 	A_POWERED_BY, A_RETENTION_DAYS, A_CONFIRM_NAME, A_ACCENT_ON,
 	A_PREFIX,
@@ -137,5 +137,10 @@ void page_workflow_new(struct admin *a);
 void do_workflow_new(struct admin *a);
 void page_workflow(struct admin *a);
 void do_workflow(struct admin *a);
+/* Job photos and the shop logo: the pages' sections (job_photos.c,
+ * settings_logo.c) and the visibility/role change (job_photo.c). */
+void job_photos_fill(struct admin *a, struct tctx *c, const struct job *j);
+void settings_logo_fill(struct admin *a, struct tctx *c);
+void do_job_photo(struct admin *a);
 
 #endif

@@ -149,6 +149,7 @@ void page_job_with(struct admin *a, int status, const char *msg_error, const cha
 		tctx_set_bool(it, "note_public", e->note_public);
 		tctx_set(it, "by", e->user_name);
 	}
+	job_photos_fill(a, c, &j);
 	web_page(&a->w, status, "admin_job", c);
 out:
 	tctx_free(c);

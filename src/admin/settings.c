@@ -33,6 +33,7 @@ static void settings_form(struct admin *a, int status, const struct shop *s, con
 	tctx_set_bool(c, "is_owner", a->user.is_owner);
 	tctx_set(c, "error", error);
 	tctx_set(c, "done", done);
+	settings_logo_fill(a, c);
 	web_page(&a->w, status, "admin_settings", c);
 	tctx_free(c);
 }

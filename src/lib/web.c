@@ -27,6 +27,10 @@ static int init(struct web *w, const char *prog, const struct param *params, siz
 	const char *m = getenv("REQUEST_METHOD");
 
 	memset(w, 0, sizeof *w);
+	/* Only staff upload: their error pages lead back into the staff pages,
+	 * including the ones sent here for a body too large or cut short. */
+	if (upload)
+		w->error_template = "admin_error";
 	log_set_prog(prog);
 	if (sodium_init() < 0) {
 		log_err("libsodium failed to initialise");

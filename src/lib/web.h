@@ -22,9 +22,9 @@ struct web {
 /* Loads the configuration and parses the request against params. Returns 0
  * to go on; -1 when a response (error page) was already sent. */
 int web_init(struct web *w, const char *prog, const struct param *params, size_t nparams);
-/* The same for a surface that takes photo uploads: the body may be up to
- * max_upload bytes instead of max_body; photo_max is the size the 413 page
- * names. */
+/* The same for a surface that takes photo uploads (staff only): the body
+ * may be up to max_upload bytes instead of max_body; photo_max is the size
+ * the 413 page names; errors use the staff pages' admin_error template. */
 int web_init_upload(struct web *w, const char *prog, const struct param *params, size_t nparams,
     long photo_max);
 void web_free(struct web *w);

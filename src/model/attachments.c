@@ -1,5 +1,5 @@
-/* Photos of passports and jobs. SQL is chosen from fixed strings by
- * owner kind, never built from what a request carried. */
+/* Photos of passports and jobs, and shop logos. SQL is chosen from fixed
+ * strings by owner kind, never built from what a request carried. */
 #include "attachments.h"
 
 #include <stdio.h>
@@ -15,6 +15,9 @@ static const char *owner_sql(const char *kind)
 		return "SELECT 1 FROM passports WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL";
 	if (kind && !strcmp(kind, "job"))
 		return "SELECT 1 FROM jobs WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL";
+	/* A shop owns its logo: the owner is the shop itself. */
+	if (kind && !strcmp(kind, "shop"))
+		return "SELECT 1 FROM shops WHERE id = ?1 AND id = ?2";
 	return NULL;
 }
 
@@ -116,11 +119,18 @@ enum hm_rc attachment_owner_check(sqlite3 *db, int64_t shop_id, const char *owne
 	return db_rc(db, s, "attachment owner");
 }
 
+/* 1 for the roles an owner has at most one of: a new one replaces the old. */
+static int role_single(const char *role)
+{
+	return !strcmp(role, "primary") || !strcmp(role, "logo");
+}
+
 /* Live photos the owner would have besides the one being replaced. */
 static enum hm_rc live_count(sqlite3 *db, const struct attachment_new *in, int64_t *n)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM attachments WHERE owner_kind = ?1 "
-	    "AND owner_id = ?2 AND deleted_at IS NULL AND NOT (?3 = 'primary' AND role = 'primary')");
+	    "AND owner_id = ?2 AND deleted_at IS NULL "
+	    "AND NOT (?3 IN ('primary', 'logo') AND role = ?3)");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_text(st, 1, in->owner_kind, -1, SQLITE_TRANSIENT);
@@ -160,14 +170,15 @@ enum hm_rc attachment_add(sqlite3 *db, const struct attachment_new *in, time_t n
 		rc = HM_CONFLICT;
 		goto out;
 	}
-	if (!strcmp(in->role, "primary")) {
+	if (role_single(in->role)) {
 		st = db_prepare(db, "UPDATE attachments SET deleted_at = ?1 WHERE owner_kind = ?2 "
-		    "AND owner_id = ?3 AND shop_id = ?4 AND role = 'primary' AND deleted_at IS NULL");
+		    "AND owner_id = ?3 AND shop_id = ?4 AND role = ?5 AND deleted_at IS NULL");
 		if (st) {
 			sqlite3_bind_int64(st, 1, now);
 			sqlite3_bind_text(st, 2, in->owner_kind, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(st, 3, in->owner_id);
 			sqlite3_bind_int64(st, 4, in->shop_id);
+			sqlite3_bind_text(st, 5, in->role, -1, SQLITE_TRANSIENT);
 		}
 		if ((rc = step_done(db, st, "attachment replace primary")) != HM_OK)
 			goto out;
@@ -180,7 +191,7 @@ enum hm_rc attachment_add(sqlite3 *db, const struct attachment_new *in, time_t n
 		sqlite3_bind_text(st, 2, in->owner_kind, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 3, in->owner_id);
 		sqlite3_bind_text(st, 4, in->role, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 5, in->is_public ? 1 : 0);
+		sqlite3_bind_int(st, 5, in->is_public || !strcmp(in->role, "proof") ? 1 : 0);
 		sqlite3_bind_text(st, 6, in->stored_name, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 7, in->display_w);
 		sqlite3_bind_int(st, 8, in->display_h);
@@ -224,6 +235,104 @@ enum hm_rc attachment_delete(sqlite3 *db, int64_t shop_id, const char *owner_kin
 	return db_commit(db);
 }
 
+enum hm_rc attachment_set_job(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t id,
+    const char *role, int is_public)
+{
+	/* A proof is what the customer is asked to decide on: it is public. */
+	int pub = is_public || !strcmp(role, "proof");
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	if ((rc = attachment_owner_check(db, shop_id, "job", job_id)) != HM_OK)
+		goto out;
+	sqlite3_stmt *st = db_prepare(db, "UPDATE attachments SET role = ?1, is_public = ?2 "
+	    "WHERE id = ?3 AND shop_id = ?4 AND owner_kind = 'job' AND owner_id = ?5 "
+	    "AND deleted_at IS NULL");
+	if (st) {
+		sqlite3_bind_text(st, 1, role, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 2, pub);
+		sqlite3_bind_int64(st, 3, id);
+		sqlite3_bind_int64(st, 4, shop_id);
+		sqlite3_bind_int64(st, 5, job_id);
+	}
+	if ((rc = step_done(db, st, "attachment set job")) != HM_OK)
+		goto out;
+	if (sqlite3_changes(db) == 0) {
+		rc = HM_NOTFOUND;
+		goto out;
+	}
+	return db_commit(db);
+out:
+	db_rollback(db);
+	return rc;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = ((const struct attachment *)a)->id, y = ((const struct attachment *)b)->id;
+	return (x > y) - (x < y);
+}
+
+enum hm_rc attachment_list_order(sqlite3 *db, int64_t job_id, struct attachment_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	/* Two arms of one OR, each an equality on attachments_by_owner, so
+	 * SQLite reads two short index ranges; the job's shop comes from its
+	 * primary key once. The caller has already found the job live. The
+	 * busiest page compiles this on every request, so it names only the
+	 * columns the page uses and sorts in C rather than in a temporary
+	 * b-tree: ids grow with every upload, so id order is upload order. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, owner_kind, role, stored_name, "
+	    "display_w, display_h FROM attachments "
+	    "WHERE deleted_at IS NULL AND is_public = 1 AND ("
+	    "(owner_kind = 'job' AND owner_id = ?1) OR "
+	    "(owner_kind = 'shop' AND role = 'logo' "
+	    " AND owner_id = (SELECT shop_id FROM jobs WHERE id = ?1)))");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, job_id);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		struct attachment *a = &out->v[out->n++];
+		memset(a, 0, sizeof *a);
+		a->id = sqlite3_column_int64(st, 0);
+		copy_col(a->owner_kind, sizeof a->owner_kind, st, 1);
+		copy_col(a->role, sizeof a->role, st, 2);
+		copy_col(a->stored_name, sizeof a->stored_name, st, 3);
+		a->display_w = sqlite3_column_int(st, 4);
+		a->display_h = sqlite3_column_int(st, 5);
+		a->is_public = 1;
+	}
+	sqlite3_finalize(st);
+	enum hm_rc rc = db_rc(db, s, "attachment order list");
+	if (rc != HM_OK)
+		attachment_list_free(out);
+	else if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, by_id);
+	return rc;
+}
+
+enum hm_rc attachment_shop_logo(sqlite3 *db, int64_t shop_id, struct attachment *out)
+{
+	enum hm_rc rc = HM_NOTFOUND;
+	sqlite3_stmt *st = db_prepare(db, "SELECT " ATT_COLS "FROM attachments "
+	    "WHERE owner_kind = 'shop' AND owner_id = ?1 AND shop_id = ?1 AND role = 'logo' "
+	    "AND deleted_at IS NULL");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, shop_id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		att_row(st, out);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "attachment shop logo");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM attachments a "
@@ -231,9 +340,11 @@ enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name)
 	    "(a.owner_kind = 'passport' AND EXISTS (SELECT 1 FROM passports p "
 	    "  WHERE p.id = a.owner_id AND p.shop_id = a.shop_id "
 	    "  AND p.is_public = 1 AND p.deleted_at IS NULL)) OR "
-	    "(a.owner_kind = 'job' AND EXISTS (SELECT 1 FROM jobs j "
+	    "(a.owner_kind = 'job' AND EXISTS (SELECT 1 FROM jobs j JOIN shops sh ON sh.id = j.shop_id "
 	    "  WHERE j.id = a.owner_id AND j.shop_id = a.shop_id "
-	    "  AND j.revoked_at IS NULL AND j.deleted_at IS NULL)))");
+	    "  AND j.revoked_at IS NULL AND j.deleted_at IS NULL AND (j.closed_at IS NULL OR "
+	    "  j.closed_at > CAST(strftime('%s', 'now') AS INTEGER) - sh.retention_days * 86400))) OR "
+	    "(a.owner_kind = 'shop' AND a.role = 'logo' AND a.owner_id = a.shop_id))");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_text(st, 1, stored_name, -1, SQLITE_TRANSIENT);

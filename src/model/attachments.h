@@ -58,7 +58,8 @@ enum hm_rc attachment_owner_check(sqlite3 *db, int64_t shop_id, const char *owne
 
 /* Records an uploaded photo in one BEGIN IMMEDIATE transaction: checks the
  * owner again (HM_NOTFOUND), the per-owner limit (HM_CONFLICT), and for a
- * primary marks the previous primary deleted. */
+ * primary or a logo marks the previous one deleted. A proof is always
+ * stored public, whatever is_public says. */
 enum hm_rc attachment_add(sqlite3 *db, const struct attachment_new *in, time_t now,
     int64_t *id);
 
@@ -67,10 +68,27 @@ enum hm_rc attachment_add(sqlite3 *db, const struct attachment_new *in, time_t n
 enum hm_rc attachment_delete(sqlite3 *db, int64_t shop_id, const char *owner_kind,
     int64_t owner_id, int64_t id, time_t now);
 
+/* Sets the role ("photo" or "proof") and visibility of one live photo of
+ * a job of the shop that is not deleted; HM_NOTFOUND otherwise. A proof
+ * is shown to the customer for a decision, so role "proof" makes it
+ * public whatever is_public says. */
+enum hm_rc attachment_set_job(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t id,
+    const char *role, int is_public);
+
+/* What the customer's order page shows, in one query: the job's live
+ * public photos and proofs, and its shop's live logo, oldest first. Fills
+ * id, owner_kind, role, stored_name and the display size only. The caller
+ * has checked the job is live. Free with attachment_list_free. */
+enum hm_rc attachment_list_order(sqlite3 *db, int64_t job_id, struct attachment_list *out);
+
+/* The shop's live logo; HM_NOTFOUND when it has none. */
+enum hm_rc attachment_shop_logo(sqlite3 *db, int64_t shop_id, struct attachment *out);
+
 /* HM_OK when the file stem stored_name may be served to the public: the
  * row is live and public and so is its owner (a public, undeleted
- * passport; a job whose link is not revoked and which is not deleted).
- * HM_NOTFOUND otherwise. */
+ * passport; a job whose link is not revoked, which is not deleted and not
+ * past its shop's retention period; the
+ * shop, for its logo). HM_NOTFOUND otherwise. */
 enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name);
 
 /* The file name of a version: kind 'd' (display) or 't' (thumbnail). */

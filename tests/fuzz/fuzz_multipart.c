@@ -19,6 +19,7 @@
 static const struct param params[] = {
 	{ .name = "csrf", .valid = v_token, .maxlen = 64 },
 	{ .name = "role", .valid = v_word, .maxlen = 16 },
+	{ .name = "is_public", .valid = v_bool, .maxlen = 5 },	/* upload.cgi's job checkbox */
 	{ .name = "n", .valid = v_int, .min = 1, .max = 1000 },
 	{ .name = "notes", .valid = v_text, .maxlen = 200, .flags = PARAM_MULTILINE },
 	{ .name = "photo", .maxlen = 4096, .flags = PARAM_FILE },

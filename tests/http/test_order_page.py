@@ -345,8 +345,12 @@ def test_retention_then_purge():
 
         # 29 days after completion the page still works; 31 days after, not.
         s.sql("UPDATE jobs SET closed_at = strftime('%s','now') - 29 * 86400 WHERE id = ?", done)
-        assert customer.get("/track/" + done_tid).status == 200
+        page = customer.get("/track/" + done_tid)
+        assert page.status == 200
+        photo = html.unescape(re.search(r'src="(/media/%s-t\.jpg\?[^"]+)"' % name, page.text).group(1))
+        assert customer.get(photo).status == 200
         s.sql("UPDATE jobs SET closed_at = strftime('%s','now') - 31 * 86400 WHERE id = ?", done)
+        assert customer.get(photo).status == 404        # a link handed out earlier dies too
         unknown = customer.get("/track/RPR-0000-0000-0000-0000")
         gone = customer.get("/track/" + done_tid)
         assert gone.status == 404 and gone.body == unknown.body
