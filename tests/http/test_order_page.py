@@ -359,8 +359,17 @@ def test_retention_then_purge():
         # Moving the job on again does not restart the clock.
         assert s.sql("SELECT count(*) FROM jobs WHERE closed_at IS NOT NULL")[0][0] == 1
 
+        # A photo staff deleted from the open job: its files go at the purge.
+        gone_name = "cd" * 16
+        for k in "dt":
+            with open(os.path.join(media, "%s-%s.jpg" % (gone_name, k)), "wb") as f:
+                f.write(b"\xff\xd8\xff")
+        s.sql("INSERT INTO attachments(shop_id, owner_kind, owner_id, role, is_public, stored_name, "
+              "display_w, display_h, bytes, created_at, deleted_at) "
+              "VALUES (1, 'job', ?, 'photo', 0, ?, 1, 1, 6, 0, 1)", open_job, gone_name)
         out = s.ctl("purge").stdout
-        assert "purged 1 job, 1 message, 1 photo" in out
+        assert "purged 1 job, 1 message, 2 photos" in out
+        assert not [f for f in os.listdir(media) if f.startswith(gone_name)]
         assert s.sql("SELECT id FROM jobs") == [(open_job,)]
         assert s.sql("SELECT count(*) FROM messages")[0][0] == 0
         assert s.sql("SELECT count(*) FROM attachments")[0][0] == 0
