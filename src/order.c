@@ -222,7 +222,7 @@ static void render(struct order *o, int status, const struct form_state *fs)
 
 	if ((rc = stage_list(o->db, j->workflow_id, &stages)) != HM_OK ||
 	    (rc = job_events_public(o->db, j->id, &stages, &events)) != HM_OK ||
-	    (rc = msg_list(o->db, j->id, &thread)) != HM_OK) {
+	    (j->has_messages && (rc = msg_list(o->db, j->id, &thread)) != HM_OK)) {
 		web_fail(&o->w, rc);
 		goto out;
 	}
@@ -291,7 +291,8 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	tctx_set(c, "decision_error", fs->decision_error);
 	tctx_set(c, "comment", fs->comment);
 	add_contact(c, shop);
-	add_photos(&o->w, o->db, c, j);
+	if (j->has_pictures)
+		add_photos(&o->w, o->db, c, j);
 	add_branding(o, c);
 	if (fs->retry_after) {
 		char ra[16];

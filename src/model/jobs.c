@@ -228,7 +228,12 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 	    "j.item_type, j.item_description, j.problem, j.due_date, j.created_at, s.position, "
 	    "s.flags, s.label, s.description, s.next_step, sh.name, sh.phone, sh.email, sh.address, "
 	    "sh.whatsapp, sh.timezone, j.shop_id, j.invoice_url, j.closed_at, sh.accent, sh.theme, "
-	    "sh.review_url, sh.powered_by FROM jobs j JOIN stages s ON s.id = j.stage_id "
+	    "sh.review_url, sh.powered_by, "
+	    "EXISTS (SELECT 1 FROM messages m WHERE m.job_id = j.id), "
+	    "EXISTS (SELECT 1 FROM attachments a WHERE a.owner_kind = 'job' AND a.owner_id = j.id "
+	    " AND a.is_public = 1 AND a.deleted_at IS NULL) OR EXISTS (SELECT 1 FROM attachments a "
+	    " WHERE a.owner_kind = 'shop' AND a.owner_id = j.shop_id AND a.deleted_at IS NULL) "
+	    "FROM jobs j JOIN stages s ON s.id = j.stage_id "
 	    "JOIN shops sh ON sh.id = j.shop_id "
 	    "WHERE j.tracking_id = ?1 AND j.revoked_at IS NULL AND j.deleted_at IS NULL "
 	    "AND (j.closed_at IS NULL OR j.closed_at > ?2 - sh.retention_days * 86400)");
@@ -266,6 +271,8 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 		shop->theme = db_col_dup(st, 24);
 		shop->review_url = db_col_dup(st, 25);
 		shop->powered_by = sqlite3_column_int(st, 26);
+		out->has_messages = sqlite3_column_int(st, 27);
+		out->has_pictures = sqlite3_column_int(st, 28);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "job get public");

@@ -81,6 +81,9 @@ struct job {
 	char *decision;		/* "approved", "changes" or "" (staff have moved it on) */
 	int64_t decision_at;
 	int unread;		/* customer messages staff have not opened */
+	/* Filled by job_get_public only, so the page skips the queries for
+	 * a thread or pictures it does not have. */
+	int has_messages, has_pictures;
 };
 
 struct job_list {
