@@ -27,24 +27,13 @@ class JobStaff(Staff):
     def upload_job(self, job, data, role="photo", public=False, filename="photo.jpg",
                    ctype="image/jpeg", csrf=True, headers=None, body=None, path=None,
                    extra=None):
-        b = boundary()
         fields = {"role": role} if role is not None else {}
         if public:
             fields["is_public"] = "1"
         if extra:
             fields.update(extra)
-        if csrf is True:
-            fields["csrf"] = self.csrf()
-        elif csrf:
-            fields["csrf"] = csrf
-        if body is None:
-            body = multipart(fields, [("photo", filename, ctype, data)] if data is not None else [], b)
-        h = {"Content-Type": "multipart/form-data; boundary=%s" % b}
-        if self.origin:
-            h["Origin"] = self.server.base
-        if headers:
-            h.update(headers)
-        return self.request("POST", path or "/admin/upload/job/%d" % job, body=body, headers=h)
+        return self.post_upload(path or "/admin/upload/job/%d" % job, fields, data, filename, ctype,
+                                csrf, headers, body)
 
     def upload_logo(self, data, filename="logo.png", ctype="image/png", **kw):
         return self.upload_job(0, data, role=None, filename=filename, ctype=ctype,

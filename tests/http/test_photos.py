@@ -189,8 +189,14 @@ class Staff(Client):
 
     def upload(self, pid, data, role="primary", filename="photo.jpg", ctype="image/jpeg",
                csrf=True, headers=None, body=None, path=None):
+        return self.post_upload(path or "/admin/upload/passport/%d" % pid, {"role": role}, data,
+                                filename, ctype, csrf, headers, body)
+
+    def post_upload(self, path, fields, data, filename, ctype, csrf=True, headers=None, body=None):
+        """A multipart form with one photo (none when data is None), as a
+        browser sends it; body replaces the whole encoded body."""
         b = boundary()
-        fields = {"role": role}
+        fields = dict(fields)
         if csrf is True:
             fields["csrf"] = self.csrf()
         elif csrf:
@@ -202,7 +208,7 @@ class Staff(Client):
             h["Origin"] = self.server.base
         if headers:
             h.update(headers)
-        return self.request("POST", path or "/admin/upload/passport/%d" % pid, body=body, headers=h)
+        return self.request("POST", path, body=body, headers=h)
 
 
 def staff_server(**kw):
