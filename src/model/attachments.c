@@ -70,24 +70,30 @@ enum hm_rc attachment_list(sqlite3 *db, const char *owner_kind, int64_t owner_id
 	return rc;
 }
 
+/* Steps a bound one-row query of ATT_COLS into out, then finalizes it. */
+static enum hm_rc att_one(sqlite3 *db, sqlite3_stmt *st, struct attachment *out, const char *what)
+{
+	int s = sqlite3_step(st);
+	enum hm_rc rc = HM_NOTFOUND;
+	if (s == SQLITE_ROW) {
+		att_row(st, out);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, what);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum hm_rc attachment_get(sqlite3 *db, int64_t shop_id, int64_t id, struct attachment *out)
 {
-	enum hm_rc rc = HM_NOTFOUND;
 	sqlite3_stmt *st = db_prepare(db, "SELECT " ATT_COLS "FROM attachments "
 	    "WHERE id = ? AND shop_id = ? AND deleted_at IS NULL");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, shop_id);
-	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW) {
-		att_row(st, out);
-		rc = HM_OK;
-	} else if (s != SQLITE_DONE) {
-		rc = db_rc(db, s, "attachment get");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return att_one(db, st, out, "attachment get");
 }
 
 void attachment_list_free(struct attachment_list *l)
@@ -315,22 +321,13 @@ enum hm_rc attachment_list_order(sqlite3 *db, int64_t job_id, struct attachment_
 
 enum hm_rc attachment_shop_logo(sqlite3 *db, int64_t shop_id, struct attachment *out)
 {
-	enum hm_rc rc = HM_NOTFOUND;
 	sqlite3_stmt *st = db_prepare(db, "SELECT " ATT_COLS "FROM attachments "
 	    "WHERE owner_kind = 'shop' AND owner_id = ?1 AND shop_id = ?1 AND role = 'logo' "
 	    "AND deleted_at IS NULL");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, shop_id);
-	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW) {
-		att_row(st, out);
-		rc = HM_OK;
-	} else if (s != SQLITE_DONE) {
-		rc = db_rc(db, s, "attachment shop logo");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return att_one(db, st, out, "attachment shop logo");
 }
 
 enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name)
