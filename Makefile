@@ -40,14 +40,16 @@ LIBS_PRINT  = $(shell pkg-config --libs cairo libqrencode libpng 2>/dev/null) -l
 CFLAGS_PRINT = $(shell pkg-config --cflags cairo 2>/dev/null)
 LIBS_UPLOAD = $(shell pkg-config --libs vips 2>/dev/null)
 CFLAGS_UPLOAD = $(shell pkg-config --cflags vips 2>/dev/null)
-LIBS_CTL    = -ljansson
+LIBS_CTL    = -ljansson -lcurl
 
 LIB_SRC   = $(sort $(wildcard src/lib/*.c))
 MODEL_SRC = $(sort $(wildcard src/model/*.c))
 ADMIN_SRC = $(sort $(wildcard src/admin/*.c))
+PRINT_SRC = $(sort $(wildcard src/print/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 MODEL_OBJ = $(MODEL_SRC:src/%.c=$(BUILD)/%.o)
 ADMIN_OBJ = $(ADMIN_SRC:src/%.c=$(BUILD)/%.o)
+PRINT_OBJ = $(PRINT_SRC:src/%.c=$(BUILD)/%.o)
 LIBA      = $(BUILD)/libhallmark.a
 
 # Each src/NAME.c but hallmarkctl.c is the main of cgi-bin/NAME.cgi.
@@ -61,7 +63,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # installs whichever are missing (as root), so a fresh bookworm needs nothing else.
 DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
             libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
-            libjansson-dev lighttpd tzdata
+            libjansson-dev libcurl4-openssl-dev lighttpd tzdata
 DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
@@ -75,7 +77,7 @@ deps:
 deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
-HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h)
+HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h)
 
 $(BUILD)/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -106,10 +108,11 @@ $(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(LIBA)
 	@mkdir -p $(OUT)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
 
-$(BUILD)/print.o: CFLAGS += $(CFLAGS_PRINT)
-$(OUT)/print.cgi: $(BUILD)/print.o $(LIBA)
+# The printed documents' layout (src/print/) is linked into print.cgi alone.
+$(BUILD)/print.o $(PRINT_OBJ): CFLAGS += $(CFLAGS_PRINT) -Isrc/print
+$(OUT)/print.cgi: $(BUILD)/print.o $(PRINT_OBJ) $(LIBA)
 	@mkdir -p $(OUT)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_PRINT) $(LIBS_CORE)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/print.o $(PRINT_OBJ) $(LIBA) $(LIBS_PRINT) $(LIBS_CORE)
 
 $(BUILD)/upload.o: CFLAGS += $(CFLAGS_UPLOAD)
 $(OUT)/upload.cgi: $(BUILD)/upload.o $(LIBA)

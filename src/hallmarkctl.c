@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
 
@@ -41,7 +42,10 @@ static void usage(void)
 	    "  purge                         delete what each shop's retention period lets go\n"
 	    "                                (run it daily, e.g. from cron)\n"
 	    "  demo [BASE_URL]               add the demo shop, its staff user and sample jobs\n"
-	    "  passport check FILE.json      check a passport record from /verify/<uid>.json offline\n"
+	    "  passport check [--fingerprint FP | --key KEY | --key-url URL] FILE.json\n"
+	    "                                check a passport record from /verify/<uid>.json offline\n"
+	    "                                against the shop key you trust (exit 0 verified,\n"
+	    "                                1 not verified, 3 signed but the key not checked)\n"
 	    "The configuration is -c, else $" HM_CONFIG_ENV ", else " HM_DEFAULT_CONFIG ".\n",
 	    stderr);
 }
@@ -101,7 +105,7 @@ static int cmd_init(void)
 		goto out;
 	if (!(rl = db_create(cfg.ratelimit_database)))
 		goto out;
-	if (db_exec(rl, RL_JOURNAL_MODE) != HM_OK || db_exec(rl, rl_schema) != HM_OK)
+	if (db_exec(rl, RL_JOURNAL_MODE) != HM_OK || rl_migrate(rl) != 0)
 		goto out;
 	printf("initialised %s\n", cfg.database);
 	rc = 0;
@@ -118,7 +122,7 @@ static int cmd_migrate(void)
 		return 1;
 	int rc = migrate_db(db);
 	sqlite3 *rl = rc == 0 ? db_open(cfg.ratelimit_database, 0) : NULL;
-	if (rc == 0 && (!rl || db_exec(rl, RL_JOURNAL_MODE) != HM_OK || db_exec(rl, rl_schema) != HM_OK))
+	if (rc == 0 && (!rl || db_exec(rl, RL_JOURNAL_MODE) != HM_OK || rl_migrate(rl) != 0))
 		rc = fail("cannot prepare the rate-limit store %s", cfg.ratelimit_database);
 	db_close(rl);
 	db_close(db);
@@ -246,8 +250,7 @@ static char *read_password(void)
 
 static int password_ok(const char *pw)
 {
-	size_t n = strlen(pw);
-	if (n < PW_MIN_LEN || n > PW_MAX_LEN) {
+	if (!pw_length_ok(pw)) {
 		fprintf(stderr, "hallmarkctl: a password needs %d to %d characters\n", PW_MIN_LEN, PW_MAX_LEN);
 		return 0;
 	}
@@ -315,6 +318,9 @@ static int cmd_purge(void)
 	if (!db)
 		return 1;
 	enum hm_rc rc = retention_purge(db, time(NULL), &r);
+	/* A form's key only has to outlive its retries. */
+	if (rc == HM_OK && db_form_forget(db, (int64_t)time(NULL) - FORM_KEY_DAYS * 86400) < 0)
+		rc = HM_ERR;
 	db_close(db);
 	if (rc != HM_OK)
 		return fail("purge failed%s; nothing was deleted", rc == HM_BUSY ? " (database busy)" : "");
@@ -342,8 +348,7 @@ static int cmd_user_passwd(const char *username)
 	}
 	if (!(pw = read_password()) || !password_ok(pw))
 		goto out;
-	if (pw_hash(pw, hash) != 0 || user_set_pwhash(db, id, hash) != HM_OK ||
-	    session_delete_user(db, id, NULL) != HM_OK) {
+	if (pw_hash(pw, hash) != 0 || auth_set_password(db, id, hash, NULL) != HM_OK) {
 		rc = fail("could not set the password of '%s'", username);
 		goto out;
 	}
@@ -609,10 +614,9 @@ out:
 	return rc;
 }
 
-/* Decodes a base64 string field of exactly n bytes. */
-static int b64_field(json_t *root, const char *name, unsigned char *out, size_t n)
+/* Decodes a base64 string of exactly n bytes. */
+static int b64_exact(const char *s, unsigned char *out, size_t n)
 {
-	const char *s = json_string_value(json_object_get(root, name));
 	size_t len = 0;
 	if (!s || sodium_base642bin(out, n, s, strlen(s), NULL, &len, NULL,
 	    sodium_base64_VARIANT_ORIGINAL) != 0 || len != n)
@@ -620,16 +624,147 @@ static int b64_field(json_t *root, const char *name, unsigned char *out, size_t 
 	return 0;
 }
 
-/* Checks a /verify/<uid>.json record without the database or the server:
- * the Ed25519 signature over "content" with the issuer's public key. */
-static int cmd_passport_check(const char *path)
+static int b64_field(json_t *root, const char *name, unsigned char *out, size_t n)
+{
+	return b64_exact(json_string_value(json_object_get(root, name)), out, n);
+}
+
+/* The key a hallmark-shop-key-v1 document (/verify/key/<shop>) names. */
+static int key_from_json(json_t *doc, unsigned char pk[32])
+{
+	const char *format = json_string_value(json_object_get(doc, "format"));
+	if (!format || strcmp(format, "hallmark-shop-key-v1"))
+		return -1;
+	return b64_field(json_object_get(doc, "issuer"), "public_key", pk, 32);
+}
+
+static size_t fetch_write(char *p, size_t size, size_t n, void *closure)
+{
+	struct buf *b = closure;
+	if (b->len + size * n > 65536)
+		return 0;	/* a key document is a few hundred bytes */
+	buf_append(b, p, size * n);
+	return size * n;
+}
+
+/* Fetches the shop's key from its published address (http or https only,
+ * no redirects: the address the shop gave is the one that counts). */
+static int key_from_url(const char *url, unsigned char pk[32])
+{
+	struct buf b = {0};
+	json_error_t jerr;
+	long status = 0;
+	int rc = -1;
+	CURL *c = curl_easy_init();
+	if (!c)
+		return fail("cannot start libcurl");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fetch_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	CURLcode cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	if (cc != CURLE_OK || status != 200) {
+		fail("%s: %s", url, cc != CURLE_OK ? curl_easy_strerror(cc) : "not a shop's key (HTTP status)");
+		goto out;
+	}
+	json_t *doc = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc || key_from_json(doc, pk) != 0)
+		fail("%s: not a Hallmark shop key", url);
+	else
+		rc = 0;
+	json_decref(doc);
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/* --key: the key in base64, or a file holding it or a shop key document. */
+static int key_from_arg(const char *arg, unsigned char pk[32])
 {
 	json_error_t jerr;
-	unsigned char pk[32], sig[64];
-	int rc = 1;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		return fail("%s: line %d: %s", path, jerr.line, jerr.text);
+	if (b64_exact(arg, pk, 32) == 0)
+		return 0;
+	char *text = read_file(arg, 65536, NULL);
+	if (!text)
+		return fail("--key %s: neither a public key nor a readable file", arg);
+	str_trim(text);
+	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	int rc = doc ? key_from_json(doc, pk) : b64_exact(text, pk, 32);
+	json_decref(doc);
+	free(text);
+	return rc == 0 ? 0 : fail("--key %s: no Hallmark shop key in it", arg);
+}
+
+/* The hex digits of a fingerprint as typed, lower case; spaces, colons and
+ * hyphens ignored. NULL when anything else is in it or it is too short to
+ * trust (fewer than the 16 digits older certificates printed). */
+static char *fingerprint_arg(const char *in)
+{
+	struct buf b = {0};
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ' || *p == ':' || *p == '-')
+			continue;
+		if (!strchr("0123456789abcdefABCDEF", *p)) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_putc(&b, (char)(*p >= 'A' && *p <= 'F' ? *p - 'A' + 'a' : *p));
+	}
+	if (b.len < 16 || b.len > 32) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* Checks a /verify/<uid>.json record without the database or the server:
+ * the Ed25519 signature over "content" with the key inside the record,
+ * then that key against the one the person trusts. A record altered and
+ * re-signed with someone else's key passes the first check and fails the
+ * second; without a trusted key the answer says so and is not success.
+ * Exits 0 verified, 1 not verified, 3 signed but the key unchecked. */
+static int cmd_passport_check(int argc, char **argv)
+{
+	json_error_t jerr;
+	unsigned char pk[32], sig[64], trusted[32];
+	char fp[KEY_FINGERPRINT_STR], hex[33];
+	const char *path = NULL, *opt_fp = NULL, *opt_key = NULL, *opt_url = NULL;
+	char *want_fp = NULL;
+	int rc = 1, have_trusted = 0;
+	json_t *root = NULL;
+
+	for (int i = 0; i < argc; i++) {
+		const char **slot = !strcmp(argv[i], "--fingerprint") ? &opt_fp
+		    : !strcmp(argv[i], "--key") ? &opt_key : !strcmp(argv[i], "--key-url") ? &opt_url
+		    : NULL;
+		if (slot && i + 1 < argc && !*slot)
+			*slot = argv[++i];
+		else if (!slot && !path && argv[i][0] != '-')
+			path = argv[i];
+		else {
+			usage();
+			return 2;
+		}
+	}
+	if (!path || (!!opt_fp + !!opt_key + !!opt_url) > 1) {
+		usage();
+		return 2;
+	}
+	if (opt_fp && !(want_fp = fingerprint_arg(opt_fp)))
+		return fail("--fingerprint: give the hex digits of the shop's key fingerprint "
+		    "(at least 16, as printed on a certificate)");
+	if ((opt_key && key_from_arg(opt_key, trusted) != 0) ||
+	    (opt_url && key_from_url(opt_url, trusted) != 0))
+		goto out;
+	have_trusted = opt_key || opt_url;
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		rc = fail("%s: line %d: %s", path, jerr.line, jerr.text);
+		goto out;
+	}
 	const char *format = json_string_value(json_object_get(root, "format"));
 	const char *content = json_string_value(json_object_get(root, "content"));
 	json_t *issuer = json_object_get(root, "issuer");
@@ -652,12 +787,35 @@ static int cmd_passport_check(const char *path)
 		printf("NOT VERIFIED: the signature does not match the content\n");
 		goto out;
 	}
-	char hex[17];
-	sodium_bin2hex(hex, sizeof hex, pk, 8);
+	key_fingerprint(pk, fp);
+	sodium_bin2hex(hex, sizeof hex, pk, 16);
 	const char *name = json_string_value(json_object_get(issuer, "name"));
-	printf("verified: passport %s signed by %s (key %s...)\n", uid, name ? name : "?", hex);
+	if (have_trusted && sodium_memcmp(pk, trusted, 32) != 0) {
+		char tfp[KEY_FINGERPRINT_STR];
+		key_fingerprint(trusted, tfp);
+		printf("NOT VERIFIED: the record is signed with key %s, not with the key you trust "
+		    "(%s): it was not signed by the shop that key belongs to\n", fp, tfp);
+		goto out;
+	}
+	if (want_fp && strncmp(hex, want_fp, strlen(want_fp)) != 0) {
+		printf("NOT VERIFIED: the record is signed with key %s, which does not match the "
+		    "fingerprint you gave: it was not signed by that shop\n", fp);
+		goto out;
+	}
+	if (!have_trusted && !want_fp) {
+		printf("SIGNED, KEY NOT CHECKED: passport %s is signed with key %s, which calls itself "
+		    "\"%s\". Anyone can make a key and sign a record: compare this fingerprint with the "
+		    "one on the certificate and the one the shop publishes, or run again with "
+		    "--fingerprint, --key or --key-url.\n", uid, fp, name ? name : "?");
+		rc = 3;
+		goto out;
+	}
+	printf("verified: passport %s signed by %s with key %s, the key you trust%s\n", uid,
+	    name ? name : "?", fp, want_fp && strlen(want_fp) < 32
+	    ? " (matched on the short fingerprint of an older certificate)" : "");
 	rc = 0;
 out:
+	free(want_fp);
 	json_decref(root);
 	return rc;
 }
@@ -681,8 +839,8 @@ int main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	/* Checking a passport record needs no installation at all. */
-	if (argc == 4 && !strcmp(argv[1], "passport") && !strcmp(argv[2], "check"))
-		return cmd_passport_check(argv[3]);
+	if (argc >= 4 && !strcmp(argv[1], "passport") && !strcmp(argv[2], "check"))
+		return cmd_passport_check(argc - 3, argv + 3);
 	if (config_load(&cfg, conf, &err) != 0) {
 		fprintf(stderr, "hallmarkctl: %s\n", err);
 		free(err);

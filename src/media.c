@@ -132,7 +132,9 @@ int main(void)
 		goto out;
 	}
 	now = hm_now();
-	file = w.req.path_info[0] == '/' ? w.req.path_info + 1 : "";
+	file = media_route(w.req.path_info);
+	if (!file)
+		file = "";
 	/* The MAC first: without a valid one nothing below runs, so neither
 	 * the database nor the disk can be probed through this CGI. */
 	if (!parse_expiry(req_val(&w.req, M_E), &expiry) ||

@@ -23,19 +23,21 @@
 #include "ratelimit.h"
 #include "web.h"
 
-enum { P_BODY, P_WEBSITE, P_DECISION, P_COMMENT, P_STAGE, P_SENT, P_NPARAMS };
-static const struct param params[P_NPARAMS] = {
-	/* Long enough that an over-long message comes back to be shortened
-	 * rather than rejected whole; msg_body_ok applies the real cap. */
-	[P_BODY] = {"body", v_text, 16000, PARAM_MULTILINE, 0, 0},
-	[P_WEBSITE] = {"website", v_string, 400, 0, 0, 0},	/* the honeypot */
-	[P_DECISION] = {"decision", v_word, 16, 0, 0, 0},
-	[P_COMMENT] = {"comment", v_text, 16000, PARAM_MULTILINE, 0, 0},
-	[P_STAGE] = {"stage", v_int, 20, 0, 1, INT64_MAX},
-	[P_SENT] = {"sent", v_word, 16, 0, 0, 0},
-};
+static const char *const decisions[] = {"approve", "changes", NULL};
+static const char *const sents[] = {"message", "approved", "changes", NULL};
 
-enum action { A_PAGE, A_JSON, A_MESSAGE, A_DECISION };
+enum { P_BODY, P_WEBSITE, P_DECISION, P_COMMENT, P_STAGE, P_SENT, P_FK, P_NPARAMS };
+/* Lengths are in characters, as the page's maxlength counts them: a
+ * message over the limit comes back in the box to be shortened. */
+static const struct param params[P_NPARAMS] = {
+	[P_BODY] = {"body", v_text, MSG_MAX_CHARS, PARAM_MULTILINE, 0, 0, NULL},
+	[P_WEBSITE] = {"website", v_string, 400, 0, 0, 0, NULL},	/* the honeypot */
+	[P_DECISION] = {"decision", v_choice, 16, 0, 0, 0, decisions},
+	[P_COMMENT] = {"comment", v_text, MSG_MAX_CHARS, PARAM_MULTILINE, 0, 0, NULL},
+	[P_STAGE] = {"stage", v_int, 20, 0, 1, INT64_MAX, NULL},
+	[P_SENT] = {"sent", v_choice, 16, 0, 0, 0, sents},
+	[P_FK] = {FORM_KEY_PARAM, v_token, 64, 0, 0, 0, NULL},
+};
 
 /* What a failed POST puts back on the page. */
 struct form_state {
@@ -238,7 +240,7 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	fmt_time(j->created_at, tz, when, sizeof when);
 	tctx_set(c, "booked_in", when);
 	if (*j->due_date) {
-		fmt_date(j->due_date, when, sizeof when);
+		fmt_date(j->due_date, DATE_SHORT, when, sizeof when);
 		tctx_set(c, "due_date", when);
 		/* The countdown is for work still to come. */
 		time_t until = day_end(j->due_date, tz);
@@ -379,19 +381,18 @@ static void post_message(struct order *o)
 	const struct req *r = &o->w.req;
 	struct form_state fs = {0};
 	unsigned char jobkey[16];
-	char jk[40];
+	char jk[40], why[200];
 
-	fs.draft = r->fields[P_BODY].raw;
+	fs.draft = req_shown(r, P_BODY);
 	/* A bot fills every field; a person never sees this one. It is told
 	 * "sent" and nothing is stored. */
-	if (req_val(r, P_WEBSITE) && *req_val(r, P_WEBSITE)) {
+	if (req_present(r, P_WEBSITE) && (!req_val(r, P_WEBSITE) || *req_val(r, P_WEBSITE))) {
 		back_to_page(o, "message", "messages");
 		return;
 	}
-	if (!msg_body_ok(req_val(r, P_BODY))) {
-		fs.msg_error = req_val(r, P_BODY) && *req_val(r, P_BODY)
-		    ? "Messages can be up to 2,000 characters. Please shorten yours."
-		    : "Write your message first.";
+	if (req_invalid(r, P_BODY) || !msg_body_ok(req_val(r, P_BODY))) {
+		fs.msg_error = req_message(r, P_BODY, NULL, why, sizeof why)
+		    ? why : "Write your message first.";
 		render(o, 422, &fs);
 		return;
 	}
@@ -402,6 +403,11 @@ static void post_message(struct order *o)
 	enum hm_rc rc = msg_post_customer(o->db, o->tid, req_val(r, P_BODY), o->now);
 	if (rc == HM_NOTFOUND) {
 		miss(o);
+		return;
+	}
+	if (rc == HM_DUPLICATE) {
+		/* Sent already (a double click, or a retry after a lost answer). */
+		back_to_page(o, "message", "messages");
 		return;
 	}
 	if (rc != HM_OK) {
@@ -423,18 +429,18 @@ static void post_decision(struct order *o)
 	const char *d = req_val(r, P_DECISION), *outcome = NULL;
 	const char *comment = req_val(r, P_COMMENT);
 	int64_t job_id = 0;
+	char why[200];
 
-	fs.comment = r->fields[P_COMMENT].raw ? r->fields[P_COMMENT].raw : "";
-	if (!d || (strcmp(d, "approve") && strcmp(d, "changes")) || !req_val(r, P_STAGE)) {
+	fs.comment = req_shown(r, P_COMMENT) ? req_shown(r, P_COMMENT) : "";
+	if (!d || !req_val(r, P_STAGE)) {
 		web_error(&o->w, 400, "Something was missing",
 		    "Please go back to your order page and choose Approve or Request changes.");
 		return;
 	}
 	int approve = !strcmp(d, "approve");
-	if (!approve && !msg_body_ok(comment)) {
-		fs.decision_error = comment && *comment
-		    ? "Please keep your comment to 2,000 characters."
-		    : "Tell us what you'd like changed, so the workshop can get it right.";
+	if (!approve && (req_invalid(r, P_COMMENT) || !msg_body_ok(comment))) {
+		fs.decision_error = req_message(r, P_COMMENT, NULL, why, sizeof why)
+		    ? why : "Tell us what you'd like changed, so the workshop can get it right.";
 		render(o, 422, &fs);
 		return;
 	}
@@ -444,6 +450,10 @@ static void post_decision(struct order *o)
 	    approve ? NULL : comment, o->now, &job_id, &outcome);
 	if (rc == HM_NOTFOUND) {
 		miss(o);
+		return;
+	}
+	if (rc == HM_DUPLICATE) {
+		back_to_page(o, approve ? "approved" : "changes", approve ? "progress-h" : "messages");
 		return;
 	}
 	if (rc == HM_CONFLICT) {
@@ -474,35 +484,11 @@ static void post_decision(struct order *o)
 	back_to_page(o, outcome, approve ? "progress-h" : "messages");
 }
 
-/* Splits PATH_INFO into the tracking ID as typed and the action. */
-static int route(const char *path, char *typed, size_t n, enum action *act)
-{
-	if (path[0] != '/')
-		return -1;
-	const char *id = path + 1, *slash = strchr(id, '/');
-	size_t len = slash ? (size_t)(slash - id) : strlen(id);
-	if (len == 0 || len >= n)
-		return -1;
-	memcpy(typed, id, len);
-	typed[len] = '\0';
-	if (!slash)
-		*act = A_PAGE;
-	else if (!strcmp(slash, "/messages.json"))
-		*act = A_JSON;
-	else if (!strcmp(slash, "/messages"))
-		*act = A_MESSAGE;
-	else if (!strcmp(slash, "/decision"))
-		*act = A_DECISION;
-	else
-		return -1;
-	return 0;
-}
-
 int main(void)
 {
 	struct order o;
 	char typed[64];
-	enum action act = A_PAGE;
+	enum order_action act = ORDER_PAGE;
 
 	memset(&o, 0, sizeof o);
 	if (web_init(&o.w, "order", params, P_NPARAMS) != 0)
@@ -512,8 +498,8 @@ int main(void)
 		web_error(&o.w, 500, "Something went wrong", "Please try again in a moment.");
 		goto out;
 	}
-	int bad_path = route(o.w.req.path_info, typed, sizeof typed, &act) != 0;
-	int writes = !bad_path && (act == A_MESSAGE || act == A_DECISION);
+	int bad_path = order_route(o.w.req.path_info, typed, sizeof typed, &act) != 0;
+	int writes = !bad_path && (act == ORDER_MESSAGE || act == ORDER_DECISION);
 	if (!bad_path && writes != (o.w.req.method == METHOD_POST)) {
 		resp_header(&o.w.resp, "Allow", writes ? "POST" : "GET, HEAD");
 		web_error(&o.w, 405, "Not allowed", writes ? "This address takes a form."
@@ -549,7 +535,7 @@ int main(void)
 	}
 	if (strcmp(typed, o.tid)) {
 		/* Decided by syntax alone, so it says nothing about existence. */
-		if (act == A_PAGE) {
+		if (act == ORDER_PAGE) {
 			char canon[TID_MAX + 16];
 			snprintf(canon, sizeof canon, "/track/%s", o.tid);
 			web_redirect(&o.w, canon);
@@ -568,18 +554,18 @@ int main(void)
 		goto out;
 	}
 	switch (act) {
-	case A_PAGE: {
+	case ORDER_PAGE: {
 		struct form_state fs = {.notice = sent_notice(req_val(&o.w.req, P_SENT))};
 		render(&o, 200, &fs);
 		break;
 	}
-	case A_JSON:
+	case ORDER_JSON:
 		thread_json(&o);
 		break;
-	case A_MESSAGE:
+	case ORDER_MESSAGE:
 		post_message(&o);
 		break;
-	case A_DECISION:
+	case ORDER_DECISION:
 		post_decision(&o);
 		break;
 	}

@@ -9,7 +9,7 @@
 
 enum { P_ID };
 static const struct param params[] = {
-	[P_ID] = {"id", v_string, 200, 0, 0, 0},
+	[P_ID] = {"id", v_string, 64, 0, 0, 0, NULL},
 };
 
 int main(void)

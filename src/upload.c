@@ -2,13 +2,14 @@
  *
  *   POST /admin/upload/passport/<id>         role=primary|gallery, photo=<file>, csrf
  *   POST /admin/upload/passport/<id>/delete  attachment=<id>, csrf
- *   POST /admin/upload/job/<id>              role=photo|proof, is_public=1 (absent:
+ *   POST /admin/upload/job/<id>              job_role=photo|proof, is_public=1 (absent:
  *                                            private), photo=<file>, csrf
  *   POST /admin/upload/job/<id>/delete       attachment=<id>, csrf
  *   POST /admin/upload/logo                  photo=<file>, csrf (replaces the logo)
  *   POST /admin/upload/logo/delete           attachment=<id>, csrf
  *
- * Sign-in, CSRF and origin are checked exactly as admin.c does. A photo is
+ * Sign-in, CSRF and origin are checked by the library's staff gate, as for
+ * every /admin page. A photo is
  * typed by its magic bytes, capped in bytes and pixels before it is
  * decoded, turned once by libvips into a display version and a thumbnail
  * (upright, sRGB JPEG, every byte of metadata stripped), written under
@@ -31,8 +32,8 @@
 #include <vips/vips.h>
 
 #include "attachments.h"
-#include "auth.h"
-#include "web.h"
+#include "routes.h"
+#include "staff.h"
 
 /* The photo itself (the whole body is capped by max_upload), and what a
  * photo may decode to. */
@@ -43,23 +44,23 @@
 #define THUMB_SIDE 400
 #define JPEG_QUALITY 82
 
-enum { U_CSRF, U_ROLE, U_ATTACHMENT, U_PHOTO, U_PUBLIC, U_NPARAMS };
+static const char *const passport_roles[] = {"primary", "gallery", NULL};
+static const char *const job_roles[] = {"photo", "proof", NULL};
+
+enum { U_CSRF, U_ROLE, U_JOB_ROLE, U_ATTACHMENT, U_PHOTO, U_PUBLIC, U_FK, U_NPARAMS };
 static const struct param params[U_NPARAMS] = {
-	[U_CSRF] = {"csrf", v_token, 64, 0, 0, 0},
-	[U_ROLE] = {"role", v_word, 16, 0, 0, 0},
-	[U_ATTACHMENT] = {"attachment", v_int, 20, 0, 1, INT64_MAX},
-	[U_PHOTO] = {"photo", NULL, UPLOAD_MAX_FILE, PARAM_FILE, 0, 0},
-	[U_PUBLIC] = {"is_public", v_bool, 5, 0, 0, 0},
+	[U_CSRF] = {"csrf", v_token, 64, 0, 0, 0, NULL},
+	/* One name, two sets of choices: the route says which applies. */
+	[U_ROLE] = {"role", v_choice, 16, 0, 0, 0, passport_roles},
+	[U_JOB_ROLE] = {"job_role", v_choice, 16, 0, 0, 0, job_roles},
+	[U_ATTACHMENT] = {"attachment", v_int, 20, 0, 1, INT64_MAX, NULL},
+	[U_PHOTO] = {"photo", NULL, UPLOAD_MAX_FILE, PARAM_FILE, 0, 0, NULL},
+	[U_PUBLIC] = {"is_public", v_bool, 5, 0, 0, 0, NULL},
+	[U_FK] = {FORM_KEY_PARAM, v_token, 64, 0, 0, 0, NULL},
 };
 
-struct upl {
-	struct web w;
-	sqlite3 *db;
-	struct session_user user;
-	int64_t id;		/* the passport or job in the path */
-	time_t now;
-	int vips_up;
-};
+/* libvips is started once, on the first photo. */
+static int vips_up;
 
 enum photo_type { PHOTO_NONE, PHOTO_JPEG, PHOTO_PNG, PHOTO_WEBP };
 
@@ -92,15 +93,15 @@ static void log_vips(const char *what)
 	vips_error_clear();
 }
 
-static int vips_start(struct upl *u)
+static int vips_start(void)
 {
-	if (u->vips_up)
+	if (vips_up)
 		return 0;
 	if (VIPS_INIT("upload") != 0) {
 		log_vips("vips init");
 		return -1;
 	}
-	u->vips_up = 1;
+	vips_up = 1;
 	/* Only loaders that are fuzzed and meant for untrusted input; and no
 	 * operation cache in a process that makes one photo. */
 	vips_block_untrusted_set(TRUE);
@@ -119,15 +120,15 @@ static VipsImage *load_header(enum photo_type t, const struct upload *up)
 	switch (t) {
 	case PHOTO_JPEG:
 		rc = vips_jpegload_buffer(buf, up->len, &im, "access", VIPS_ACCESS_SEQUENTIAL,
-		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+		    "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
 		break;
 	case PHOTO_PNG:
 		rc = vips_pngload_buffer(buf, up->len, &im, "access", VIPS_ACCESS_SEQUENTIAL,
-		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+		    "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
 		break;
 	case PHOTO_WEBP:
 		rc = vips_webpload_buffer(buf, up->len, &im, "access", VIPS_ACCESS_SEQUENTIAL,
-		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+		    "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
 		break;
 	case PHOTO_NONE:
 		break;
@@ -179,7 +180,7 @@ static int save_jpeg(VipsImage *im, void **buf, size_t *len)
 
 /* Decodes once into a display version and a thumbnail. On failure sets
  * *status and *msg for the person and returns -1. */
-static int make_photo(struct upl *u, enum photo_type t, const struct upload *up,
+static int make_photo(enum photo_type t, const struct upload *up,
     struct photo *ph, int *status, const char **msg)
 {
 	VipsImage *hdr = NULL, *disp = NULL, *flat = NULL, *mem = NULL, *thumb = NULL;
@@ -188,7 +189,7 @@ static int make_photo(struct upl *u, enum photo_type t, const struct upload *up,
 	memset(ph, 0, sizeof *ph);
 	*status = 500;
 	*msg = "The photo could not be processed. Nothing was saved; please try again.";
-	if (vips_start(u) != 0)
+	if (vips_start() != 0)
 		goto out;
 	if (!(hdr = load_header(t, up))) {
 		*status = 422;
@@ -209,7 +210,7 @@ static int make_photo(struct upl *u, enum photo_type t, const struct upload *up,
 	 * embedded profile (Display P3 phone photos, CMYK) to sRGB. */
 	if (vips_thumbnail_buffer((void *)up->data, up->len, &disp, DISPLAY_SIDE,
 	    "height", DISPLAY_SIDE, "size", VIPS_SIZE_DOWN, "export_profile", "srgb",
-	    "fail_on", VIPS_FAIL_ON_ERROR, NULL) != 0) {
+	    "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL) != 0) {
 		log_vips("photo decode");
 		*status = 422;
 		*msg = "That photo could not be read: the file may be damaged. Nothing was saved.";
@@ -360,7 +361,7 @@ struct target {
 
 /* Back to the page the form was on: the passport's, the job's, or the
  * settings for the logo. */
-static void go_back(struct upl *u, const char *owner_kind)
+static void go_back(struct staff *u, const char *owner_kind)
 {
 	char loc[64];
 	if (!strcmp(owner_kind, "shop"))
@@ -373,7 +374,7 @@ static void go_back(struct upl *u, const char *owner_kind)
 
 /* The pipeline every upload shares: owner, file, type, processing, files,
  * row, in that order, so a refusal at any step has written nothing. */
-static void upload_to(struct upl *u, const struct target *t)
+static void upload_to(struct staff *u, const struct target *t)
 {
 	const struct upload *up = req_upload(&u->w.req, U_PHOTO);
 	struct photo ph = {0};
@@ -385,6 +386,15 @@ static void upload_to(struct upl *u, const struct target *t)
 
 	if ((rc = attachment_owner_check(u->db, u->user.shop_id, t->owner_kind, t->owner_id)) != HM_OK) {
 		web_fail(&u->w, rc);
+		return;
+	}
+	/* The same photo sent again from the same form (a double click, a
+	 * retry after a lost answer) was saved the first time. */
+	if ((rc = db_form_seen(u->db)) != HM_OK) {
+		if (rc == HM_DUPLICATE)
+			go_back(u, t->owner_kind);
+		else
+			web_fail(&u->w, rc);
 		return;
 	}
 	if (!up || up->len == 0) {
@@ -402,7 +412,7 @@ static void upload_to(struct upl *u, const struct target *t)
 		    "Upload a JPEG, PNG or WebP photo. Nothing was saved.");
 		return;
 	}
-	if (make_photo(u, type, up, &ph, &status, &msg) != 0) {
+	if (make_photo(type, up, &ph, &status, &msg) != 0) {
 		web_error(&u->w, status, status == 413 ? "That photo is too large"
 		    : status == 422 ? "That photo could not be read" : "Something went wrong", msg);
 		return;
@@ -420,7 +430,9 @@ static void upload_to(struct upl *u, const struct target *t)
 	rc = attachment_add(u->db, &in, u->now, NULL);
 	if (rc != HM_OK) {
 		unstore_photo(u->w.cfg.media_dir, stem);
-		if (rc == HM_CONFLICT)
+		if (rc == HM_DUPLICATE)
+			go_back(u, t->owner_kind);
+		else if (rc == HM_CONFLICT)
 			web_error(&u->w, 409, "No room for another photo", t->full);
 		else
 			web_fail(&u->w, rc);
@@ -431,10 +443,10 @@ out:
 	photo_free(&ph);
 }
 
-static void do_upload(struct upl *u)
+static void do_upload(struct staff *u)
 {
 	const char *role = req_val(&u->w.req, U_ROLE);
-	if (!role || (strcmp(role, "primary") && strcmp(role, "gallery"))) {
+	if (!role) {
 		web_error(&u->w, 400, "Choose where the photo goes",
 		    "Say whether this is the main photo or one for the gallery. Nothing was saved.");
 		return;
@@ -446,10 +458,10 @@ static void do_upload(struct upl *u)
 	upload_to(u, &t);
 }
 
-static void do_job_upload(struct upl *u)
+static void do_job_upload(struct staff *u)
 {
-	const char *role = req_val(&u->w.req, U_ROLE);
-	if (!role || (strcmp(role, "photo") && strcmp(role, "proof"))) {
+	const char *role = req_val(&u->w.req, U_JOB_ROLE);
+	if (!role) {
 		web_error(&u->w, 400, "Choose what the photo is",
 		    "Say whether this is a photo of the job or a design proof. Nothing was saved.");
 		return;
@@ -468,7 +480,7 @@ static void do_job_upload(struct upl *u)
 	upload_to(u, &t);
 }
 
-static void do_logo_upload(struct upl *u)
+static void do_logo_upload(struct staff *u)
 {
 	struct target t = {
 		.owner_kind = "shop", .owner_id = u->user.shop_id, .role = "logo", .is_public = 1,
@@ -478,7 +490,7 @@ static void do_logo_upload(struct upl *u)
 }
 
 /* Soft-deletes one photo of an owner of the signed-in user's shop. */
-static void delete_from(struct upl *u, const char *owner_kind, int64_t owner_id)
+static void delete_from(struct staff *u, const char *owner_kind, int64_t owner_id)
 {
 	int64_t aid = req_int(&u->w.req, U_ATTACHMENT, 0);
 	enum hm_rc rc;
@@ -487,48 +499,42 @@ static void delete_from(struct upl *u, const char *owner_kind, int64_t owner_id)
 		return;
 	}
 	rc = attachment_delete(u->db, u->user.shop_id, owner_kind, owner_id, aid, u->now);
-	if (rc != HM_OK) {
+	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&u->w, rc);
 		return;
 	}
 	go_back(u, owner_kind);
 }
 
-static void do_delete(struct upl *u)
+static void do_delete(struct staff *u)
 {
 	delete_from(u, "passport", u->id);
 }
 
-static void do_job_delete(struct upl *u)
+static void do_job_delete(struct staff *u)
 {
 	delete_from(u, "job", u->id);
 }
 
-static void do_logo_delete(struct upl *u)
+static void do_logo_delete(struct staff *u)
 {
 	delete_from(u, "shop", u->user.shop_id);
 }
 
 static const struct route {
+	enum method method;
 	const char *pattern;	/* '#' stands for one path segment of digits */
-	void (*fn)(struct upl *);
+	enum staff_access access;
+	void (*fn)(struct staff *);
 } routes[] = {
-	{"/passport/#", do_upload},
-	{"/passport/#/delete", do_delete},
-	{"/job/#", do_job_upload},
-	{"/job/#/delete", do_job_delete},
-	{"/logo", do_logo_upload},
-	{"/logo/delete", do_logo_delete},
+#define ROUTE(m, pattern, access, fn) {m, pattern, access, fn},
+	UPLOAD_ROUTES(ROUTE)
+#undef ROUTE
 };
 
-/* Every route is a signed-in POST with a CSRF token from our own origin:
- * the same three checks admin.c makes, in the same order. */
-static void dispatch(struct upl *u)
+static void dispatch(struct staff *u)
 {
 	const struct route *r = NULL;
-	unsigned char k[KEY_BYTES];
-	enum hm_rc rc;
-
 	for (size_t i = 0; i < HM_NELEM(routes) && !r; i++)
 		if (path_match(routes[i].pattern, u->w.req.path_info, &u->id))
 			r = &routes[i];
@@ -536,51 +542,23 @@ static void dispatch(struct upl *u)
 		web_error(&u->w, 404, "Not found", "There is no such page.");
 		return;
 	}
-	if (u->w.req.method != METHOD_POST) {
+	if (u->w.req.method != r->method) {
 		resp_header(&u->w.resp, "Allow", "POST");
 		web_error(&u->w, 405, "Not allowed", "That page cannot be used that way.");
 		return;
 	}
-	if (web_master(&u->w) != 0 || !(u->db = db_open(u->w.cfg.database, 0))) {
-		web_error(&u->w, 500, "Something went wrong", "The shop's database is not available.");
+	if (staff_gate(u, r->method, r->access) != 0)
 		return;
-	}
-	rc = session_lookup(u->db, u->w.req.session_cookie, u->now, u->w.cfg.session_idle,
-	    u->w.cfg.session_absolute, &u->user);
-	if (rc != HM_OK && rc != HM_NOTFOUND) {
-		web_fail(&u->w, rc);
-		return;
-	}
-	if (!u->user.user_id) {
-		web_error(&u->w, 403, "Please sign in again",
-		    "Your session has ended, so nothing was saved. Sign in and try again.");
-		return;
-	}
-	key_derive(u->w.master, KEY_CSRF, k);
-	if (!web_same_origin(&u->w) || !csrf_check(k, u->user.token, req_val(&u->w.req, U_CSRF))) {
-		log_err("refused a POST without a valid CSRF token or from another origin");
-		web_error(&u->w, 403, "That form has expired",
-		    "Nothing was saved. Go back, reload the page and try again.");
-		sodium_memzero(k, sizeof k);
-		return;
-	}
-	sodium_memzero(k, sizeof k);
 	r->fn(u);
 }
 
 int main(void)
 {
-	struct upl u;
-	memset(&u, 0, sizeof u);
-	if (web_init_upload(&u.w, "upload", params, U_NPARAMS, UPLOAD_MAX_FILE) != 0)
-		goto out;
-	u.now = hm_now();
-	dispatch(&u);
-out:
-	session_user_free(&u.user);
-	db_close(u.db);
-	web_free(&u.w);
-	if (u.vips_up)
+	struct staff u;
+	if (staff_begin(&u, "upload", params, U_NPARAMS, 1, UPLOAD_MAX_FILE) == 0)
+		dispatch(&u);
+	staff_end(&u);
+	if (vips_up)
 		vips_shutdown();
 	return 0;
 }

@@ -194,11 +194,12 @@ static void add_logo(struct verify *v, struct tctx *c, int64_t shop_id)
 	free(url);
 }
 
-static void passport_page(struct verify *v, const struct passport_full *pf, const struct shop *shop, int ok)
+static void passport_page(struct verify *v, const struct passport_full *pf, const struct shop *shop,
+    const unsigned char *pk, int ok)
 {
 	const struct passport *p = &pf->p;
 	struct tctx *c = tctx_new();
-	char when[64], money[32];
+	char when[64], money[32], fp[KEY_FINGERPRINT_STR];
 
 	tctx_set(c, "title", p->f[PF_TITLE]);
 	tctx_set(c, "shop_name", *shop->name ? shop->name : "Your jeweller");
@@ -222,7 +223,7 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 		tctx_set(c, "owner", shown);
 		free(shown);
 		if (*p->f[PF_OWNER_PURCHASE_DATE]) {
-			fmt_date(p->f[PF_OWNER_PURCHASE_DATE], when, sizeof when);
+			fmt_date(p->f[PF_OWNER_PURCHASE_DATE], DATE_SHORT, when, sizeof when);
 			tctx_set(c, "owner_since", when);
 		}
 		if (p->owner_public && p->has_owner_price) {
@@ -235,25 +236,60 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 		char *shown = owner_public_name(pf->own[i].name, pf->own[i].is_public);
 		tctx_set(it, "name", shown);
 		free(shown);
-		fmt_date(pf->own[i].until_date, when, sizeof when);
+		fmt_date(pf->own[i].until_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "until", when);
 	}
 	for (size_t i = pf->nev; i-- > 0;) {
 		struct tctx *it = tctx_add_item(c, "events");
-		fmt_date(pf->ev[i].event_date, when, sizeof when);
+		fmt_date(pf->ev[i].event_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "date", when);
 		tctx_set(it, "label", event_label(pf->ev[i].kind));
 		tctx_set(it, "text", pf->ev[i].text);
 	}
 	tctx_setf(c, "json_url", "/verify/%s.json", p->public_uid);
+	/* The key a holder compares with the certificate and the shop's own
+	 * published fingerprint: a record re-signed with another key shows
+	 * another fingerprint. */
+	if (pk) {
+		key_fingerprint(pk, fp);
+		tctx_set(c, "fingerprint", fp);
+		tctx_setf(c, "key_url", "/verify/key/%s", shop->slug);
+	}
 	add_photos(v, c, p->id);
 	add_logo(v, c, p->shop_id);
 	web_page(&v->w, 200, "verify_passport", c);
 	tctx_free(c);
 }
 
+/* The issuer's key as the record and the key URL carry it: name, public
+ * key (base64), fingerprint, and where the installation publishes it. */
+static void issuer_json(struct verify *v, struct buf *b, const struct shop *shop,
+    const unsigned char *pk)
+{
+	char b64[128], fp[KEY_FINGERPRINT_STR];
+	char *origin = web_origin(&v->w);
+	buf_puts(b, "{\"name\":");
+	json_str(b, shop->name);
+	buf_puts(b, ",\"public_key\":");
+	if (pk) {
+		sodium_bin2base64(b64, sizeof b64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
+		json_str(b, b64);
+		key_fingerprint(pk, fp);
+		buf_puts(b, ",\"fingerprint\":");
+		json_str(b, fp);
+	} else {
+		buf_puts(b, "null");
+	}
+	buf_puts(b, ",\"key_url\":");
+	char *url = xasprintf("%s/verify/key/%s", origin, shop->slug);
+	json_str(b, url);
+	free(url);
+	free(origin);
+	buf_puts(b, "}");
+}
+
 static void passport_json(struct verify *v, const struct passport_full *pf, const struct shop *shop,
-    const unsigned char pk[32], int have_pk)
+    const unsigned char *pk)
 {
 	struct buf b = {0};
 	char b64[128];
@@ -261,16 +297,9 @@ static void passport_json(struct verify *v, const struct passport_full *pf, cons
 
 	buf_puts(&b, "{\"format\":\"hallmark-passport-v1\",\"uid\":");
 	json_str(&b, pf->p.public_uid);
-	buf_printf(&b, ",\"identity_number\":%lld,\"issuer\":{\"name\":", (long long)pf->p.identity_number);
-	json_str(&b, shop->name);
-	buf_puts(&b, ",\"public_key\":");
-	if (have_pk) {
-		sodium_bin2base64(b64, sizeof b64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
-		json_str(&b, b64);
-	} else {
-		buf_puts(&b, "null");
-	}
-	buf_puts(&b, "},\"content\":");
+	buf_printf(&b, ",\"identity_number\":%lld,\"issuer\":", (long long)pf->p.identity_number);
+	issuer_json(v, &b, shop, pk);
+	buf_puts(&b, ",\"content\":");
 	json_str(&b, content);
 	buf_puts(&b, ",\"signature\":");
 	if (pf->p.has_signature) {
@@ -284,6 +313,38 @@ static void passport_json(struct verify *v, const struct passport_full *pf, cons
 	resp_finish(&v->w.resp, 200, "application/json", b.data, b.len);
 	buf_free(&b);
 	free(content);
+}
+
+/* /verify/key/<shop>: the shop's passport key, the stable address a
+ * holder (or hallmarkctl passport check --key-url) checks a record's key
+ * against. An unknown shop is a miss like any other. */
+static void shop_key(struct verify *v, const char *slug)
+{
+	struct shop shop = {0};
+	unsigned char pk[32];
+	struct buf b = {0};
+	int64_t id = 0;
+	enum hm_rc rc = shop_find_slug(v->db, slug, &id);
+	if (rc == HM_OK)
+		rc = shop_get(v->db, id, &shop);
+	if (rc == HM_OK)
+		rc = shop_key_public(v->db, id, v->w.master, pk);
+	if (rc == HM_NOTFOUND) {
+		miss(v);
+		goto out;
+	}
+	if (rc != HM_OK) {
+		web_fail(&v->w, rc);
+		goto out;
+	}
+	buf_puts(&b, "{\"format\":\"hallmark-shop-key-v1\",\"issuer\":");
+	issuer_json(v, &b, &shop, pk);
+	buf_puts(&b, "}\n");
+	resp_header(&v->w.resp, "Access-Control-Allow-Origin", "*");
+	resp_finish(&v->w.resp, 200, "application/json", b.data, b.len);
+out:
+	buf_free(&b);
+	shop_free(&shop);
 }
 
 static void show(struct verify *v, const char *rest)
@@ -324,9 +385,10 @@ static void show(struct verify *v, const char *rest)
 	}
 	int have_pk = shop_key_public(v->db, pf.p.shop_id, v->w.master, pk) == HM_OK;
 	if (json)
-		passport_json(v, &pf, &shop, pk, have_pk);
+		passport_json(v, &pf, &shop, have_pk ? pk : NULL);
 	else
-		passport_page(v, &pf, &shop, have_pk && passport_signature_ok(&pf, pk));
+		passport_page(v, &pf, &shop, have_pk ? pk : NULL,
+		    have_pk && passport_signature_ok(&pf, pk));
 out:
 	free(id);
 	passport_full_free(&pf);
@@ -362,13 +424,26 @@ int main(void)
 		not_found(&v);
 		goto out;
 	}
-	const char *path = v.w.req.path_info;
-	if (!*path)
+	const char *arg;
+	size_t len;
+	char *slug;
+	switch (verify_route(v.w.req.path_info, &arg, &len)) {
+	case VERIFY_FORM:
 		lookup_form(&v);
-	else if (path[0] == '/' && path[1] && !strchr(path + 1, '/'))
-		show(&v, path + 1);
-	else
+		break;
+	case VERIFY_PAGE:
+	case VERIFY_JSON:
+		show(&v, arg);
+		break;
+	case VERIFY_KEY:
+		slug = xstrndup(arg, len);
+		shop_key(&v, slug);
+		free(slug);
+		break;
+	case VERIFY_BAD:
 		miss(&v);
+		break;
+	}
 out:
 	db_close(v.db);
 	web_free(&v.w);

@@ -1,4 +1,5 @@
-/* The staff surface: one dispatch table (admin.c) enforces method, sign-in,
+/* The staff surface: one route table (routes.h) names each page's method
+ * and who may use it, the library's staff gate (staff.h) enforces sign-in,
  * CSRF and same-origin; each page or action lives in its own file here. */
 #ifndef HM_ADMIN_H
 #define HM_ADMIN_H
@@ -6,6 +7,7 @@
 #include "auth.h"
 #include "model.h"
 #include "passport.h"
+#include "staff.h"
 #include "web.h"
 
 /* One stage row of the workflow form: row n (1-based) sends stage_<n>_id,
@@ -29,42 +31,30 @@ enum admin_param {
 	A_SIZE, A_ATTACHMENT, A_ROLE,
 	A_BODY, A_DESIGN_BRIEF, A_BUDGET, A_INVOICE_URL, A_ACCENT, A_THEME, A_REVIEW_URL,
 	A_POWERED_BY, A_RETENTION_DAYS, A_CONFIRM_NAME, A_ACCENT_ON,
-	A_PREFIX,
+	A_PREFIX, A_FK,
 	/* Last: the workflow form's stage rows take every index after it. */
 	A_STAGE_ROWS,
 	A_NPARAMS = A_STAGE_ROWS + WORKFLOW_MAX_STAGES * SR_COUNT
 };
 extern const struct param admin_params[A_NPARAMS];
 
-#define LOGIN_COOKIE "hm_login"
-
-struct admin {
-	struct web w;
-	sqlite3 *db;
-	struct session_user user;	/* signed in when user.user_id != 0 */
-	char csrf[TOKEN_STR];		/* for forms on the page being built */
-	int64_t id;			/* the number in the path, e.g. /jobs/42 */
-	time_t now;
-};
-
 /* A page context with what the admin layout needs: title, nav, shop name,
  * staff name, CSRF token. Caller frees. */
-struct tctx *admin_ctx(struct admin *a, const char *title, const char *nav);
-/* Sets a Set-Cookie header with the installation's cookie attributes. */
-void admin_cookie(struct admin *a, const char *name, const char *value, int max_age);
-/* Fills a->csrf with the CSRF token bound to basis (a session or login cookie). */
-void admin_csrf_for(struct admin *a, const char *basis);
+struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav);
 /* Sets page, pages, prev_page and next_page for a list's pager. */
 void admin_paging(struct tctx *c, size_t total, int64_t page, size_t per_page);
 /* 303 to /admin/<what>/<id>, the page of the record just changed. */
-void admin_redirect_to(struct admin *a, const char *what, int64_t id);
+void admin_redirect_to(struct staff *a, const char *what, int64_t id);
+/* After a write: 303 to /admin/<what>/<id> when it was done, now or by an
+ * earlier submission of the same form (HM_DUPLICATE); else the error page. */
+void admin_after(struct staff *a, enum hm_rc rc, const char *what, int64_t id);
 /* The rate-limit key for a client address or an account name. */
-void admin_rl_key(struct admin *a, const char *what, unsigned char out[16]);
+void admin_rl_key(struct staff *a, const char *what, unsigned char out[16]);
 
 /* Job form helpers shared by book-in and edit (job_form.c). */
-int job_form_read(struct admin *a, struct job_fields *f, struct tctx *errors);
+int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors);
 void job_form_fill(struct tctx *c, const struct job *j);
-void job_form_refill(struct admin *a, struct tctx *c);
+void job_form_refill(struct staff *a, struct tctx *c);
 
 /* The workflow form shared by new and edit (workflow_form.c). Strings
  * point into the request or the caller's data. */
@@ -75,72 +65,71 @@ struct workflow_form {
 	size_t n;		/* rows filled in or sent */
 	size_t blank;		/* empty rows to offer after them */
 	struct workflow_refusal why;	/* why.message is NULL unless refused */
+	char msg[200];			/* why.message when the request layer wrote it */
 };
 /* Reads the name, prefix and stage rows as sent; -1 with f->why set when
  * a value fails its validator. */
-int workflow_form_read(struct admin *a, struct workflow_form *f);
+int workflow_form_read(struct staff *a, struct workflow_form *f);
 /* Renders the form (admin_workflow_form) with f's rows, their codes and
  * how many jobs use them, and f->why's message when set. */
-void workflow_form_show(struct admin *a, int status, const struct workflow_form *f);
+void workflow_form_show(struct staff *a, int status, const struct workflow_form *f);
 
 /* Pages and actions. */
-void page_login(struct admin *a);
-void do_login(struct admin *a);
-void do_logout(struct admin *a);
-void page_password(struct admin *a);
-void do_password(struct admin *a);
-void page_jobs(struct admin *a);
-void page_job_new(struct admin *a);
-void do_job_new(struct admin *a);
-void page_job(struct admin *a);
+void page_login(struct staff *a);
+void do_login(struct staff *a);
+void do_logout(struct staff *a);
+void page_password(struct staff *a);
+void do_password(struct staff *a);
+void page_jobs(struct staff *a);
+void page_job_new(struct staff *a);
+void do_job_new(struct staff *a);
+void page_job(struct staff *a);
 /* The job page with a status and the reply composer's error and text. */
-void page_job_with(struct admin *a, int status, const char *msg_error, const char *draft);
-void page_job_edit(struct admin *a);
-void do_job_edit(struct admin *a);
-void do_job_stage(struct admin *a);
-void do_job_revoke(struct admin *a);
-void do_job_unrevoke(struct admin *a);
-void do_job_delete(struct admin *a);
-void do_job_undelete(struct admin *a);
-void do_job_rotate(struct admin *a);
-void do_job_message(struct admin *a);
-void page_messages(struct admin *a);
-void page_danger(struct admin *a);
-void do_danger(struct admin *a);
-void page_passports(struct admin *a);
-void page_passport_new(struct admin *a);
-void do_passport_new(struct admin *a);
-void page_passport(struct admin *a);
-void page_passport_edit(struct admin *a);
-void do_passport_edit(struct admin *a);
-void do_passport_event(struct admin *a);
-void do_passport_transfer(struct admin *a);
-void do_passport_lost(struct admin *a);
-void do_passport_found(struct admin *a);
-void do_passport_public(struct admin *a);
-void do_passport_private(struct admin *a);
-void do_passport_delete(struct admin *a);
-void do_passport_undelete(struct admin *a);
+void page_job_with(struct staff *a, int status, const char *msg_error, const char *draft);
+void page_job_edit(struct staff *a);
+void do_job_edit(struct staff *a);
+void do_job_stage(struct staff *a);
+void do_job_revoke(struct staff *a);
+void do_job_unrevoke(struct staff *a);
+void do_job_delete(struct staff *a);
+void do_job_undelete(struct staff *a);
+void do_job_rotate(struct staff *a);
+void do_job_message(struct staff *a);
+void page_messages(struct staff *a);
+void page_danger(struct staff *a);
+void do_danger(struct staff *a);
+void page_passports(struct staff *a);
+void page_passport_new(struct staff *a);
+void do_passport_new(struct staff *a);
+void page_passport(struct staff *a);
+void page_passport_edit(struct staff *a);
+void do_passport_edit(struct staff *a);
+void do_passport_event(struct staff *a);
+void do_passport_transfer(struct staff *a);
+void do_passport_lost(struct staff *a);
+void do_passport_found(struct staff *a);
+void do_passport_public(struct staff *a);
+void do_passport_private(struct staff *a);
+void do_passport_delete(struct staff *a);
+void do_passport_undelete(struct staff *a);
 /* Passport form helpers (passport_form.c). */
-int passport_form_read(struct admin *a, struct passport_input *in, struct tctx *errors);
+int passport_form_read(struct staff *a, struct passport_input *in, struct tctx *errors);
 void passport_form_fill(struct tctx *c, const struct passport *p);
-void passport_form_refill(struct admin *a, struct tctx *c);
-/* 1 when kind is an event staff may add (serviced, valued, ...). */
-int passport_event_kind_ok(const char *kind);
+void passport_form_refill(struct staff *a, struct tctx *c);
 /* The signer's name recorded with each signature. */
-const char *admin_signer(const struct admin *a);
-void page_photo(struct admin *a);
-void page_settings(struct admin *a);
-void do_settings(struct admin *a);
-void page_workflows(struct admin *a);
-void page_workflow_new(struct admin *a);
-void do_workflow_new(struct admin *a);
-void page_workflow(struct admin *a);
-void do_workflow(struct admin *a);
+const char *admin_signer(const struct staff *a);
+void page_photo(struct staff *a);
+void page_settings(struct staff *a);
+void do_settings(struct staff *a);
+void page_workflows(struct staff *a);
+void page_workflow_new(struct staff *a);
+void do_workflow_new(struct staff *a);
+void page_workflow(struct staff *a);
+void do_workflow(struct staff *a);
 /* Job photos and the shop logo: the pages' sections (job_photos.c,
  * settings_logo.c) and the visibility/role change (job_photo.c). */
-void job_photos_fill(struct admin *a, struct tctx *c, const struct job *j);
-void settings_logo_fill(struct admin *a, struct tctx *c);
-void do_job_photo(struct admin *a);
+void job_photos_fill(struct staff *a, struct tctx *c, const struct job *j);
+void settings_logo_fill(struct staff *a, struct tctx *c);
+void do_job_photo(struct staff *a);
 
 #endif

@@ -14,7 +14,7 @@ static const char *confirm_word(const struct shop *s)
 	return *s->name ? s->name : s->slug;
 }
 
-static void danger_page(struct admin *a, int status, const struct shop *s, const char *error,
+static void danger_page(struct staff *a, int status, const struct shop *s, const char *error,
     const char *done)
 {
 	struct tctx *c = admin_ctx(a, "Danger zone", "settings");
@@ -26,7 +26,7 @@ static void danger_page(struct admin *a, int status, const struct shop *s, const
 	tctx_free(c);
 }
 
-void page_danger(struct admin *a)
+void page_danger(struct staff *a)
 {
 	struct shop s;
 	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &s);
@@ -38,7 +38,7 @@ void page_danger(struct admin *a)
 	shop_free(&s);
 }
 
-void do_danger(struct admin *a)
+void do_danger(struct staff *a)
 {
 	struct shop s;
 	struct purge_result res = {0};
@@ -57,7 +57,11 @@ void do_danger(struct admin *a)
 		    NULL);
 		goto out;
 	}
-	if ((rc = shop_wipe(a->db, a->user.shop_id, &res)) != HM_OK) {
+	if ((rc = shop_wipe(a->db, a->user.shop_id, &res)) == HM_DUPLICATE) {
+		danger_page(a, 200, &s, NULL, "Done: the shop's tracking data was deleted.");
+		goto out;
+	}
+	if (rc != HM_OK) {
 		web_fail(&a->w, rc);
 		goto out;
 	}

@@ -4,22 +4,19 @@
 
 #include "admin.h"
 
-static void set_deleted(struct admin *a, int on)
+static void set_deleted(struct staff *a, int on)
 {
 	enum hm_rc rc = job_set_deleted(a->db, a->user.shop_id, a->id, on, a->user.user_id, a->now);
-	if (rc != HM_OK && rc != HM_NOTFOUND) {
-		web_fail(&a->w, rc);
-		return;
-	}
-	admin_redirect_to(a, "jobs", a->id);
+	/* Already in the wanted state: a double click is not an error. */
+	admin_after(a, rc == HM_NOTFOUND ? HM_OK : rc, "jobs", a->id);
 }
 
-void do_job_delete(struct admin *a)
+void do_job_delete(struct staff *a)
 {
 	set_deleted(a, 1);
 }
 
-void do_job_undelete(struct admin *a)
+void do_job_undelete(struct staff *a)
 {
 	set_deleted(a, 0);
 }

@@ -58,12 +58,12 @@ static void add_thread(struct tctx *c, const struct message_list *m, const char 
 	}
 }
 
-void page_job(struct admin *a)
+void page_job(struct staff *a)
 {
 	page_job_with(a, 200, NULL, NULL);
 }
 
-void page_job_with(struct admin *a, int status, const char *msg_error, const char *draft)
+void page_job_with(struct staff *a, int status, const char *msg_error, const char *draft)
 {
 	struct job j = {0};
 	struct shop shop = {0};
@@ -124,7 +124,7 @@ void page_job_with(struct admin *a, int status, const char *msg_error, const cha
 	fmt_time(j.created_at, shop.timezone, when, sizeof when);
 	tctx_set(c, "booked_in", when);
 	if (*j.due_date) {
-		fmt_date(j.due_date, when, sizeof when);
+		fmt_date(j.due_date, DATE_SHORT, when, sizeof when);
 		tctx_set(c, "due_date", when);
 	}
 	tctx_set_bool(c, "revoked", j.revoked_at != 0);

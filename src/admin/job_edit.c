@@ -3,7 +3,7 @@
 
 #include "admin.h"
 
-static void edit_form(struct admin *a, int status, struct tctx *c)
+static void edit_form(struct staff *a, int status, struct tctx *c)
 {
 	char action[64];
 	snprintf(action, sizeof action, "/admin/jobs/%lld/edit", (long long)a->id);
@@ -12,7 +12,7 @@ static void edit_form(struct admin *a, int status, struct tctx *c)
 	web_page(&a->w, status, "admin_job_form", c);
 }
 
-void page_job_edit(struct admin *a)
+void page_job_edit(struct staff *a)
 {
 	struct job j = {0};
 	enum hm_rc rc = job_get(a->db, a->user.shop_id, a->id, &j);
@@ -28,7 +28,7 @@ void page_job_edit(struct admin *a)
 	job_free(&j);
 }
 
-void do_job_edit(struct admin *a)
+void do_job_edit(struct staff *a)
 {
 	struct job_fields f = {0};
 	struct job j = {0};
@@ -45,11 +45,8 @@ void do_job_edit(struct admin *a)
 		edit_form(a, 422, c);
 		goto out;
 	}
-	if ((rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now)) != HM_OK) {
-		web_fail(&a->w, rc);
-		goto out;
-	}
-	admin_redirect_to(a, "jobs", a->id);
+	rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now);
+	admin_after(a, rc, "jobs", a->id);
 out:
 	tctx_free(c);
 	job_free(&j);

@@ -3,47 +3,30 @@
 #include <string.h>
 
 #include "admin.h"
+#include "form.h"
 
-static const struct form_field {
-	enum admin_param p;
-	const char *name;
-	int required;
-	const char *invalid;	/* message when the value fails its validator */
-} fields[] = {
-	{A_CUSTOMER_NAME, "customer_name", 1, NULL},
-	{A_CUSTOMER_PHONE, "customer_phone", 0, "Use digits, spaces and + - ( ) only."},
-	{A_CUSTOMER_EMAIL, "customer_email", 0, "That is not an email address."},
-	{A_ITEM_TYPE, "item_type", 1, NULL},
-	{A_ITEM_DESCRIPTION, "item_description", 0, NULL},
-	{A_PROBLEM, "problem", 0, NULL},
-	{A_DUE_DATE, "due_date", 0, "Use a date like 2026-12-24."},
-	{A_INTERNAL_NOTES, "internal_notes", 0, NULL},
-	{A_QUOTED, "quoted", 0, "Use an amount like 120 or 120.50."},
-	{A_DEPOSIT, "deposit", 0, "Use an amount like 20 or 20.00."},
-	{A_DESIGN_BRIEF, "design_brief", 0, NULL},
-	{A_BUDGET, "budget", 0, "Use an amount like 2500 or 2500.00."},
-	{A_INVOICE_URL, "invoice_url", 0, "Use a full link starting with https://"},
+static const struct form_field fields[] = {
+	{A_CUSTOMER_NAME, 1, NULL},
+	{A_CUSTOMER_PHONE, 0, "Use digits, spaces and + - ( ) only."},
+	{A_CUSTOMER_EMAIL, 0, "That is not an email address."},
+	{A_ITEM_TYPE, 1, NULL},
+	{A_ITEM_DESCRIPTION, 0, NULL},
+	{A_PROBLEM, 0, NULL},
+	{A_DUE_DATE, 0, "Use a date like 2026-12-24."},
+	{A_INTERNAL_NOTES, 0, NULL},
+	{A_QUOTED, 0, "Use an amount like 120 or 120.50."},
+	{A_DEPOSIT, 0, "Use an amount like 20 or 20.00."},
+	{A_DESIGN_BRIEF, 0, NULL},
+	{A_BUDGET, 0, "Use an amount like 2500 or 2500.00."},
+	{A_INVOICE_URL, 0, "Use a full link starting with https://"},
 };
 
-int job_form_read(struct admin *a, struct job_fields *f, struct tctx *errors)
+int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
 {
 	const struct req *r = &a->w.req;
-	int bad = 0;
-	char key[40];
+	int bad = form_check(r, fields, HM_NELEM(fields), errors,
+	    "Some fields need attention: see below.");
 
-	for (size_t i = 0; i < HM_NELEM(fields); i++) {
-		const struct form_field *ff = &fields[i];
-		const char *msg = NULL;
-		if (req_invalid(r, ff->p))
-			msg = ff->invalid ? ff->invalid : "That value is not allowed.";
-		else if (ff->required && (!req_val(r, ff->p) || !*req_val(r, ff->p)))
-			msg = "This is required.";
-		if (msg) {
-			snprintf(key, sizeof key, "e_%s", ff->name);
-			tctx_set(errors, key, msg);
-			bad = 1;
-		}
-	}
 	f->customer_name = req_val(r, A_CUSTOMER_NAME);
 	f->customer_phone = req_val(r, A_CUSTOMER_PHONE);
 	f->customer_email = req_val(r, A_CUSTOMER_EMAIL);
@@ -60,8 +43,6 @@ int job_form_read(struct admin *a, struct job_fields *f, struct tctx *errors)
 	f->has_budget = req_val(r, A_BUDGET) && *req_val(r, A_BUDGET);
 	f->budget_cents = req_int(r, A_BUDGET, 0);
 	f->invoice_url = req_val(r, A_INVOICE_URL);
-	if (bad)
-		tctx_set(errors, "error", "Some fields need attention: see below.");
 	return bad ? -1 : 0;
 }
 
@@ -92,14 +73,9 @@ void job_form_fill(struct tctx *c, const struct job *j)
 	tctx_set(c, "f_invoice_url", j->invoice_url);
 }
 
-void job_form_refill(struct admin *a, struct tctx *c)
+void job_form_refill(struct staff *a, struct tctx *c)
 {
-	char key[40];
 	/* What the person typed comes back as typed, valid or not, so nothing
 	 * they wrote is lost to a validation error. */
-	for (size_t i = 0; i < HM_NELEM(fields); i++) {
-		const struct field *f = &a->w.req.fields[fields[i].p];
-		snprintf(key, sizeof key, "f_%s", fields[i].name);
-		tctx_set(c, key, f->state == FIELD_OK ? f->val : f->raw);
-	}
+	form_refill(&a->w.req, fields, HM_NELEM(fields), c);
 }

@@ -5,25 +5,25 @@
 #include "admin.h"
 #include "messages.h"
 
-void do_job_message(struct admin *a)
+void do_job_message(struct staff *a)
 {
-	const char *body = req_val(&a->w.req, A_BODY);
-	if (!msg_body_ok(body)) {
+	const struct req *r = &a->w.req;
+	const char *body = req_val(r, A_BODY);
+	char why[200];
+	if (req_invalid(r, A_BODY) || !msg_body_ok(body)) {
 		/* Re-show the job page with the text kept, never lose a reply. */
-		page_job_with(a, 422, body && *body
-		    ? "Messages can be up to 2,000 characters." : "Write your reply first.",
-		    a->w.req.fields[A_BODY].raw);
+		page_job_with(a, 422, req_message(r, A_BODY, NULL, why, sizeof why)
+		    ? why : "Write your reply first.", req_shown(r, A_BODY));
 		return;
 	}
 	enum hm_rc rc = msg_post_staff(a->db, a->user.shop_id, a->id, a->user.user_id, body, a->now);
-	if (rc != HM_OK) {
-		if (rc == HM_NOTFOUND) {
-			web_fail(&a->w, rc);
-			return;
-		}
+	if (rc == HM_NOTFOUND) {
+		web_fail(&a->w, rc);
+		return;
+	}
+	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		page_job_with(a, rc == HM_BUSY ? 503 : 500,
-		    "Your reply could not be sent just now. Please try again.",
-		    a->w.req.fields[A_BODY].raw);
+		    "Your reply could not be sent just now. Please try again.", req_shown(r, A_BODY));
 		return;
 	}
 	char path[64];

@@ -4,7 +4,7 @@
 
 #include "admin.h"
 
-static void add_workflows(struct admin *a, struct tctx *c, int64_t selected)
+static void add_workflows(struct staff *a, struct tctx *c, int64_t selected)
 {
 	struct workflow_list wl = {0};
 	if (workflow_list(a->db, a->user.shop_id, &wl) != HM_OK)
@@ -19,7 +19,7 @@ static void add_workflows(struct admin *a, struct tctx *c, int64_t selected)
 	workflow_list_free(&wl);
 }
 
-static void new_form(struct admin *a, int status, struct tctx *c, int64_t wf)
+static void new_form(struct staff *a, int status, struct tctx *c, int64_t wf)
 {
 	add_workflows(a, c, wf);
 	tctx_set(c, "action", "/admin/jobs/new");
@@ -27,14 +27,14 @@ static void new_form(struct admin *a, int status, struct tctx *c, int64_t wf)
 	web_page(&a->w, status, "admin_job_form", c);
 }
 
-void page_job_new(struct admin *a)
+void page_job_new(struct staff *a)
 {
 	struct tctx *c = admin_ctx(a, "Book in a job", "new");
 	new_form(a, 200, c, 0);
 	tctx_free(c);
 }
 
-void do_job_new(struct admin *a)
+void do_job_new(struct staff *a)
 {
 	struct job_fields f = {0};
 	int64_t id = 0, wf = req_int(&a->w.req, A_WORKFLOW, 0);
@@ -48,13 +48,11 @@ void do_job_new(struct admin *a)
 		goto out;
 	}
 	enum hm_rc rc = job_create(a->db, a->user.shop_id, wf, &f, a->user.user_id, a->now, &id);
-	if (rc != HM_OK) {
-		if (rc == HM_NOTFOUND)
-			rc = HM_CONFLICT;	/* a workflow that is not this shop's */
-		web_fail(&a->w, rc);
-		goto out;
-	}
-	admin_redirect_to(a, "jobs", id);
+	if (rc == HM_DUPLICATE)
+		id = db_form_prior();	/* booked in by the first click */
+	else if (rc == HM_NOTFOUND)
+		rc = HM_CONFLICT;	/* a workflow that is not this shop's */
+	admin_after(a, rc, "jobs", id);
 out:
 	tctx_free(c);
 }

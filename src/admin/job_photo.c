@@ -2,28 +2,21 @@
  * private, customer-visible and design proof. A proof is always
  * customer-visible (the customer decides on it), so "make private" on a
  * proof also stops it being one; the page's buttons send exactly that. */
-#include <string.h>
-
 #include "admin.h"
 #include "attachments.h"
 
-void do_job_photo(struct admin *a)
+void do_job_photo(struct staff *a)
 {
 	const struct req *r = &a->w.req;
 	const char *role = req_val(r, A_ROLE);
 	int64_t aid = req_int(r, A_ATTACHMENT, 0);
 
-	if (aid <= 0 || !role || (strcmp(role, "photo") && strcmp(role, "proof")) ||
-	    req_invalid(r, A_IS_PUBLIC)) {
+	if (aid <= 0 || !role || req_invalid(r, A_IS_PUBLIC)) {
 		web_error(&a->w, 400, "That change was not understood",
 		    "Nothing was changed. Go back, reload the page and try again.");
 		return;
 	}
 	enum hm_rc rc = attachment_set_job(a->db, a->user.shop_id, a->id, aid, role,
 	    req_int(r, A_IS_PUBLIC, 0) == 1);
-	if (rc != HM_OK) {
-		web_fail(&a->w, rc);
-		return;
-	}
-	admin_redirect_to(a, "jobs", a->id);
+	admin_after(a, rc, "jobs", a->id);
 }

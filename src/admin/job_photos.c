@@ -6,7 +6,7 @@
 #include "admin.h"
 #include "attachments.h"
 
-void job_photos_fill(struct admin *a, struct tctx *c, const struct job *j)
+void job_photos_fill(struct staff *a, struct tctx *c, const struct job *j)
 {
 	struct attachment_list l = {0};
 	size_t shown = 0;

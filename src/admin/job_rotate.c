@@ -2,11 +2,11 @@
  * job page shows the new one to send to the customer. */
 #include "admin.h"
 
-void do_job_rotate(struct admin *a)
+void do_job_rotate(struct staff *a)
 {
 	char tid[TID_MAX];
 	enum hm_rc rc = job_rotate(a->db, a->user.shop_id, a->id, a->user.user_id, a->now, tid);
-	if (rc != HM_OK) {
+	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&a->w, rc);
 		return;
 	}

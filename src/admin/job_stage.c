@@ -3,7 +3,7 @@
 
 #include "admin.h"
 
-void do_job_stage(struct admin *a)
+void do_job_stage(struct staff *a)
 {
 	int64_t stage = req_int(&a->w.req, A_STAGE, 0);
 	const char *note = req_val(&a->w.req, A_NOTE);
@@ -15,9 +15,5 @@ void do_job_stage(struct admin *a)
 	}
 	enum hm_rc rc = job_set_stage(a->db, a->user.shop_id, a->id, stage, note, pub,
 	    a->user.user_id, a->now);
-	if (rc != HM_OK) {
-		web_fail(&a->w, rc);
-		return;
-	}
-	admin_redirect_to(a, "jobs", a->id);
+	admin_after(a, rc, "jobs", a->id);
 }

@@ -8,7 +8,7 @@
 
 #define PER_PAGE 25
 
-static void add_stage_filter(struct admin *a, struct tctx *c, const char *current)
+static void add_stage_filter(struct staff *a, struct tctx *c, const char *current)
 {
 	struct workflow_list wl = {0};
 	if (workflow_list(a->db, a->user.shop_id, &wl) != HM_OK)
@@ -37,7 +37,7 @@ static void add_stage_filter(struct admin *a, struct tctx *c, const char *curren
 	workflow_list_free(&wl);
 }
 
-void page_jobs(struct admin *a)
+void page_jobs(struct staff *a)
 {
 	const char *filter = req_val(&a->w.req, A_FILTER);
 	const char *q = req_val(&a->w.req, A_Q);
@@ -84,7 +84,7 @@ void page_jobs(struct admin *a)
 		fmt_time(j->created_at, shop.timezone, when, sizeof when);
 		tctx_set(it, "booked_in", when);
 		if (*j->due_date) {
-			fmt_date(j->due_date, when, sizeof when);
+			fmt_date(j->due_date, DATE_SHORT, when, sizeof when);
 			tctx_set(it, "due_date", when);
 		}
 		tctx_set_bool(it, "revoked", j->revoked_at != 0);

@@ -1,23 +1,24 @@
-/* Sign-in and sign-out. Failed sign-ins are throttled per account and per
- * address before any password is hashed; unknown users and wrong passwords
- * get the same answer in the same time. */
-#include <ctype.h>
+/* Sign-in and sign-out. Each attempt is counted before any password is
+ * hashed (auth.h, signin_attempt); unknown users and wrong passwords get
+ * the same answer in the same time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "admin.h"
 #include "ratelimit.h"
 
-static void login_form(struct admin *a, int status, const char *error, const char *username)
+static void login_form(struct staff *a, int status, const char *error, const char *username)
 {
 	char token[TOKEN_STR];
 	unsigned char unused[32];
 
 	/* A fresh login cookie each time the form is shown binds its CSRF token. */
 	token_new(token, unused);
-	admin_cookie(a, LOGIN_COOKIE, token, 3600);
-	admin_csrf_for(a, token);
+	staff_cookie(a, STAFF_LOGIN_COOKIE, token, 3600);
+	staff_csrf_for(a, token);
 	struct tctx *c = admin_ctx(a, "Sign in", NULL);
 	tctx_set(c, "error", error);
 	tctx_set(c, "username", username);
@@ -25,7 +26,7 @@ static void login_form(struct admin *a, int status, const char *error, const cha
 	tctx_free(c);
 }
 
-void page_login(struct admin *a)
+void page_login(struct staff *a)
 {
 	if (a->user.user_id) {
 		web_redirect(&a->w, "/admin/jobs");
@@ -34,35 +35,39 @@ void page_login(struct admin *a)
 	login_form(a, 200, NULL, NULL);
 }
 
-void do_login(struct admin *a)
+void do_login(struct staff *a)
 {
 	const char *username = req_val(&a->w.req, A_USERNAME);
 	const char *password = req_val(&a->w.req, A_PASSWORD);
-	const int win = a->w.cfg.ratelimit_window, limit = a->w.cfg.ratelimit_login;
-	unsigned char ipk[16], userk[16];
-	char *acct = NULL, *hash = NULL;
+	const int win = a->w.cfg.ratelimit_window;
+	unsigned char ipkey[KEY_BYTES];
+	struct signin si;
+	char *hash = NULL;
 	char token[TOKEN_STR];
 	int64_t uid = 0;
 	sqlite3 *rl = NULL;
 
 	if (!username || !*username || !password || !*password) {
-		login_form(a, 200, "Enter your username and password.", username);
+		login_form(a, 200, "Enter your username and password.", req_shown(&a->w.req, A_USERNAME));
 		goto out;
 	}
 	if (!(rl = rl_open(a->w.cfg.ratelimit_database))) {
-		web_fail(&a->w, HM_ERR);
+		web_busy(&a->w);
 		goto out;
 	}
-	acct = xasprintf("user:%s", username);
-	for (char *p = acct; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	admin_rl_key(a, a->w.req.remote_addr, ipk);
-	admin_rl_key(a, acct, userk);
-	if (rl_over(rl, "login_ip", ipk, limit, win, a->now) != 0 ||
-	    rl_over(rl, "login_user", userk, limit, win, a->now) != 0) {
+	key_derive(a->w.master, KEY_IP_HASH, ipkey);
+	int go = signin_attempt(&si, rl, ipkey, username, a->w.req.remote_addr, win,
+	    a->w.cfg.ratelimit_login, a->now);
+	sodium_memzero(ipkey, sizeof ipkey);
+	if (go < 0) {
+		web_busy(&a->w);
+		goto out;
+	}
+	if (!go) {
 		char retry[16];
 		snprintf(retry, sizeof retry, "%d", win);
 		resp_header(&a->w.resp, "Retry-After", retry);
+		log_err("sign-in refused: too many attempts");
 		login_form(a, 429, "Too many attempts. Wait a few minutes, then try again.", username);
 		goto out;
 	}
@@ -74,12 +79,11 @@ void do_login(struct admin *a)
 	if (rc == HM_NOTFOUND)
 		pw_burn(password);
 	if (rc == HM_NOTFOUND || pw_verify(hash, password) != 0) {
-		rl_hit(rl, "login_ip", ipk, win, a->now);
-		rl_hit(rl, "login_user", userk, win, a->now);
+		log_err("sign-in failed");
 		login_form(a, 200, "That username and password do not match.", username);
 		goto out;
 	}
-	rl_clear(rl, "login_user", userk, win, a->now);
+	signin_succeeded(&si);
 	if (pw_needs_rehash(hash)) {
 		char fresh[PW_HASH_MAX];
 		if (pw_hash(password, fresh) == 0)
@@ -91,22 +95,21 @@ void do_login(struct admin *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	admin_cookie(a, REQ_COOKIE_NAME, token, a->w.cfg.session_absolute);
-	admin_cookie(a, LOGIN_COOKIE, "", 0);
+	staff_cookie(a, REQ_COOKIE_NAME, token, a->w.cfg.session_absolute);
+	staff_cookie(a, STAFF_LOGIN_COOKIE, "", 0);
 	web_redirect(&a->w, "/admin/jobs");
 out:
-	free(acct);
 	free(hash);
 	db_close(rl);
 }
 
-void do_logout(struct admin *a)
+void do_logout(struct staff *a)
 {
 	enum hm_rc rc = session_delete(a->db, a->user.token);
 	if (rc != HM_OK) {
 		web_fail(&a->w, rc);
 		return;
 	}
-	admin_cookie(a, REQ_COOKIE_NAME, "", 0);
+	staff_cookie(a, REQ_COOKIE_NAME, "", 0);
 	web_redirect(&a->w, "/admin/login");
 }

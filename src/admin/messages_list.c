@@ -23,7 +23,7 @@ static void snippet(const char *body, char *out, size_t n)
 		snprintf(out + k, n - k, "…");
 }
 
-void page_messages(struct admin *a)
+void page_messages(struct staff *a)
 {
 	struct inbox_list in = {0};
 	struct shop shop = {0};

@@ -27,15 +27,7 @@ static const char *kind_label(const char *kind)
 	return kind;
 }
 
-int passport_event_kind_ok(const char *kind)
-{
-	for (size_t i = 0; kind && i < HM_NELEM(event_kinds); i++)
-		if (!strcmp(kind, event_kinds[i][0]))
-			return 1;
-	return 0;
-}
-
-void page_passport(struct admin *a)
+void page_passport(struct staff *a)
 {
 	struct passport_full pf = {0};
 	struct shop shop = {0};
@@ -84,7 +76,7 @@ void page_passport(struct admin *a)
 	tctx_set_bool(c, "owner_public", p->owner_public);
 	for (size_t i = pf.nev; i-- > 0;) {
 		struct tctx *it = tctx_add_item(c, "events");
-		fmt_date(pf.ev[i].event_date, when, sizeof when);
+		fmt_date(pf.ev[i].event_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "date", when);
 		tctx_set(it, "label", kind_label(pf.ev[i].kind));
 		tctx_set(it, "text", pf.ev[i].text);
@@ -93,7 +85,7 @@ void page_passport(struct admin *a)
 		struct tctx *it = tctx_add_item(c, "previous_owners");
 		tctx_set(it, "name", pf.own[i].name);
 		tctx_set(it, "email", pf.own[i].email);
-		fmt_date(pf.own[i].until_date, when, sizeof when);
+		fmt_date(pf.own[i].until_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "until", when);
 	}
 	for (size_t i = 0; i < HM_NELEM(event_kinds); i++) {

@@ -3,7 +3,7 @@
 
 #include "admin.h"
 
-static void edit_form(struct admin *a, int status, struct tctx *c)
+static void edit_form(struct staff *a, int status, struct tctx *c)
 {
 	char action[64];
 	snprintf(action, sizeof action, "/admin/passports/%lld/edit", (long long)a->id);
@@ -12,7 +12,7 @@ static void edit_form(struct admin *a, int status, struct tctx *c)
 	web_page(&a->w, status, "admin_passport_form", c);
 }
 
-void page_passport_edit(struct admin *a)
+void page_passport_edit(struct staff *a)
 {
 	struct passport_full pf;
 	enum hm_rc rc = passport_get(a->db, a->user.shop_id, a->id, &pf);
@@ -30,7 +30,7 @@ void page_passport_edit(struct admin *a)
 	passport_full_free(&pf);
 }
 
-void do_passport_edit(struct admin *a)
+void do_passport_edit(struct staff *a)
 {
 	struct passport_input in;
 	struct shop s = {0};
@@ -48,11 +48,7 @@ void do_passport_edit(struct admin *a)
 		rc = passport_update(a->db, a->user.shop_id, a->id, &in, admin_signer(a), a->w.master,
 		    a->user.user_id, a->now, today);
 	}
-	if (rc != HM_OK) {
-		web_fail(&a->w, rc);
-		goto out;
-	}
-	admin_redirect_to(a, "passports", a->id);
+	admin_after(a, rc, "passports", a->id);
 out:
 	shop_free(&s);
 	tctx_free(c);

@@ -5,22 +5,18 @@
 #include "admin.h"
 
 
-void do_passport_event(struct admin *a)
+void do_passport_event(struct staff *a)
 {
 	const char *kind = req_val(&a->w.req, A_KIND);
 	const char *date = req_val(&a->w.req, A_EVENT_DATE);
 	const char *text = req_val(&a->w.req, A_TEXT);
 
-	if (!passport_event_kind_ok(kind) || !date || !*date) {
+	if (!kind || !date || !*date) {
 		web_error(&a->w, 422, "The event was not saved",
 		    "Choose what happened and the date it happened, then try again.");
 		return;
 	}
 	enum hm_rc rc = passport_add_event(a->db, a->user.shop_id, a->id, kind, date, text,
 	    admin_signer(a), a->w.master, a->user.user_id, a->now);
-	if (rc != HM_OK) {
-		web_fail(&a->w, rc);
-		return;
-	}
-	admin_redirect_to(a, "passports", a->id);
+	admin_after(a, rc, "passports", a->id);
 }

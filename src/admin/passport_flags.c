@@ -4,16 +4,12 @@
 
 #include "admin.h"
 
-static void back(struct admin *a, enum hm_rc rc)
+static void back(struct staff *a, enum hm_rc rc)
 {
-	if (rc != HM_OK && rc != HM_NOTFOUND) {
-		web_fail(&a->w, rc);
-		return;
-	}
-	admin_redirect_to(a, "passports", a->id);
+	admin_after(a, rc == HM_NOTFOUND ? HM_OK : rc, "passports", a->id);
 }
 
-static void set_lost(struct admin *a, int on)
+static void set_lost(struct staff *a, int on)
 {
 	struct shop s;
 	char today[11];
@@ -27,32 +23,32 @@ static void set_lost(struct admin *a, int on)
 	back(a, rc);
 }
 
-void do_passport_lost(struct admin *a)
+void do_passport_lost(struct staff *a)
 {
 	set_lost(a, 1);
 }
 
-void do_passport_found(struct admin *a)
+void do_passport_found(struct staff *a)
 {
 	set_lost(a, 0);
 }
 
-void do_passport_public(struct admin *a)
+void do_passport_public(struct staff *a)
 {
 	back(a, passport_set_public(a->db, a->user.shop_id, a->id, 1, a->now));
 }
 
-void do_passport_private(struct admin *a)
+void do_passport_private(struct staff *a)
 {
 	back(a, passport_set_public(a->db, a->user.shop_id, a->id, 0, a->now));
 }
 
-void do_passport_delete(struct admin *a)
+void do_passport_delete(struct staff *a)
 {
 	back(a, passport_set_deleted(a->db, a->user.shop_id, a->id, 1, a->now));
 }
 
-void do_passport_undelete(struct admin *a)
+void do_passport_undelete(struct staff *a)
 {
 	back(a, passport_set_deleted(a->db, a->user.shop_id, a->id, 0, a->now));
 }

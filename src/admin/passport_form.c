@@ -4,11 +4,30 @@
 #include <strings.h>
 
 #include "admin.h"
+#include "form.h"
 
-int passport_form_read(struct admin *a, struct passport_input *in, struct tctx *errors)
+/* Every field of the form: the passport's own (in passport_field_name
+ * order) and the owner's price. */
+static struct form_field form_fields[PF_COUNT + 1];
+
+static void fields_init(void)
+{
+	for (int i = 0; i < PF_COUNT; i++) {
+		form_fields[i].param = A_PF + (size_t)i;
+		form_fields[i].required = i == PF_TITLE;
+		form_fields[i].invalid = i == PF_OWNER_EMAIL ? "That is not an email address."
+		    : i == PF_OWNER_PURCHASE_DATE ? "Use a date like 2026-12-24." : NULL;
+	}
+	form_fields[PF_COUNT] = (struct form_field){A_OWNER_PRICE, 0,
+	    "Use an amount like 1200 or 1200.50."};
+}
+
+int passport_form_read(struct staff *a, struct passport_input *in, struct tctx *errors)
 {
 	const struct req *r = &a->w.req;
-	int bad = 0;
+	fields_init();
+	int bad = form_check(r, form_fields, HM_NELEM(form_fields), errors,
+	    "The passport was not saved: see the messages below.");
 
 	memset(in, 0, sizeof *in);
 	for (int i = 0; i < PF_COUNT; i++)
@@ -17,24 +36,9 @@ int passport_form_read(struct admin *a, struct passport_input *in, struct tctx *
 	in->owner_price_cents = req_int(r, A_OWNER_PRICE, 0);
 	in->owner_public = (int)req_int(r, A_OWNER_PUBLIC, 0);
 	in->is_public = (int)req_int(r, A_IS_PUBLIC, 0);
-	if (!in->f[PF_TITLE] || !*in->f[PF_TITLE]) {
+	/* The title is what the piece is called everywhere: say how to fill it. */
+	if (!req_invalid(r, A_PF + PF_TITLE) && (!in->f[PF_TITLE] || !*in->f[PF_TITLE]))
 		tctx_set(errors, "e_title", "Give the piece a title, such as \"Oval sapphire ring\".");
-		bad = 1;
-	}
-	if (req_invalid(r, A_PF + PF_OWNER_EMAIL)) {
-		tctx_set(errors, "e_owner_email", "That is not an email address.");
-		bad = 1;
-	}
-	if (req_invalid(r, A_PF + PF_OWNER_PURCHASE_DATE)) {
-		tctx_set(errors, "e_owner_purchase_date", "Use a date like 2026-12-24.");
-		bad = 1;
-	}
-	if (req_invalid(r, A_OWNER_PRICE)) {
-		tctx_set(errors, "e_owner_price", "Use an amount like 1200 or 1200.50.");
-		bad = 1;
-	}
-	if (bad)
-		tctx_set(errors, "error", "The passport was not saved: see the messages below.");
 	return bad ? -1 : 0;
 }
 
@@ -59,17 +63,13 @@ void passport_form_fill(struct tctx *c, const struct passport *p)
 	set_ring_open(c, p->f[PF_JEWELLERY_TYPE]);
 }
 
-void passport_form_refill(struct admin *a, struct tctx *c)
+void passport_form_refill(struct staff *a, struct tctx *c)
 {
-	char key[40];
 	const struct req *r = &a->w.req;
 	/* Back exactly as typed, so a missing title loses nothing else. */
-	for (int i = 0; i < PF_COUNT; i++) {
-		snprintf(key, sizeof key, "f_%s", passport_field_name[i]);
-		tctx_set(c, key, r->fields[A_PF + i].raw);
-	}
-	tctx_set(c, "f_owner_price", r->fields[A_OWNER_PRICE].raw);
+	fields_init();
+	form_refill(r, form_fields, HM_NELEM(form_fields), c);
 	tctx_set_bool(c, "f_owner_public", req_int(r, A_OWNER_PUBLIC, 0) != 0);
 	tctx_set_bool(c, "f_is_public", req_int(r, A_IS_PUBLIC, 0) != 0);
-	set_ring_open(c, r->fields[A_PF + PF_JEWELLERY_TYPE].raw);
+	set_ring_open(c, req_shown(r, A_PF + PF_JEWELLERY_TYPE));
 }

@@ -4,14 +4,14 @@
 
 #include "admin.h"
 
-static void new_form(struct admin *a, int status, struct tctx *c)
+static void new_form(struct staff *a, int status, struct tctx *c)
 {
 	tctx_set(c, "action", "/admin/passports/new");
 	tctx_set_bool(c, "is_new", 1);
 	web_page(&a->w, status, "admin_passport_form", c);
 }
 
-void page_passport_new(struct admin *a)
+void page_passport_new(struct staff *a)
 {
 	struct shop s;
 	struct tctx *c = admin_ctx(a, "Issue a passport", "passport_new");
@@ -24,7 +24,7 @@ void page_passport_new(struct admin *a)
 	tctx_free(c);
 }
 
-void do_passport_new(struct admin *a)
+void do_passport_new(struct staff *a)
 {
 	struct passport_input in;
 	char today[11];
@@ -43,11 +43,9 @@ void do_passport_new(struct admin *a)
 		rc = passport_create(a->db, a->user.shop_id, &in, admin_signer(a), a->w.master,
 		    a->user.user_id, a->now, today, &id);
 	}
-	if (rc != HM_OK) {
-		web_fail(&a->w, rc);
-		goto out;
-	}
-	admin_redirect_to(a, "passports", id);
+	if (rc == HM_DUPLICATE)
+		id = db_form_prior();	/* issued by the first click */
+	admin_after(a, rc, "passports", id);
 out:
 	shop_free(&s);
 	tctx_free(c);

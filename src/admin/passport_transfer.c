@@ -3,7 +3,7 @@
 
 #include "admin.h"
 
-void do_passport_transfer(struct admin *a)
+void do_passport_transfer(struct staff *a)
 {
 	const struct req *r = &a->w.req;
 	const char *name = req_val(r, A_PF + PF_OWNER_NAME);
@@ -21,9 +21,5 @@ void do_passport_transfer(struct admin *a)
 	enum hm_rc rc = passport_transfer(a->db, a->user.shop_id, a->id, name, email, date,
 	    req_int(r, A_OWNER_PRICE, 0), price && *price, (int)req_int(r, A_OWNER_PUBLIC, 0),
 	    admin_signer(a), a->w.master, a->user.user_id, a->now);
-	if (rc != HM_OK) {
-		web_fail(&a->w, rc);
-		return;
-	}
-	admin_redirect_to(a, "passports", a->id);
+	admin_after(a, rc, "passports", a->id);
 }

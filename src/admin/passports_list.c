@@ -6,7 +6,7 @@
 
 #define PER_PAGE 25
 
-void page_passports(struct admin *a)
+void page_passports(struct staff *a)
 {
 	const char *q = req_val(&a->w.req, A_Q);
 	const char *show = req_val(&a->w.req, A_SHOW);

@@ -11,7 +11,7 @@
 
 #define PHOTO_MAX (20L << 20)
 
-void page_photo(struct admin *a)
+void page_photo(struct staff *a)
 {
 	struct attachment att;
 	char file[ATTACH_NAME_LEN + 7];

@@ -1,15 +1,50 @@
 /* Shop settings: the details and the look customers see on their tracking
- * page, and how long finished jobs stay there. */
-#include <ctype.h>
+ * page, and how long finished jobs stay there. A refused save comes back
+ * with every field as typed and each problem beside its field. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "admin.h"
+#include "form.h"
 
-static void settings_form(struct admin *a, int status, const struct shop *s, const char *error,
-    const char *done)
+static const struct form_field fields[] = {
+	{A_NAME, 0, NULL},
+	{A_PHONE, 0, "Phone numbers may use digits, spaces and + - ( ) only."},
+	{A_WHATSAPP, 0, "Phone numbers may use digits, spaces and + - ( ) only."},
+	{A_EMAIL, 0, "That email address is not valid."},
+	{A_ADDRESS, 0, NULL},
+	{A_TIMEZONE, 1, "Choose a time zone such as Europe/London or America/New_York."},
+	{A_COUNTRY, 0, NULL},
+	{A_ABN, 0, NULL},
+	{A_ACCENT, 0, "Choose the accent colour as #rrggbb, for example #1f5fa3."},
+	{A_REVIEW_URL, 0, "The review link must be a full link starting with https://"},
+	{A_RETENTION_DAYS, 0, "Keep finished jobs for between 1 and 3650 days."},
+};
+
+/* The form's choices and switches, from the shop or from what was sent. */
+static void set_look(struct tctx *c, const char *accent, int accent_on, const char *theme,
+    int powered_by)
+{
+	tctx_set_bool(c, "f_accent_on", accent_on);
+	/* The colour picker needs a value even when the shop has none. */
+	tctx_set(c, "f_accent", accent && *accent ? accent : "#775726");
+	theme = theme && *theme ? theme : "auto";
+	tctx_set_bool(c, "theme_is_auto", !strcmp(theme, "auto"));
+	tctx_set_bool(c, "theme_is_light", !strcmp(theme, "light"));
+	tctx_set_bool(c, "theme_is_dark", !strcmp(theme, "dark"));
+	tctx_set_bool(c, "f_powered_by", powered_by);
+}
+
+static void settings_page(struct staff *a, int status, struct tctx *c)
+{
+	tctx_set_bool(c, "is_owner", a->user.is_owner);
+	settings_logo_fill(a, c);
+	web_page(&a->w, status, "admin_settings", c);
+}
+
+static void settings_form(struct staff *a, const struct shop *s, const char *done)
 {
 	struct tctx *c = admin_ctx(a, "Shop settings", "settings");
 	tctx_set(c, "f_name", s->name);
@@ -20,25 +55,15 @@ static void settings_form(struct admin *a, int status, const struct shop *s, con
 	tctx_set(c, "f_timezone", s->timezone);
 	tctx_set(c, "f_country", s->country);
 	tctx_set(c, "f_abn", s->abn);
-	tctx_set_bool(c, "f_accent_on", s->accent && *s->accent);
-	/* The colour picker needs a value even when the shop has none. */
-	tctx_set(c, "f_accent", s->accent && *s->accent ? s->accent : "#775726");
-	const char *theme = s->theme && *s->theme ? s->theme : "auto";
-	tctx_set_bool(c, "theme_is_auto", !strcmp(theme, "auto"));
-	tctx_set_bool(c, "theme_is_light", !strcmp(theme, "light"));
-	tctx_set_bool(c, "theme_is_dark", !strcmp(theme, "dark"));
 	tctx_set(c, "f_review_url", s->review_url);
-	tctx_set_bool(c, "f_powered_by", s->powered_by);
 	tctx_set_int(c, "f_retention_days", s->retention_days > 0 ? s->retention_days : 90);
-	tctx_set_bool(c, "is_owner", a->user.is_owner);
-	tctx_set(c, "error", error);
+	set_look(c, s->accent, s->accent && *s->accent, s->theme, s->powered_by);
 	tctx_set(c, "done", done);
-	settings_logo_fill(a, c);
-	web_page(&a->w, status, "admin_settings", c);
+	settings_page(a, 200, c);
 	tctx_free(c);
 }
 
-void page_settings(struct admin *a)
+void page_settings(struct staff *a)
 {
 	struct shop s;
 	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &s);
@@ -46,7 +71,7 @@ void page_settings(struct admin *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	settings_form(a, 200, &s, NULL, NULL);
+	settings_form(a, &s, NULL);
 	shop_free(&s);
 }
 
@@ -58,93 +83,60 @@ static int zone_exists(const char *tz)
 	return ok;
 }
 
-/* #rrggbb in any case, stored lower-case; NULL when it is not a colour. */
-static char *colour(const char *in, char out[8])
-{
-	if (!in || strlen(in) != 7 || in[0] != '#')
-		return NULL;
-	out[0] = '#';
-	for (int i = 1; i < 7; i++) {
-		if (!isxdigit((unsigned char)in[i]))
-			return NULL;
-		out[i] = (char)tolower((unsigned char)in[i]);
-	}
-	out[7] = '\0';
-	return out;
-}
-
-void do_settings(struct admin *a)
+void do_settings(struct staff *a)
 {
 	const struct req *r = &a->w.req;
-	const char *theme = req_val(r, A_THEME);
-	char accent[8] = "";
 	struct shop now;
 	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &now);
 	if (rc != HM_OK) {
 		web_fail(&a->w, rc);
 		return;
 	}
+	struct tctx *c = admin_ctx(a, "Shop settings", "settings");
+	int accent_on = req_int(r, A_ACCENT_ON, 0) != 0;
 	/* A form without the theme or retention fields (an older page, a
 	 * script) leaves them as they are. */
-	if (r->fields[A_THEME].state == FIELD_ABSENT)
-		theme = now.theme;
+	const char *theme = req_present(r, A_THEME) ? req_val(r, A_THEME) : now.theme;
+	int bad = form_check(r, fields, HM_NELEM(fields), c, "The settings were not saved: see below.");
+	const char *tz = req_val(r, A_TIMEZONE);
+	if (tz && *tz && !zone_exists(tz)) {
+		tctx_set(c, "e_timezone", "There is no such time zone. Use one such as Europe/London.");
+		bad++;
+	}
+	if (!theme) {
+		tctx_set(c, "e_theme", "Choose a theme: follow the device, light or dark.");
+		bad++;
+	}
+	if (bad) {
+		tctx_set(c, "error", "The settings were not saved: see below.");
+		form_refill(r, fields, HM_NELEM(fields), c);
+		set_look(c, req_shown(r, A_ACCENT), accent_on, theme, req_int(r, A_POWERED_BY, 0) != 0);
+		settings_page(a, 422, c);
+		goto out;
+	}
 	struct shop s = {
 		.id = a->user.shop_id,
-		.name = (char *)req_val(r, A_NAME),
+		.name = (char *)(req_val(r, A_NAME) ? req_val(r, A_NAME) : ""),
 		.phone = (char *)req_val(r, A_PHONE),
 		.email = (char *)req_val(r, A_EMAIL),
 		.address = (char *)req_val(r, A_ADDRESS),
 		.whatsapp = (char *)req_val(r, A_WHATSAPP),
-		.timezone = (char *)req_val(r, A_TIMEZONE),
+		.timezone = (char *)tz,
 		.country = (char *)req_val(r, A_COUNTRY),
 		.abn = (char *)req_val(r, A_ABN),
-		.accent = accent,
+		.accent = (char *)(accent_on && req_val(r, A_ACCENT) ? req_val(r, A_ACCENT) : ""),
 		.theme = (char *)theme,
 		.review_url = (char *)req_val(r, A_REVIEW_URL),
 		.powered_by = (int)req_int(r, A_POWERED_BY, 0),
-		.retention_days = r->fields[A_RETENTION_DAYS].state == FIELD_ABSENT
-		    ? now.retention_days : (int)req_int(r, A_RETENTION_DAYS, 0),
+		.retention_days = req_present(r, A_RETENTION_DAYS)
+		    ? (int)req_int(r, A_RETENTION_DAYS, 0) : now.retention_days,
 	};
-	int accent_on = req_int(r, A_ACCENT_ON, 0) != 0;
-	const char *error = NULL;
-	if (req_invalid(r, A_PHONE) || req_invalid(r, A_WHATSAPP))
-		error = "Phone numbers may use digits, spaces and + - ( ) only.";
-	else if (req_invalid(r, A_EMAIL))
-		error = "That email address is not valid.";
-	else if (req_invalid(r, A_TIMEZONE) || !s.timezone || !zone_exists(s.timezone))
-		error = "Choose a time zone such as Europe/London or America/New_York.";
-	else if (accent_on && !colour(req_val(r, A_ACCENT), accent))
-		error = "Choose the accent colour as #rrggbb, for example #1f5fa3.";
-	else if (!theme || (strcmp(theme, "auto") && strcmp(theme, "light") && strcmp(theme, "dark")))
-		error = "Choose a theme: follow the device, light or dark.";
-	else if (req_invalid(r, A_REVIEW_URL))
-		error = "The review link must be a full link starting with https://";
-	else if (!s.retention_days)
-		error = "Keep finished jobs for between 1 and 3650 days.";
-	if (error) {
-		/* Re-show exactly what was typed. */
-		struct shop typed = {
-			.name = r->fields[A_NAME].raw, .phone = r->fields[A_PHONE].raw,
-			.email = r->fields[A_EMAIL].raw, .address = r->fields[A_ADDRESS].raw,
-			.whatsapp = r->fields[A_WHATSAPP].raw, .timezone = r->fields[A_TIMEZONE].raw,
-			.country = r->fields[A_COUNTRY].raw, .abn = r->fields[A_ABN].raw,
-			.accent = accent_on ? r->fields[A_ACCENT].raw : NULL,
-			.theme = (char *)theme, .review_url = r->fields[A_REVIEW_URL].raw,
-			.powered_by = s.powered_by,
-			.retention_days = (int)req_int(r, A_RETENTION_DAYS, 90),
-		};
-		settings_form(a, 422, &typed, error, NULL);
-		goto out;
-	}
-	if (!accent_on)
-		accent[0] = '\0';
-	if (!s.name)
-		s.name = "";
 	if ((rc = shop_update(a->db, &s)) != HM_OK) {
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	settings_form(a, 200, &s, NULL, "Saved. Your customers see the new details straight away.");
+	settings_form(a, &s, "Saved. Your customers see the new details straight away.");
 out:
+	tctx_free(c);
 	shop_free(&now);
 }

@@ -4,7 +4,7 @@
 #include "admin.h"
 #include "attachments.h"
 
-void settings_logo_fill(struct admin *a, struct tctx *c)
+void settings_logo_fill(struct staff *a, struct tctx *c)
 {
 	struct attachment logo;
 	if (attachment_shop_logo(a->db, a->user.shop_id, &logo) == HM_OK)

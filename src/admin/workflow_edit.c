@@ -8,7 +8,7 @@
 /* Empty rows offered after a workflow's stages, up to the limit. */
 #define MORE_ROWS 4
 
-void page_workflow(struct admin *a)
+void page_workflow(struct staff *a)
 {
 	struct workflow w = {0};
 	struct stage_list sl = {0};
@@ -37,7 +37,7 @@ out:
 	stage_list_free(&sl);
 }
 
-void do_workflow(struct admin *a)
+void do_workflow(struct staff *a)
 {
 	struct workflow w = {0};
 	struct workflow_form f;
@@ -63,7 +63,7 @@ void do_workflow(struct admin *a)
 		workflow_form_show(a, 422, &f);
 		goto out;
 	}
-	if (rc != HM_OK) {
+	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&a->w, rc);
 		goto out;
 	}

@@ -17,33 +17,31 @@ static const struct flag_param {
 	{SR_DECISION, STAGE_DECISION, "decision"},
 };
 
-/* The value as sent: validated when it passed, else as typed, so the form
- * comes back with what the person wrote. */
-static const char *sent(const struct req *r, size_t idx)
-{
-	const struct field *f = &r->fields[idx];
-	return f->state == FIELD_OK ? f->val : f->state == FIELD_INVALID ? f->raw : NULL;
-}
-
-static int bad(struct workflow_form *f, size_t row, const char *field)
+/* The first problem found names the row and field; its sentence comes
+ * from the request layer (too long, a character that cannot be saved, a
+ * value not allowed). */
+static int bad(struct workflow_form *f, const struct req *r, size_t idx, size_t row,
+    const char *field)
 {
 	if (!f->why.message) {
-		f->why.message = "That value is not allowed.";
+		f->why.message = req_message(r, idx, NULL, f->msg, sizeof f->msg);
 		f->why.row = row;
 		f->why.field = field;
 	}
 	return -1;
 }
 
-int workflow_form_read(struct admin *a, struct workflow_form *f)
+int workflow_form_read(struct staff *a, struct workflow_form *f)
 {
 	const struct req *r = &a->w.req;
 	int rc = 0;
 
-	f->name = sent(r, A_NAME);
-	f->prefix = sent(r, A_PREFIX);
+	f->name = req_shown(r, A_NAME);
+	f->prefix = req_shown(r, A_PREFIX);
 	if (req_invalid(r, A_NAME))
-		rc = bad(f, 0, "name");
+		rc = bad(f, r, A_NAME, 0, "name");
+	if (req_invalid(r, A_PREFIX))
+		rc = bad(f, r, A_PREFIX, 0, "prefix");
 	/* Every row on the page sends its label, even empty: the last row
 	 * sent is the number of rows the page had. */
 	f->n = 0;
@@ -53,18 +51,20 @@ int workflow_form_read(struct admin *a, struct workflow_form *f)
 		memset(row, 0, sizeof *row);
 		for (size_t k = 0; k < SR_COUNT; k++) {
 			size_t idx = A_STAGE_ROW(n) + k;
-			if (r->fields[idx].state != FIELD_ABSENT)
+			if (req_present(r, idx))
 				any = 1;
 			if (req_invalid(r, idx))
-				rc = bad(f, n, k == SR_LABEL ? "label" : k == SR_ID ? "stages" : "flags");
+				rc = bad(f, r, idx, n, k == SR_LABEL ? "label" : k == SR_DESCRIPTION
+				    ? "description" : k == SR_NEXT_STEP ? "next_step" : k == SR_ID
+				    ? "stages" : "flags");
 		}
 		if (!any)
 			continue;
 		f->n = n;
 		row->id = req_int(r, A_STAGE_ROW(n) + SR_ID, 0);
-		row->label = sent(r, A_STAGE_ROW(n) + SR_LABEL);
-		row->description = sent(r, A_STAGE_ROW(n) + SR_DESCRIPTION);
-		row->next_step = sent(r, A_STAGE_ROW(n) + SR_NEXT_STEP);
+		row->label = req_shown(r, A_STAGE_ROW(n) + SR_LABEL);
+		row->description = req_shown(r, A_STAGE_ROW(n) + SR_DESCRIPTION);
+		row->next_step = req_shown(r, A_STAGE_ROW(n) + SR_NEXT_STEP);
 		for (size_t k = 0; k < HM_NELEM(flag_params); k++)
 			if (req_int(r, A_STAGE_ROW(n) + flag_params[k].p, 0))
 				row->flags |= flag_params[k].flag;
@@ -86,7 +86,7 @@ static void use_text(char *out, size_t n, const struct stage_use *u)
 		out[0] = '\0';
 }
 
-void workflow_form_show(struct admin *a, int status, const struct workflow_form *f)
+void workflow_form_show(struct staff *a, int status, const struct workflow_form *f)
 {
 	struct stage_list cur = {0};
 	struct stage_use *use = NULL;
@@ -114,6 +114,12 @@ void workflow_form_show(struct admin *a, int status, const struct workflow_form 
 		tctx_set_bool(c, "is_new", 1);
 	}
 	tctx_set(c, "action", action);
+	/* The rows' limits, from the parameter table like every other field's. */
+	tctx_set_int(c, "max_stage_label", (long long)admin_params[A_STAGE_ROW(1) + SR_LABEL].maxlen);
+	tctx_set_int(c, "max_stage_description",
+	    (long long)admin_params[A_STAGE_ROW(1) + SR_DESCRIPTION].maxlen);
+	tctx_set_int(c, "max_stage_next_step",
+	    (long long)admin_params[A_STAGE_ROW(1) + SR_NEXT_STEP].maxlen);
 	tctx_set(c, "f_name", f->name);
 	tctx_set(c, "f_prefix", f->prefix);
 	if (f->why.message) {

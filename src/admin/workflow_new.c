@@ -8,7 +8,7 @@
  * a couple more; the edit form offers more once it exists. */
 #define NEW_ROWS 10
 
-void page_workflow_new(struct admin *a)
+void page_workflow_new(struct staff *a)
 {
 	struct workflow_form f;
 	memset(&f, 0, sizeof f);
@@ -16,7 +16,7 @@ void page_workflow_new(struct admin *a)
 	workflow_form_show(a, 200, &f);
 }
 
-void do_workflow_new(struct admin *a)
+void do_workflow_new(struct staff *a)
 {
 	struct workflow_form f;
 	struct workflow_input in;
@@ -36,7 +36,7 @@ void do_workflow_new(struct admin *a)
 		workflow_form_show(a, 422, &f);
 		return;
 	}
-	if (rc != HM_OK) {
+	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&a->w, rc);
 		return;
 	}

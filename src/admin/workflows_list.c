@@ -4,7 +4,7 @@
 
 #include "admin.h"
 
-void page_workflows(struct admin *a)
+void page_workflows(struct staff *a)
 {
 	struct workflow_summary_list wl = {0};
 	enum hm_rc rc = workflow_summaries(a->db, a->user.shop_id, &wl);

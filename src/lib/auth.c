@@ -1,7 +1,11 @@
 #include "auth.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
+#include "ratelimit.h"
+#include "utf8.h"
 #include "util.h"
 
 int pw_hash(const char *pw, char out[PW_HASH_MAX])
@@ -19,12 +23,23 @@ int pw_needs_rehash(const char *hash)
 	return crypto_pwhash_str_needs_rehash(hash, PW_OPSLIMIT, PW_MEMLIMIT) != 0;
 }
 
+/* The hash of a random password nobody knows, made once with the current
+ * parameters: verifying against it costs exactly what verifying a real
+ * account's hash does, in every process, with nothing computed first.
+ * tests/unit/test_sign.c fails when PW_OPSLIMIT or PW_MEMLIMIT change
+ * without it (make a new one with crypto_pwhash_str). */
+const char pw_dummy_hash[PW_HASH_MAX] =
+    "$argon2id$v=19$m=65536,t=3,p=1$G9SiligHAuuAKKr7ZsWo3g$IYl9aVipDjcR9ubNo6kkZKZqi+NQrApH+XoTUkfpU+o";
+
+int pw_length_ok(const char *pw)
+{
+	size_t n = pw ? utf8_chars(pw, strlen(pw)) : 0;
+	return n >= PW_MIN_LEN && n <= PW_MAX_LEN;
+}
+
 void pw_burn(const char *pw)
 {
-	static char dummy[PW_HASH_MAX];
-	if (!dummy[0] && pw_hash("hallmark-timing-equaliser", dummy) != 0)
-		return;
-	(void)pw_verify(dummy, pw);
+	(void)pw_verify(pw_dummy_hash, pw);
 }
 
 enum hm_rc session_create(sqlite3 *db, int64_t user_id, time_t now, char token[TOKEN_STR])
@@ -129,4 +144,68 @@ void session_user_free(struct session_user *u)
 	free(u->display_name);
 	free(u->token);
 	memset(u, 0, sizeof *u);
+}
+
+/* One keyed hash per purpose, with a separator no account or address
+ * contains, so no two strings collide. */
+static void keyed(const unsigned char ipkey[32], const char *a, const char *b, const char *c,
+    unsigned char out[16])
+{
+	char *s = xasprintf("%s\n%s\n%s", a, b ? b : "", c ? c : "");
+	ip_hash(ipkey, s, out);
+	free(s);
+}
+
+int signin_attempt(struct signin *s, sqlite3 *rl, const unsigned char ipkey[32],
+    const char *account, const char *addr, int window, int limit, time_t now)
+{
+	char *acct = xstrdup(account);
+	for (char *p = acct; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	memset(s, 0, sizeof *s);
+	s->rl = rl;
+	s->window = window;
+	s->limit = limit;
+	s->now = now;
+	keyed(ipkey, "signin-known", acct, addr, s->k_known);
+	keyed(ipkey, "signin-account", acct, NULL, s->k_account);
+	keyed(ipkey, "signin-address", addr, NULL, s->k_addr);
+	free(acct);
+	s->known = rl_known(rl, s->k_known, now);
+	if (s->known < 0)
+		return -1;
+	if (s->known) {
+		int n = rl_hit(rl, "login_known", s->k_known, window, now);
+		return n < 0 ? -1 : n <= limit;
+	}
+	int na = rl_hit(rl, "login_ip", s->k_addr, window, now);
+	int nu = rl_hit(rl, "login_user", s->k_account, window, now);
+	if (na < 0 || nu < 0)
+		return -1;
+	return na <= limit && nu <= limit;
+}
+
+void signin_succeeded(struct signin *s)
+{
+	if (s->known) {
+		rl_unhit(s->rl, "login_known", s->k_known, s->window, s->now);
+	} else {
+		rl_unhit(s->rl, "login_ip", s->k_addr, s->window, s->now);
+		rl_unhit(s->rl, "login_user", s->k_account, s->window, s->now);
+	}
+	rl_remember(s->rl, s->k_known, s->now + (time_t)SIGNIN_KNOWN_DAYS * 86400);
+}
+
+enum hm_rc auth_set_password(sqlite3 *db, int64_t user_id, const char *pwhash,
+    const char *keep_token)
+{
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	if ((rc = user_set_pwhash(db, user_id, pwhash)) == HM_OK &&
+	    (rc = session_delete_user(db, user_id, keep_token)) == HM_OK)
+		return db_commit(db);
+	db_rollback(db);
+	return rc;
 }

@@ -41,6 +41,7 @@ static const struct key {
 	{"max_body", K_INT, offsetof(struct config, max_body), 1024, 64L << 20},
 	{"max_upload", K_INT, offsetof(struct config, max_upload), 1L << 20, 256L << 20},
 	{"legacy_lookups_until", K_STR, offsetof(struct config, legacy_lookups_until), 0, 0},
+	{"cgi_user", K_STR, offsetof(struct config, cgi_user), 0, 0},
 };
 
 const char *config_path(void)
@@ -172,6 +173,10 @@ int config_load(struct config *c, const char *path, char **err)
 		c->trusted_proxy = xstrdup("");
 	if (!c->legacy_lookups_until)
 		c->legacy_lookups_until = xstrdup("");
+	if (!c->cgi_user || !*c->cgi_user) {
+		free(c->cgi_user);
+		c->cgi_user = xstrdup("www-data");
+	}
 	if (*c->legacy_lookups_until && !iso_date_ok(c->legacy_lookups_until)) {
 		*err = xasprintf("%s: legacy_lookups_until must be a date like 2027-06-30", path);
 		goto out;

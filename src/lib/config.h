@@ -28,6 +28,7 @@ struct config {
 	long max_body;		/* bytes of a form body */
 	long max_upload;	/* bytes of a photo upload's body */
 	char *legacy_lookups_until; /* YYYY-MM-DD: numeric and NXP- lookups on /verify until then; "" = off */
+	char *cgi_user;		/* the user the web server runs the CGIs as: owns the state */
 };
 
 /* Loads path, or $HALLMARK_CONFIG, or the compiled-in default when path is

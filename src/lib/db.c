@@ -94,6 +94,65 @@ enum hm_rc db_exec(sqlite3 *db, const char *sql)
 	return db_rc(db, rc, "exec");
 }
 
+/* The request's form key (db_form_key): set until the write it marks has
+ * committed. A CGI serves one request, so one slot is all there is. */
+static struct {
+	int set;
+	unsigned char key[32];
+	int64_t result;		/* db_form_result, stored with the key */
+	int64_t prior;		/* the first submission's result, after HM_DUPLICATE */
+} form;
+
+void db_form_key(const unsigned char key[32])
+{
+	memset(&form, 0, sizeof form);
+	if (key) {
+		memcpy(form.key, key, sizeof form.key);
+		form.set = 1;
+	}
+}
+
+void db_form_result(int64_t id)
+{
+	form.result = id;
+}
+
+int64_t db_form_prior(void)
+{
+	return form.prior;
+}
+
+/* HM_DUPLICATE (with form.prior) when the key is stored, HM_OK when not. */
+static enum hm_rc form_lookup(sqlite3 *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT result FROM form_keys WHERE key = ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_blob(st, 1, form.key, sizeof form.key, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	enum hm_rc rc = s == SQLITE_ROW ? HM_DUPLICATE : db_rc(db, s, "form key lookup");
+	if (s == SQLITE_ROW)
+		form.prior = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc db_form_seen(sqlite3 *db)
+{
+	return form.set ? form_lookup(db) : HM_OK;
+}
+
+int db_form_forget(sqlite3 *db, int64_t before)
+{
+	sqlite3_stmt *st = db_prepare(db, "DELETE FROM form_keys WHERE at < ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, before);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "form key forget");
+	sqlite3_finalize(st);
+	return rc == HM_OK ? sqlite3_changes(db) : -1;
+}
+
 enum hm_rc db_begin(sqlite3 *db)
 {
 	/* busy_timeout already waits; a few more tries ride out a long
@@ -104,8 +163,14 @@ enum hm_rc db_begin(sqlite3 *db)
 			return HM_ERR;
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
-			return HM_OK;
+		if (rc == SQLITE_DONE) {
+			/* Checked under the write lock: of two identical
+			 * submissions racing, the second sees the first. */
+			enum hm_rc f = form.set ? form_lookup(db) : HM_OK;
+			if (f != HM_OK)
+				db_rollback(db);
+			return f;
+		}
 		if ((rc & 0xff) != SQLITE_BUSY)
 			return db_rc(db, rc, "begin");
 		usleep(50000);
@@ -114,11 +179,29 @@ enum hm_rc db_begin(sqlite3 *db)
 	return HM_BUSY;
 }
 
+/* Stores the form key inside the transaction it marks. */
+static enum hm_rc form_store(sqlite3 *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO form_keys(key, at, result) VALUES(?, ?, ?)");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_blob(st, 1, form.key, sizeof form.key, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)hm_now());
+	sqlite3_bind_int64(st, 3, form.result);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "form key store");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum hm_rc db_commit(sqlite3 *db)
 {
-	enum hm_rc rc = db_exec(db, "COMMIT");
+	enum hm_rc rc = form.set ? form_store(db) : HM_OK;
+	if (rc == HM_OK)
+		rc = db_exec(db, "COMMIT");
 	if (rc != HM_OK)
 		db_rollback(db);
+	else
+		form.set = 0;	/* the key marks this write only */
 	return rc;
 }
 

@@ -8,8 +8,9 @@
 
 /* Result of a model call, mapped by the web layer to a status:
  * HM_OK, HM_NOTFOUND 404, HM_BUSY 503 + Retry-After, HM_CONFLICT (stale
- * state, shown to the person), HM_ERR 500. */
-enum hm_rc { HM_OK = 0, HM_NOTFOUND, HM_BUSY, HM_CONFLICT, HM_ERR };
+ * state, shown to the person), HM_ERR 500, HM_DUPLICATE (this form was
+ * written already: answer as the first submission was answered). */
+enum hm_rc { HM_OK = 0, HM_NOTFOUND, HM_BUSY, HM_CONFLICT, HM_ERR, HM_DUPLICATE };
 
 #define DB_BUSY_TIMEOUT_MS 3000
 
@@ -23,10 +24,31 @@ void db_close(sqlite3 *db);
 /* Prepares one statement; logs and returns NULL on failure. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 
-/* BEGIN IMMEDIATE, retrying a few times beyond busy_timeout. */
+/* BEGIN IMMEDIATE, retrying a few times beyond busy_timeout. With a form
+ * key set (db_form_key) it answers HM_DUPLICATE, having written nothing,
+ * when that form was written before. */
 enum hm_rc db_begin(sqlite3 *db);
+/* COMMIT; the first commit after db_form_key stores the key (and the
+ * db_form_result) in the same transaction as the write it marks. */
 enum hm_rc db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);
+/* Idempotent forms (DESIGN.md: a retry never writes twice). A CGI handles
+ * one request: the key of its form, if it carried one, applies to the
+ * request's first write transaction. NULL clears it. */
+void db_form_key(const unsigned char key[32]);
+/* What the write made (a new job's id, say), stored with the key so a
+ * repeated submission can be sent where the first one went. */
+void db_form_result(int64_t id);
+/* After HM_DUPLICATE: the id the first submission stored (0 if none). */
+int64_t db_form_prior(void);
+/* HM_DUPLICATE when the form was written already, HM_OK when not (or no
+ * key is set): lets costly work (a photo) be skipped before the write. */
+enum hm_rc db_form_seen(sqlite3 *db);
+/* Form keys are kept this long (hallmarkctl purge forgets older ones). */
+#define FORM_KEY_DAYS 7
+/* Forgets form keys older than the cutoff; returns how many, or -1. */
+int db_form_forget(sqlite3 *db, int64_t before);
+
 /* Runs a statement that takes no parameters and returns no rows. */
 enum hm_rc db_exec(sqlite3 *db, const char *sql);
 

@@ -5,10 +5,17 @@
 #include "db.h"
 #include "util.h"
 
-const char rl_schema[] =
-    "CREATE TABLE IF NOT EXISTS hits("
-    " scope TEXT NOT NULL, key BLOB NOT NULL, win INTEGER NOT NULL, n INTEGER NOT NULL,"
-    " PRIMARY KEY(scope, key, win)) WITHOUT ROWID";
+int rl_migrate(sqlite3 *db)
+{
+	if (db_exec(db, "CREATE TABLE IF NOT EXISTS hits("
+	    " scope TEXT NOT NULL, key BLOB NOT NULL, win INTEGER NOT NULL, n INTEGER NOT NULL,"
+	    " PRIMARY KEY(scope, key, win)) WITHOUT ROWID") != HM_OK)
+		return -1;
+	if (db_exec(db, "CREATE TABLE IF NOT EXISTS known("
+	    " key BLOB PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID") != HM_OK)
+		return -1;
+	return 0;
+}
 
 sqlite3 *rl_open(const char *path)
 {
@@ -110,5 +117,50 @@ void rl_clear(sqlite3 *db, const char *scope, const unsigned char key[16],
 	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, window_of(window, now));
 	(void)db_rc(db, sqlite3_step(st), "rate limit clear");
+	sqlite3_finalize(st);
+}
+
+void rl_unhit(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int window, time_t now)
+{
+	sqlite3_stmt *st = db_prepare(db,
+	    "UPDATE hits SET n = n - 1 WHERE scope = ? AND key = ? AND win = ? AND n > 0");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, window_of(window, now));
+	(void)db_rc(db, sqlite3_step(st), "rate limit unhit");
+	sqlite3_finalize(st);
+}
+
+int rl_known(sqlite3 *db, const unsigned char key[16], time_t now)
+{
+	int known = -1;
+	sqlite3_stmt *st = db_prepare(db, "SELECT until > ? FROM known WHERE key = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)now);
+	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		known = sqlite3_column_int(st, 0);
+	else if (rc == SQLITE_DONE)
+		known = 0;
+	else
+		db_rc(db, rc, "rate limit known");
+	sqlite3_finalize(st);
+	return known;
+}
+
+void rl_remember(sqlite3 *db, const unsigned char key[16], time_t until)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO known(key, until) VALUES(?, ?) "
+	    "ON CONFLICT(key) DO UPDATE SET until = excluded.until");
+	if (!st)
+		return;
+	sqlite3_bind_blob(st, 1, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)until);
+	(void)db_rc(db, sqlite3_step(st), "rate limit remember");
 	sqlite3_finalize(st);
 }

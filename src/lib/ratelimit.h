@@ -9,8 +9,8 @@
 
 /* Opens the store read-write (it is created by hallmarkctl init). */
 sqlite3 *rl_open(const char *path);
-/* The store's schema, applied by hallmarkctl init/migrate. */
-extern const char rl_schema[];
+/* Creates the store's tables if missing (hallmarkctl init/migrate). */
+int rl_migrate(sqlite3 *db);
 /* The store's journal mode, set by hallmarkctl init/migrate: it is read on
  * every public lookup and written only on misses, so a rollback journal
  * (no -wal/-shm files to map, create or delete) is the cheaper mode. */
@@ -35,5 +35,15 @@ int rl_hit_store(const char *path, const char *scope, const unsigned char key[16
 /* Forgets a key's count in the current window (after a good login). */
 void rl_clear(sqlite3 *db, const char *scope, const unsigned char key[16],
     int window, time_t now);
+/* Takes back one event counted by rl_hit in the current window (a sign-in
+ * that turned out right is not an attempt against the limit). */
+void rl_unhit(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int window, time_t now);
+
+/* Keys remembered until a time: the (account, address) pairs that have
+ * signed in, which keep an allowance of their own (auth's sign-in rule).
+ * rl_known: 1 when key is remembered at now, 0 when not, -1 on error. */
+int rl_known(sqlite3 *db, const unsigned char key[16], time_t now);
+void rl_remember(sqlite3 *db, const unsigned char key[16], time_t until);
 
 #endif

@@ -3,20 +3,21 @@
  * it refuses so much: everything a handler reads has been through here. */
 #include "request.h"
 #include "multipart.h"
+#include "utf8.h"
 #include "util.h"
+
+#include <sodium.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
-#define DEFAULT_MAXLEN 256
-#define MONEY_MAX_CENTS INT64_C(1000000000000)
-#define TZNAME_MAX 64
 
 enum body_kind { BODY_FORM, BODY_MULTIPART, BODY_OTHER };
 
@@ -91,59 +92,13 @@ static int name_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+/* Why a decoded value cannot be taken at all, or NULL. Only invalid
+ * UTF-8 is refused here: no browser sends it from a UTF-8 page, and it
+ * could not be shown back. Control characters a person may have pasted
+ * are a field error (validate_fields), not a reason to lose the form. */
+static const char *value_problem(const char *val, size_t n)
 {
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		lo = s[0] == 0xe0 ? 0xa0 : 0x80;
-		hi = s[0] == 0xed ? 0x9f : 0xbf;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		lo = s[0] == 0xf0 ? 0x90 : 0x80;
-		hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-	} else {
-		return 0;
-	}
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
-/* Why a decoded value is refused, or NULL. Control characters could split
- * a header or a log line or hide text from staff; C1 controls (U+0080 to
- * U+009F) count too. Multi-line fields need CR, LF and TAB. */
-static const char *value_problem(const char *val, size_t n, unsigned flags)
-{
-	const unsigned char *s = (const unsigned char *)val;
-	size_t i = 0;
-	while (i < n) {
-		size_t len;
-		if (s[i] < 0x20 || s[i] == 0x7f) {
-			if (!(flags & PARAM_MULTILINE) ||
-			    (s[i] != '\r' && s[i] != '\n' && s[i] != '\t'))
-				return "control character in value";
-			i++;
-			continue;
-		}
-		len = utf8_seq(s + i, n - i);
-		if (len == 0)
-			return "invalid UTF-8 in value";
-		if (len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
-			return "control character in value";
-		i += len;
-	}
-	return NULL;
+	return utf8_valid(val, n) ? NULL : "invalid UTF-8 in value";
 }
 
 /* Index of the declared parameter called name[0..n), or nparams. */
@@ -157,16 +112,12 @@ static size_t find_param(const struct req *r, const char *name, size_t n)
 }
 
 /* Takes the decoded value out of val into the field, once. */
-static int store_value(struct field *f, const struct param *p, struct buf *val,
-    const char **why)
+static int store_value(struct field *f, struct buf *val, const char **why)
 {
-	size_t max = p->maxlen ? p->maxlen : DEFAULT_MAXLEN;
 	const char *problem;
 	if (f->raw)
 		return fail(why, 400, "duplicate parameter");
-	if (val->len > max)
-		return fail(why, 400, "value too long");
-	problem = value_problem(val->data, val->len, p->flags);
+	problem = value_problem(val->data, val->len);
 	if (problem)
 		return fail(why, 400, problem);
 	f->rawlen = val->len;
@@ -196,7 +147,7 @@ static int add_pair(struct req *r, const char *pair, size_t n, const char **why)
 	if (idx < r->nparams && (r->params[idx].flags & PARAM_FILE))
 		status = fail(why, 400, "file parameter sent as a form value");
 	else if (idx < r->nparams)
-		status = store_value(&r->fields[idx], &r->params[idx], &val, why);
+		status = store_value(&r->fields[idx], &val, why);
 out:
 	buf_free(&name);
 	buf_free(&val);
@@ -269,6 +220,19 @@ static int accepts_files(const struct req *r)
 	return 0;
 }
 
+/* A file part's name or type: valid UTF-8 without control characters. */
+static const char *label_problem(const char *s)
+{
+	size_t n = strlen(s);
+	const unsigned char *p = (const unsigned char *)s;
+	if (!utf8_valid(s, n))
+		return "invalid UTF-8 in value";
+	for (size_t i = 0; i < n; i += utf8_seq(p + i, n - i))
+		if (utf8_is_control(p + i, n - i))
+			return "control character in value";
+	return NULL;
+}
+
 static int add_upload(struct req *r, size_t idx, struct mp_part *pt, const char **why)
 {
 	const struct param *p = &r->params[idx];
@@ -281,9 +245,9 @@ static int add_upload(struct req *r, size_t idx, struct mp_part *pt, const char 
 		return fail(why, 413, "file too large");
 	/* The name is a label shown to staff at most; the type is the
 	 * client's claim. Neither may carry control characters. */
-	problem = value_problem(pt->filename, strlen(pt->filename), 0);
+	problem = label_problem(pt->filename);
 	if (!problem && pt->content_type)
-		problem = value_problem(pt->content_type, strlen(pt->content_type), 0);
+		problem = label_problem(pt->content_type);
 	if (problem)
 		return fail(why, 400, problem);
 	r->uploads = xrealloc(r->uploads, (r->nuploads + 1) * sizeof *r->uploads);
@@ -340,7 +304,7 @@ static int parse_multipart(struct req *r, const char *content_type, const char *
 		}
 		buf_reset(&val);
 		buf_append(&val, pt->data, pt->len);
-		status = store_value(&r->fields[idx], &r->params[idx], &val, why);
+		status = store_value(&r->fields[idx], &val, why);
 	}
 	buf_free(&val);
 	mp_parts_free(&parts);
@@ -364,6 +328,32 @@ static int parse_body(struct req *r, const char *content_type, const char *body,
 	return fail(why, 415, "unsupported content type");
 }
 
+/* 1 when the value holds a control character the parameter does not
+ * allow (multi-line fields take CR, LF and TAB). */
+static int has_control(const struct field *f, unsigned flags)
+{
+	const unsigned char *s = (const unsigned char *)f->raw;
+	for (size_t i = 0; i < f->rawlen; i += utf8_seq(s + i, f->rawlen - i)) {
+		if (!utf8_is_control(s + i, f->rawlen - i))
+			continue;
+		if ((flags & PARAM_MULTILINE) && (s[i] == '\r' || s[i] == '\n' || s[i] == '\t'))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static void invalid(struct field *f, enum field_error e)
+{
+	free(f->val);
+	f->val = NULL;
+	f->ival = 0;
+	f->state = FIELD_INVALID;
+	f->error = e;
+}
+
+/* Every sent field is checked in the same order: control characters,
+ * then length in characters, then its validator. */
 static void validate_fields(struct req *r)
 {
 	for (size_t i = 0; i < r->nparams; i++) {
@@ -371,16 +361,21 @@ static void validate_fields(struct req *r)
 		const struct param *p = &r->params[i];
 		/* A table entry without a validator gets the safest plain one. */
 		validator_fn valid = p->valid ? p->valid : v_string;
+		size_t max = p->maxlen ? p->maxlen : REQ_DEFAULT_MAXLEN;
 		if (!f->raw)
 			continue;
-		if (valid(f, p) && f->val) {
+		f->chars = utf8_chars(f->raw, f->rawlen);
+		if (has_control(f, p->flags)) {
+			invalid(f, FERR_CONTROL);
+			f->shown = utf8_clean(f->raw, f->rawlen,
+			    (p->flags & PARAM_MULTILINE) ? UTF8_KEEP_LF | UTF8_KEEP_CRTAB : 0);
+		} else if (f->chars > max) {
+			invalid(f, FERR_TOO_LONG);
+		} else if (valid(f, p) && f->val) {
 			f->state = FIELD_OK;
-			continue;
+		} else {
+			invalid(f, FERR_FORMAT);
 		}
-		free(f->val);
-		f->val = NULL;
-		f->ival = 0;
-		f->state = FIELD_INVALID;
 	}
 }
 
@@ -520,7 +515,8 @@ static void read_env(struct req *r, const char *trusted_proxy)
 	r->sec_fetch_site = getenv("HTTP_SEC_FETCH_SITE");
 	r->https = https && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
 	r->remote_addr = env_or("REMOTE_ADDR", "");
-	r->session_cookie = req_cookie(getenv("HTTP_COOKIE"), REQ_COOKIE_NAME);
+	r->cookie_header = getenv("HTTP_COOKIE") ? xstrdup(getenv("HTTP_COOKIE")) : NULL;
+	r->session_cookie = req_cookie(r->cookie_header, REQ_COOKIE_NAME);
 	if (r->session_cookie && !*r->session_cookie) {
 		/* An emptied cookie is what logging out leaves behind. */
 		free(r->session_cookie);
@@ -631,6 +627,112 @@ int req_invalid(const struct req *r, size_t idx)
 	return f && f->state == FIELD_INVALID;
 }
 
+int req_present(const struct req *r, size_t idx)
+{
+	const struct field *f = field_at(r, idx);
+	return f && f->state != FIELD_ABSENT;
+}
+
+enum field_error req_error(const struct req *r, size_t idx)
+{
+	const struct field *f = field_at(r, idx);
+	return f && f->state == FIELD_INVALID ? f->error : FERR_NONE;
+}
+
+const char *req_shown(const struct req *r, size_t idx)
+{
+	const struct field *f = field_at(r, idx);
+	if (!f || (r->params[idx].flags & PARAM_SECRET))
+		return NULL;
+	if (f->state == FIELD_OK)
+		return f->val;
+	if (f->state == FIELD_INVALID)
+		return f->shown ? f->shown : f->raw;
+	return NULL;
+}
+
+size_t req_maxlen(const struct req *r, size_t idx)
+{
+	if (!r || idx >= r->nparams)
+		return REQ_DEFAULT_MAXLEN;
+	return r->params[idx].maxlen ? r->params[idx].maxlen : REQ_DEFAULT_MAXLEN;
+}
+
+/* 2000 as "2,000": how people write the numbers they are told. */
+static const char *thousands(size_t v, char out[32])
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof digits, "%zu", v), k = 0;
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+	return out;
+}
+
+const char *req_message(const struct req *r, size_t idx, const char *invalid_msg, char *buf,
+    size_t n)
+{
+	const struct field *f = field_at(r, idx);
+	if (!f || f->state != FIELD_INVALID || n == 0)
+		return NULL;
+	switch (f->error) {
+	case FERR_TOO_LONG: {
+		char max[32], has[32];
+		snprintf(buf, n, "This can be up to %s characters; it has %s. Please shorten it.",
+		    thousands(req_maxlen(r, idx), max), thousands(f->chars, has));
+		break;
+	}
+	case FERR_CONTROL:
+		snprintf(buf, n, "This holds characters that cannot be saved (shown as \xef\xbf\xbd). "
+		    "Please remove them.");
+		break;
+	default:
+		snprintf(buf, n, "%s", invalid_msg ? invalid_msg : "That value is not allowed.");
+	}
+	return buf;
+}
+
+size_t req_param_index(const struct req *r, const char *name)
+{
+	return find_param(r, name, strlen(name));
+}
+
+char *req_cookie_get(const struct req *r, const char *name)
+{
+	return r && r->cookie_header ? req_cookie(r->cookie_header, name) : NULL;
+}
+
+/* Lengths go in first, so ("ab","c") and ("a","bc") never digest alike. */
+static void digest_part(crypto_generichash_state *h, const void *p, size_t n)
+{
+	uint64_t len = n;
+	crypto_generichash_update(h, (const unsigned char *)&len, sizeof len);
+	crypto_generichash_update(h, p, n);
+}
+
+void req_digest(const struct req *r, size_t skip, unsigned char out[32])
+{
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, 32);
+	digest_part(&h, r->script_name ? r->script_name : "", r->script_name ? strlen(r->script_name) : 0);
+	digest_part(&h, r->path_info, strlen(r->path_info));
+	for (size_t i = 0; i < r->nparams; i++) {
+		const struct field *f = &r->fields[i];
+		if (i == skip || !f->raw || (r->params[i].flags & PARAM_SECRET))
+			continue;
+		digest_part(&h, &i, sizeof i);
+		digest_part(&h, f->raw, f->rawlen);
+	}
+	for (size_t i = 0; i < r->nuploads; i++) {
+		digest_part(&h, &r->uploads[i].param, sizeof r->uploads[i].param);
+		digest_part(&h, r->uploads[i].data, r->uploads[i].len);
+	}
+	crypto_generichash_final(&h, out, 32);
+}
+
 const struct upload *req_upload(const struct req *r, size_t idx)
 {
 	for (size_t i = 0; r && i < r->nuploads; i++)
@@ -646,6 +748,7 @@ void req_free(struct req *r)
 	for (size_t i = 0; r->fields && i < r->nparams; i++) {
 		free(r->fields[i].raw);
 		free(r->fields[i].val);
+		free(r->fields[i].shown);
 	}
 	free(r->fields);
 	for (size_t i = 0; r->uploads && i < r->nuploads; i++) {
@@ -655,352 +758,8 @@ void req_free(struct req *r)
 	free(r->uploads);
 	free(r->body);
 	free(r->session_cookie);
+	free(r->cookie_header);
 	free(r->forwarded_addr);
 	memset(r, 0, sizeof *r);
 }
 
-/* ---- Validators ----
- * Each sees the decoded value in f->raw and, when it accepts, hands f->val
- * (heap) and f->ival over. They guard against a NUL inside raw themselves
- * because tests and future callers may use them outside the parser. */
-
-static int accept_val(struct field *f, char *val, int64_t ival)
-{
-	free(f->val);
-	f->val = val;
-	f->ival = ival;
-	return 1;
-}
-
-/* A heap copy of the raw value, or NULL when it holds a NUL byte. */
-static char *raw_copy(const struct field *f)
-{
-	if (!f->raw || memchr(f->raw, '\0', f->rawlen))
-		return NULL;
-	return xstrndup(f->raw, f->rawlen);
-}
-
-/* Fields typed by people get surrounding white space forgiven. */
-static char *raw_trimmed(const struct field *f)
-{
-	char *s = raw_copy(f);
-	return s ? str_trim(s) : NULL;
-}
-
-int v_string(struct field *f, const struct param *p)
-{
-	char *s = raw_trimmed(f);
-	(void)p;
-	/* One line even if a table wrongly marks the field multi-line. */
-	if (!s || strpbrk(s, "\r\n")) {
-		free(s);
-		return 0;
-	}
-	return accept_val(f, s, 0);
-}
-
-int v_text(struct field *f, const struct param *p)
-{
-	char *s = raw_copy(f);
-	size_t j = 0;
-	(void)p;
-	if (!s)
-		return 0;
-	/* Browsers send CRLF; old Macs and some pastes send a lone CR. */
-	for (size_t i = 0; s[i]; i++) {
-		if (s[i] == '\r') {
-			s[j++] = '\n';
-			if (s[i + 1] == '\n')
-				i++;
-		} else {
-			s[j++] = s[i];
-		}
-	}
-	s[j] = '\0';
-	return accept_val(f, str_trim(s), 0);
-}
-
-/* Decimal with an optional '-', no overflow: the negative side is
- * accumulated separately so INT64_MIN itself parses. */
-static int parse_int64(const char *s, int64_t *out)
-{
-	int neg = *s == '-';
-	int64_t v = 0;
-	s += neg;
-	if (!*s)
-		return 0;
-	for (; *s; s++) {
-		int d = *s - '0';
-		if (!is_digit((unsigned char)*s))
-			return 0;
-		if (neg ? v < (INT64_MIN + d) / 10 : v > (INT64_MAX - d) / 10)
-			return 0;
-		v = neg ? v * 10 - d : v * 10 + d;
-	}
-	*out = v;
-	return 1;
-}
-
-int v_int(struct field *f, const struct param *p)
-{
-	char *s = raw_trimmed(f);
-	int64_t v = 0;
-	int ok = 0;
-	if (!s || !parse_int64(s, &v))
-		goto out;
-	if (p && (p->min || p->max) && (v < p->min || v > p->max))
-		goto out;
-	ok = accept_val(f, xasprintf("%" PRId64, v), v);
-out:
-	free(s);
-	return ok;
-}
-
-int v_bool(struct field *f, const struct param *p)
-{
-	static const char *const yes[] = { "1", "on", "yes", "true" };
-	static const char *const no[] = { "0", "off", "no", "false", "" };
-	char *s = raw_trimmed(f);
-	int ok = 0;
-	(void)p;
-	if (!s)
-		return 0;
-	for (size_t i = 0; !ok && i < HM_NELEM(yes); i++)
-		if (strcasecmp(s, yes[i]) == 0)
-			ok = accept_val(f, xstrdup("1"), 1);
-	for (size_t i = 0; !ok && i < HM_NELEM(no); i++)
-		if (strcasecmp(s, no[i]) == 0)
-			ok = accept_val(f, xstrdup("0"), 0);
-	free(s);
-	return ok;
-}
-
-/* The value of n decimal digits at s, or -1. */
-static int digits_val(const char *s, size_t n)
-{
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit((unsigned char)s[i]))
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
-int v_date(struct field *f, const struct param *p)
-{
-	char *s = raw_trimmed(f);
-	int y, m, d, ok = 0;
-	(void)p;
-	if (!s)
-		return 0;
-	if (!*s) {
-		ok = accept_val(f, s, 0);
-		s = NULL;
-		goto out;
-	}
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		goto out;
-	y = digits_val(s, 4);
-	m = digits_val(s + 5, 2);
-	d = digits_val(s + 8, 2);
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		goto out;
-	ok = accept_val(f, s, (int64_t)y * 10000 + m * 100 + d);
-	s = NULL;
-out:
-	free(s);
-	return ok;
-}
-
-/* Enough to catch typos, not RFC 5322: the only real check of an address
- * is mail arriving. */
-static int email_ok(char *s)
-{
-	char *at = strchr(s, '@'), *dom;
-	if (!at || at == s || strchr(at + 1, '@'))
-		return 0;
-	for (char *c = s; *c; c++)
-		if (is_space((unsigned char)*c))
-			return 0;
-	dom = at + 1;
-	if (!strchr(dom, '.') || *dom == '.' || dom[strlen(dom) - 1] == '.' || strstr(dom, ".."))
-		return 0;
-	/* Domains are case-insensitive; local parts need not be. */
-	for (char *c = dom; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-	return 1;
-}
-
-int v_email(struct field *f, const struct param *p)
-{
-	char *s = raw_trimmed(f);
-	(void)p;
-	if (!s || (*s && !email_ok(s))) {
-		free(s);
-		return 0;
-	}
-	return accept_val(f, s, 0);
-}
-
-/* An absolute http(s) link for a customer to follow: a host, and nothing
- * that could break out of an attribute or hide a second URL. */
-static int url_ok(const char *s)
-{
-	const char *host;
-	if (!strncmp(s, "https://", 8))
-		host = s + 8;
-	else if (!strncmp(s, "http://", 7))
-		host = s + 7;
-	else
-		return 0;
-	if (!*host || *host == '/' || *host == '.' || *host == ':' || *host == '@')
-		return 0;
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-		if (*c <= ' ' || *c >= 0x7f || strchr("\"'<>`\\{}|^", *c))
-			return 0;
-	return 1;
-}
-
-int v_url(struct field *f, const struct param *p)
-{
-	char *s = raw_trimmed(f);
-	(void)p;
-	if (!s || (*s && !url_ok(s))) {
-		free(s);
-		return 0;
-	}
-	return accept_val(f, s, 0);
-}
-
-int v_phone(struct field *f, const struct param *p)
-{
-	char *s = raw_trimmed(f);
-	size_t ndigits = 0;
-	int ok = 0;
-	(void)p;
-	if (!s)
-		return 0;
-	for (const char *c = s; *c; c++) {
-		if (is_digit((unsigned char)*c))
-			ndigits++;
-		else if (!strchr(" +-().", *c))
-			goto out;
-	}
-	if (*s && ndigits < 3)
-		goto out;
-	ok = accept_val(f, s, 0);
-	s = NULL;
-out:
-	free(s);
-	return ok;
-}
-
-/* Whole units with optional thousands commas (groups of three after the
- * first), then optionally '.' and one or two decimals. The cap keeps every
- * sum of a few amounts far from int64 overflow. */
-static int parse_money(const char *s, int64_t *cents)
-{
-	int64_t units = 0, frac = 0;
-	size_t group = 0, ndec = 0;
-	int commas = 0;
-	for (; is_digit((unsigned char)*s) || *s == ','; s++) {
-		if (*s == ',') {
-			if (group == 0 || group > 3 || (commas && group != 3))
-				return 0;
-			commas = 1;
-			group = 0;
-			continue;
-		}
-		units = units * 10 + (*s - '0');
-		group++;
-		if (units > MONEY_MAX_CENTS / 100)
-			return 0;
-	}
-	if (group == 0 || (commas && group != 3))
-		return 0;
-	if (*s == '.') {
-		for (s++; is_digit((unsigned char)*s) && ndec < 3; s++, ndec++)
-			frac = frac * 10 + (*s - '0');
-		if (ndec < 1 || ndec > 2)
-			return 0;
-		if (ndec == 1)
-			frac *= 10;
-	}
-	if (*s || units * 100 + frac > MONEY_MAX_CENTS)
-		return 0;
-	*cents = units * 100 + frac;
-	return 1;
-}
-
-int v_money(struct field *f, const struct param *p)
-{
-	char *s = raw_trimmed(f);
-	int64_t cents = 0;
-	int ok = 0;
-	(void)p;
-	if (!s)
-		return 0;
-	if (!*s) {
-		ok = accept_val(f, s, 0);
-		s = NULL;
-	} else if (parse_money(s, &cents)) {
-		ok = accept_val(f, xasprintf("%" PRId64 ".%02d", cents / 100, (int)(cents % 100)),
-		    cents);
-	}
-	free(s);
-	return ok;
-}
-
-/* Machine-made values are taken exactly as sent: no trimming. */
-static int only_chars(const struct field *f, const char *extra, int upper)
-{
-	if (!f->raw || f->rawlen == 0)
-		return 0;
-	for (size_t i = 0; i < f->rawlen; i++) {
-		int c = (unsigned char)f->raw[i];
-		if (is_lower(c) || is_digit(c) || (upper && c >= 'A' && c <= 'Z'))
-			continue;
-		if (c == '\0' || !strchr(extra, c))
-			return 0;
-	}
-	return 1;
-}
-
-int v_token(struct field *f, const struct param *p)
-{
-	(void)p;
-	if (!only_chars(f, "_-", 1))
-		return 0;
-	return accept_val(f, xstrndup(f->raw, f->rawlen), 0);
-}
-
-int v_word(struct field *f, const struct param *p)
-{
-	(void)p;
-	if (!only_chars(f, "_", 0))
-		return 0;
-	return accept_val(f, xstrndup(f->raw, f->rawlen), 0);
-}
-
-/* Zone names end up as paths under the zoneinfo directory, so nothing that
- * could climb out of it or name the root: '.' is not even allowed, which
- * rules out "..", and empty components are refused. */
-int v_tzname(struct field *f, const struct param *p)
-{
-	(void)p;
-	if (!only_chars(f, "_+-/", 1) || f->rawlen > TZNAME_MAX)
-		return 0;
-	if (f->raw[0] == '/' || f->raw[f->rawlen - 1] == '/' || strstr(f->raw, "//"))
-		return 0;
-	return accept_val(f, xstrndup(f->raw, f->rawlen), 0);
-}

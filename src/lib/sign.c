@@ -97,3 +97,16 @@ void ip_hash(const unsigned char key[KEY_BYTES], const char *ip, unsigned char o
 {
 	crypto_generichash(out, 16, (const unsigned char *)ip, strlen(ip), key, KEY_BYTES);
 }
+
+void key_fingerprint(const unsigned char pk[32], char out[KEY_FINGERPRINT_STR])
+{
+	char hex[33];
+	size_t k = 0;
+	sodium_bin2hex(hex, sizeof hex, pk, 16);
+	for (size_t i = 0; i < 32; i++) {
+		if (i && i % 4 == 0)
+			out[k++] = ' ';
+		out[k++] = hex[i];
+	}
+	out[k] = '\0';
+}

@@ -37,6 +37,12 @@ void csrf_make(const unsigned char key[KEY_BYTES], const char *session_token,
 int csrf_check(const unsigned char key[KEY_BYTES], const char *session_token,
     const char *given);
 
+/* A shop's passport signing key as people compare it: the first 16 bytes
+ * (128 bits) of the Ed25519 public key in hex, in eight groups of four.
+ * Certificates printed before this form showed the first four groups. */
+#define KEY_FINGERPRINT_STR 40
+void key_fingerprint(const unsigned char pk[32], char out[KEY_FINGERPRINT_STR]);
+
 /* Keyed 16-byte hash of a client address: IPs are never stored in clear. */
 void ip_hash(const unsigned char key[KEY_BYTES], const char *ip, unsigned char out[16]);
 

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -19,27 +18,47 @@ static void plain_500(struct web *w)
 	resp_finish(&w->resp, 500, "text/html; charset=utf-8", fallback_500, sizeof fallback_500 - 1);
 }
 
-static int init(struct web *w, const char *prog, const struct param *params, size_t nparams,
-    int upload, long photo_max)
+/* A POST that carries a form token has its write made idempotent: the key
+ * binds the token to the path and to what was submitted, so a double
+ * click or a retry of the same form finds its first write (db_begin
+ * answers HM_DUPLICATE), while another form on the same page, or the same
+ * form with other content, is a new write. */
+static void form_key(struct web *w)
+{
+	size_t i = req_param_index(&w->req, FORM_KEY_PARAM);
+	const char *token = req_val(&w->req, i);
+	unsigned char digest[32], key[32];
+	crypto_generichash_state h;
+	if (w->req.method != METHOD_POST || !token || !*token)
+		return;
+	req_digest(&w->req, i, digest);
+	crypto_generichash_init(&h, NULL, 0, sizeof key);
+	crypto_generichash_update(&h, (const unsigned char *)token, strlen(token));
+	crypto_generichash_update(&h, digest, sizeof digest);
+	crypto_generichash_final(&h, key, sizeof key);
+	db_form_key(key);
+}
+
+int web_init_as(struct web *w, const char *prog, const struct param *params, size_t nparams,
+    enum web_kind kind, long photo_max)
 {
 	char *err = NULL;
 	const char *why = NULL;
-	const char *m = getenv("REQUEST_METHOD");
+	int upload = kind == WEB_STAFF_UPLOAD;
 
 	memset(w, 0, sizeof *w);
-	/* Only staff upload: their error pages lead back into the staff pages,
-	 * including the ones sent here for a body too large or cut short. */
-	if (upload)
+	/* Staff error pages lead back into the staff pages, including the
+	 * ones sent here for a request that could not be parsed. */
+	if (kind != WEB_PUBLIC)
 		w->error_template = "admin_error";
 	log_set_prog(prog);
+	resp_init(&w->resp, 0);
+	resp_security_headers(&w->resp);
 	if (sodium_init() < 0) {
 		log_err("libsodium failed to initialise");
-		resp_init(&w->resp, 0);
 		plain_500(w);
 		return -1;
 	}
-	resp_init(&w->resp, m && !strcmp(m, "HEAD"));
-	resp_security_headers(&w->resp);
 	if (config_load(&w->cfg, NULL, &err) != 0) {
 		log_err("%s", err);
 		free(err);
@@ -48,8 +67,11 @@ static int init(struct web *w, const char *prog, const struct param *params, siz
 	}
 	long limit = upload ? w->cfg.max_upload : w->cfg.max_body;
 	int status = req_parse(&w->req, params, nparams, (size_t)limit, w->cfg.trusted_proxy, &why);
-	if (!status)
+	w->resp.head_only = w->req.method == METHOD_HEAD;
+	if (!status) {
+		form_key(w);
 		return 0;
+	}
 	log_err("rejected request: %s", why ? why : "malformed");
 	if (status == 405)
 		resp_header(&w->resp, "Allow", upload ? "POST" : "GET, HEAD, POST");
@@ -72,33 +94,7 @@ static int init(struct web *w, const char *prog, const struct param *params, siz
 
 int web_init(struct web *w, const char *prog, const struct param *params, size_t nparams)
 {
-	return init(w, prog, params, nparams, 0, 0);
-}
-
-int web_init_upload(struct web *w, const char *prog, const struct param *params, size_t nparams,
-    long photo_max)
-{
-	return init(w, prog, params, nparams, 1, photo_max);
-}
-
-int path_match(const char *pat, const char *path, int64_t *id)
-{
-	while (*pat) {
-		if (*pat == '#') {
-			int64_t v = 0;
-			int n = 0;
-			while (*path >= '0' && *path <= '9' && n < 18)
-				v = v * 10 + (*path++ - '0'), n++;
-			if (n == 0 || (*path >= '0' && *path <= '9'))
-				return 0;
-			*id = v;
-			pat++;
-			continue;
-		}
-		if (*pat++ != *path++)
-			return 0;
-	}
-	return *path == '\0';
+	return web_init_as(w, prog, params, nparams, WEB_PUBLIC, 0);
 }
 
 void web_free(struct web *w)
@@ -116,11 +112,30 @@ int web_master(struct web *w)
 	return w->have_master ? 0 : -1;
 }
 
+/* The limits of the surface's declared fields, as the templates' maxlength
+ * attributes read them: max_<name>. */
+static void set_limits(const struct web *w, struct tctx *ctx)
+{
+	char key[80];
+	for (size_t i = 0; i < w->req.nparams; i++) {
+		const struct param *p = &w->req.params[i];
+		if (p->flags & PARAM_FILE)
+			continue;
+		snprintf(key, sizeof key, "max_%s", p->name);
+		tctx_set_int(ctx, key, (long long)req_maxlen(&w->req, i));
+	}
+}
+
 void web_page(struct web *w, int status, const char *tmpl, struct tctx *ctx)
 {
 	struct buf out = {0};
 	char *err = NULL;
+	char fk[TOKEN_STR];
+	unsigned char unused[32];
 	tctx_set(ctx, "static_url", w->cfg.static_url);
+	token_new(fk, unused);
+	tctx_set(ctx, "fk", fk);
+	set_limits(w, ctx);
 	if (tmpl_render(w->cfg.templates_dir, tmpl, ctx, &out, &err) != 0) {
 		log_err("template %s: %s", tmpl, err ? err : "failed");
 		free(err);
@@ -161,6 +176,10 @@ void web_fail(struct web *w, enum hm_rc rc)
 	case HM_CONFLICT:
 		web_error(w, 409, "That changed in the meantime",
 		    "Someone else changed this first. Nothing was saved: reload the page and try again.");
+		break;
+	case HM_DUPLICATE:
+		web_error(w, 409, "That was saved already",
+		    "This form was sent twice; the first one was saved, so nothing was added again.");
 		break;
 	default:
 		web_error(w, 500, "Something went wrong",
@@ -221,68 +240,4 @@ int web_same_origin(const struct web *w)
 		    (w->req.referer[n] == '/' || w->req.referer[n] == '\0');
 	free(want);
 	return ok;
-}
-
-static void use_tz(const char *tz)
-{
-	static char current[80];
-	if (!tz || !*tz)
-		tz = "UTC";
-	if (strcmp(current, tz)) {
-		snprintf(current, sizeof current, "%s", tz);
-		setenv("TZ", current, 1);
-		tzset();
-	}
-}
-
-void fmt_time(time_t t, const char *tz, char *out, size_t n)
-{
-	struct tm tm;
-	use_tz(tz);
-	if (!localtime_r(&t, &tm) || !strftime(out, n, "%-d %b %Y, %H:%M", &tm))
-		snprintf(out, n, "?");
-}
-
-void fmt_date(const char *iso, char *out, size_t n)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	/* Anything but a real date is shown as it was stored, never "fixed". */
-	if (!iso || !iso_date_ok(iso) || !strptime(iso, "%Y-%m-%d", &tm)) {
-		snprintf(out, n, "%s", iso ? iso : "");
-		return;
-	}
-	tm.tm_hour = 12;
-	time_t t = timegm(&tm);
-	if (!gmtime_r(&t, &tm) || !strftime(out, n, "%a %-d %b %Y", &tm))
-		snprintf(out, n, "%s", iso);
-}
-
-time_t day_end(const char *iso, const char *tz)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (!iso || !iso_date_ok(iso) || !strptime(iso, "%Y-%m-%d", &tm))
-		return 0;
-	use_tz(tz);
-	tm.tm_hour = 23;
-	tm.tm_min = 59;
-	tm.tm_sec = 59;
-	tm.tm_isdst = -1;
-	time_t t = mktime(&tm);
-	return t == (time_t)-1 ? 0 : t;
-}
-
-void today_iso(time_t now, const char *tz, char out[11])
-{
-	struct tm tm;
-	use_tz(tz);
-	if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-		snprintf(out, 11, "1970-01-01");
-}
-
-void fmt_money(int64_t cents, char *out, size_t n)
-{
-	snprintf(out, n, "%s%lld.%02lld", cents < 0 ? "-" : "",
-	    (long long)llabs(cents / 100), (long long)llabs(cents % 100));
 }

@@ -206,6 +206,7 @@ enum hm_rc attachment_add(sqlite3 *db, const struct attachment_new *in, time_t n
 	}
 	if ((rc = step_done(db, st, "attachment insert")) != HM_OK)
 		goto out;
+	db_form_result(sqlite3_last_insert_rowid(db));
 	if (id)
 		*id = sqlite3_last_insert_rowid(db);
 	rc = db_commit(db);

@@ -180,6 +180,7 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 	if ((rc = db_rc(db, s, "job insert")) != HM_OK)
 		goto out;
 	*id = sqlite3_last_insert_rowid(db);
+	db_form_result(*id);
 	if ((rc = add_event(db, *id, now, "created", first_stage, NULL, 0, user_id)) != HM_OK)
 		goto out;
 	rc = db_commit(db);

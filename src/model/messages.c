@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "util.h"
 
 enum hm_rc msg_insert(sqlite3 *db, int64_t job_id, int from_customer, int64_t user_id,
@@ -209,15 +210,11 @@ int msg_unread_total(sqlite3 *db, int64_t shop_id)
 
 int msg_body_ok(const char *body)
 {
-	size_t chars = 0;
-	int blank = 1;
 	if (!body)
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)body; *p; p++) {
-		if ((*p & 0xc0) != 0x80)
-			chars++;	/* a UTF-8 lead byte or ASCII: one character */
-		if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')
-			blank = 0;
-	}
-	return !blank && chars <= MSG_MAX_CHARS;
+	int blank = 1;
+	for (const char *p = body; *p && blank; p++)
+		blank = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+	/* The request layer counts characters the same way for its limit. */
+	return !blank && utf8_chars(body, strlen(body)) <= MSG_MAX_CHARS;
 }

@@ -138,8 +138,8 @@ int stage_percent(const struct stage_list *l, const struct stage *s);
  * workflows. Every call is scoped by the shop; another shop's workflow is
  * HM_NOTFOUND. */
 #define WORKFLOW_MAX_STAGES 24
-#define WORKFLOW_NAME_MAX 120	/* bytes */
-#define STAGE_LABEL_MAX 80
+#define WORKFLOW_NAME_MAX 120	/* characters */
+#define STAGE_LABEL_MAX 80	/* characters, as every length a form sets */
 #define STAGE_TEXT_MAX 1000	/* description, next step */
 
 /* A stage row as staff submit it. id 0 adds a stage after the last one;

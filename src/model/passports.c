@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "ids.h"
+#include "utf8.h"
 #include "util.h"
 
 #define CANON_VERSION "hallmark-passport-v1"
@@ -157,7 +158,8 @@ char *owner_public_name(const char *name, int show_full)
 			p++;
 		if (!*p)
 			break;
-		size_t n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+		size_t n = utf8_seq(p, strlen((const char *)p));
+		n = n ? n : 1;	/* a byte that starts no character stands for itself */
 		if (b.len)
 			buf_putc(&b, ' ');
 		if (n == 1)
@@ -569,6 +571,7 @@ enum hm_rc passport_create(sqlite3 *db, int64_t shop_id, const struct passport_i
 	if (rc != HM_OK)
 		goto out;
 	*id = sqlite3_last_insert_rowid(db);
+	db_form_result(*id);
 	if ((rc = add_event(db, *id, "created", today, NULL, user_id, now)) == HM_OK)
 		rc = resign(db, shop_id, *id, signer, master, now);
 out:

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
 #include "util.h"
 
 /* Stage codes name stages in the job list's filter (a v_word parameter of
@@ -51,11 +52,17 @@ static int row_empty(const struct stage_input *r)
 	    !r->flags;
 }
 
+/* Lengths count characters, as the form and the request layer do. */
+static size_t chars(const char *s)
+{
+	return utf8_chars(s, strlen(s));
+}
+
 static enum hm_rc check_name(const char *name, struct workflow_refusal *why)
 {
 	if (blank(name))
 		return refuse(why, 0, "name", "Give the workflow a name, such as Vehicle wraps.");
-	if (strlen(name) > WORKFLOW_NAME_MAX)
+	if (chars(name) > WORKFLOW_NAME_MAX)
 		return refuse(why, 0, "name", "That name is too long.");
 	return HM_OK;
 }
@@ -87,11 +94,11 @@ static enum hm_rc check_rows(const struct workflow_input *in, struct workflow_re
 			return refuse(why, i + 1, "label", r->id
 			    ? "Give this stage a name customers will see, or tick Remove."
 			    : "Give this stage a name customers will see, or leave the row empty.");
-		if (strlen(r->label) > STAGE_LABEL_MAX)
+		if (chars(r->label) > STAGE_LABEL_MAX)
 			return refuse(why, i + 1, "label", "That name is too long.");
-		if (strlen(or_empty(r->description)) > STAGE_TEXT_MAX)
+		if (chars(or_empty(r->description)) > STAGE_TEXT_MAX)
 			return refuse(why, i + 1, "description", "That text is too long.");
-		if (strlen(or_empty(r->next_step)) > STAGE_TEXT_MAX)
+		if (chars(or_empty(r->next_step)) > STAGE_TEXT_MAX)
 			return refuse(why, i + 1, "next_step", "That text is too long.");
 		if (r->flags & ~FLAGS_ALL)
 			return refuse(why, i + 1, "flags", "Those stage flags are not known.");
@@ -273,6 +280,7 @@ enum hm_rc workflow_create(sqlite3 *db, int64_t shop_id, const struct workflow_i
 	if ((rc = db_rc(db, sqlite3_step(st), "workflow insert")) != HM_OK)
 		goto out;
 	*id = sqlite3_last_insert_rowid(db);
+	db_form_result(*id);
 	if ((rc = insert_stages(db, *id, 0, plan, n)) != HM_OK)
 		goto out;
 	rc = db_commit(db);

@@ -125,10 +125,17 @@ def test_bad_requests_are_refused_cleanly():
         r = c.request("POST", "/admin/jobs/new", body=big, headers=h)
         assert r.status == 413
         for body in (b"customer_name=%zz", b"customer_name=a&customer_name=b",
-                     b"customer_name=a%00b", b"Bad-Name=1", b"customer_name=%ff%fe"):
+                     b"Bad-Name=1", b"customer_name=%ff%fe"):
             r = c.request("POST", "/admin/jobs/new", body=body, headers=h)
             assert r.status == 400, body
             assert "not understood" in r.text
+            # The staff error page, with the way back into the staff pages.
+            assert 'href="/admin/jobs"' in r.text
+        # A control character someone pasted is that field's problem: the
+        # form comes back with it marked and everything else kept.
+        r = c.request("POST", "/admin/jobs/new", headers=h,
+                      body=b"customer_name=a%00b&item_type=Ring&csrf=" + c.csrf().encode())
+        assert r.status == 422 and "cannot be saved" in r.text and 'value="Ring"' in r.text
         r = c.request("POST", "/admin/jobs/new", body=b"{}", headers=dict(h, **{"Content-Type": "application/json"}))
         assert r.status == 415
         r = c.request("PUT", "/admin/jobs/new", body=b"", headers=h)

@@ -27,7 +27,7 @@ class JobStaff(Staff):
     def upload_job(self, job, data, role="photo", public=False, filename="photo.jpg",
                    ctype="image/jpeg", csrf=True, headers=None, body=None, path=None,
                    extra=None):
-        fields = {"role": role} if role is not None else {}
+        fields = {"job_role": role} if role is not None else {}
         if public:
             fields["is_public"] = "1"
         if extra:
@@ -318,7 +318,7 @@ def test_refusals_leave_nothing_behind_and_other_shops_find_nothing():
         refused(c.upload_job(job, good[:len(good) // 2] + b"\0" * 20), 422)
         # A multipart body cut short (Content-Length agrees with what is sent).
         b = boundary()
-        body = multipart({"role": "photo", "csrf": c.csrf()},
+        body = multipart({"job_role": "photo", "csrf": c.csrf()},
                          [("photo", "p.jpg", "image/jpeg", good)], b)
         for cut in (body[:-4], body[:len(body) // 2], body[:len(body) - len(good) // 2 - 40]):
             refused(c.upload_job(job, None, body=cut,

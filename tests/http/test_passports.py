@@ -1,6 +1,8 @@
 """Provenance passports: issue, verify, transfer, visibility, tampering."""
 
+import base64
 import json
+import subprocess
 import os
 import re
 import tempfile
@@ -192,11 +194,13 @@ def test_tampering_is_detected_on_the_page_and_offline():
         assert data["format"] == "hallmark-passport-v1" and data["uid"] == uid
         assert "zoe@example.com" not in rec.text and "Zoë Ångström" not in rec.text
         with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o755)      # hallmarkctl may run as the CGI user
             good = os.path.join(d, "good.json")
             with open(good, "w") as f:
                 f.write(rec.text)
-            r = s.ctl("passport", "check", good, check=False)
-            assert r.returncode == 0 and "verified" in r.stdout
+            r = s.ctl("passport", "check", "--key-url", s.base + data["issuer"]["key_url"].split(s.base, 1)[1],
+                      good, check=False)
+            assert r.returncode == 0 and "verified" in r.stdout, r.stdout + r.stderr
             data["content"] = data["content"].replace("Oval Sapphire Ring", "Oval Sapphire Rings")
             bad = os.path.join(d, "bad.json")
             with open(bad, "w") as f:
@@ -257,3 +261,86 @@ def test_staff_see_only_their_own_shops_passports():
         assert s.sql("SELECT owner_name, deleted_at FROM passports")[0] == (None, None)
         listing = c.get("/admin/passports?q=100000001")
         assert "Mine" in visible_text(listing.text)
+
+
+def openssl(*args, stdin=None):
+    r = subprocess.run(["openssl"] + list(args), input=stdin, capture_output=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_a_record_re_signed_with_another_key_is_not_verified_offline():
+    """Someone alters a record and signs it with a key of their own: the
+    signature is valid, but the key is not the shop's. passport check says
+    so unless told which key to trust, and refuses it when told."""
+    with Server() as s:
+        c = setup(s)
+        pid, uid = issue_passport(c, **FULL)
+        v = Client(s, origin=False)
+        page = v.get("/verify/" + uid)
+        fp = re.search(r'class="fingerprint">([0-9a-f ]+)</code>', page.text).group(1)
+        assert len(fp.replace(" ", "")) == 32
+        key_path = re.search(r'href="(/verify/key/[a-z0-9-]+)"', page.text).group(1)
+        key = v.get(key_path)
+        assert key.status == 200 and key.header("Content-Type") == "application/json"
+        kdoc = json.loads(key.text)
+        assert kdoc["format"] == "hallmark-shop-key-v1" and kdoc["issuer"]["fingerprint"] == fp
+        assert kdoc["issuer"]["name"] == "Test Jewellers"
+        # Every unknown shop is the same miss as an unknown passport.
+        miss = v.get("/verify/key/no-such-shop")
+        assert miss.status == 404 and miss.body == v.get("/verify/key/other").body
+
+        rec = json.loads(v.get("/verify/%s.json" % uid).text)
+        assert rec["issuer"]["fingerprint"] == fp
+        assert rec["issuer"]["key_url"] == s.base + key_path
+        forged = dict(rec)
+        forged["content"] = rec["content"].replace("Oval Sapphire Ring", "Oval Sapphire Ring (5 ct)")
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o755)
+            keyfile = os.path.join(d, "mine.pem")
+            openssl("genpkey", "-algorithm", "ed25519", "-out", keyfile)
+            content = os.path.join(d, "content")
+            with open(content, "wb") as f:
+                f.write(forged["content"].encode())
+            sig = openssl("pkeyutl", "-sign", "-inkey", keyfile, "-rawin", "-in", content)
+            der = openssl("pkey", "-in", keyfile, "-pubout", "-outform", "DER")
+            forged["signature"] = base64.b64encode(sig).decode()
+            forged["issuer"] = dict(rec["issuer"], public_key=base64.b64encode(der[-32:]).decode())
+            paths = {}
+            for name, doc in (("real", rec), ("forged", forged)):
+                paths[name] = os.path.join(d, name + ".json")
+                with open(paths[name], "w") as f:
+                    json.dump(doc, f)
+                os.chmod(paths[name], 0o644)
+
+            # Without a key to trust, neither is "verified".
+            for name in ("real", "forged"):
+                r = s.ctl("passport", "check", paths[name], check=False)
+                assert r.returncode == 3 and "KEY NOT CHECKED" in r.stdout, (name, r.stdout)
+                assert "verified:" not in r.stdout
+            r = s.ctl("passport", "check", paths["forged"], check=False)
+            assert fp not in r.stdout    # the forged key's fingerprint is another
+
+            # Told the shop's key (three ways), the real one passes, the forged one fails.
+            trust = [("--fingerprint", fp), ("--fingerprint", fp.replace(" ", "")[:16].upper()),
+                     ("--key", kdoc["issuer"]["public_key"]), ("--key-url", s.base + key_path)]
+            for opt, val in trust:
+                r = s.ctl("passport", "check", opt, val, paths["real"], check=False)
+                assert r.returncode == 0 and r.stdout.startswith("verified:"), (opt, r.stdout, r.stderr)
+                r = s.ctl("passport", "check", opt, val, paths["forged"], check=False)
+                assert r.returncode == 1 and "NOT VERIFIED" in r.stdout, (opt, r.stdout, r.stderr)
+                assert "not signed by" in r.stdout
+
+            # A key file (the key page saved) works like the key itself.
+            kfile = os.path.join(d, "shop-key.json")
+            with open(kfile, "w") as f:
+                f.write(key.text)
+            os.chmod(kfile, 0o644)
+            assert s.ctl("passport", "check", "--key", kfile, paths["real"], check=False).returncode == 0
+            assert s.ctl("passport", "check", "--key", kfile, paths["forged"], check=False).returncode == 1
+            # Nonsense in, a clear refusal out.
+            r = s.ctl("passport", "check", "--fingerprint", "xyz", paths["real"], check=False)
+            assert r.returncode != 0 and "fingerprint" in r.stderr
+            r = s.ctl("passport", "check", "--key-url", s.base + "/verify/key/nobody", paths["real"],
+                      check=False)
+            assert r.returncode != 0 and "not a shop's key" in r.stderr

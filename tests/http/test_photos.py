@@ -189,7 +189,9 @@ class Staff(Client):
 
     def upload(self, pid, data, role="primary", filename="photo.jpg", ctype="image/jpeg",
                csrf=True, headers=None, body=None, path=None):
-        return self.post_upload(path or "/admin/upload/passport/%d" % pid, {"role": role}, data,
+        # Job photos name their role job_role (photo or proof).
+        field = "job_role" if path and "/upload/job/" in path else "role"
+        return self.post_upload(path or "/admin/upload/passport/%d" % pid, {field: role}, data,
                                 filename, ctype, csrf, headers, body)
 
     def post_upload(self, path, fields, data, filename, ctype, csrf=True, headers=None, body=None):

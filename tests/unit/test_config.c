@@ -393,23 +393,31 @@ static void test_fmt_date(void)
 	};
 	char out[64];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		fmt_date(cases[i].in, out, sizeof out);
+		fmt_date(cases[i].in, DATE_SHORT, out, sizeof out);
 		CHECK_STR(out, cases[i].want);
 	}
-	fmt_date(NULL, out, sizeof out);
+	fmt_date(NULL, DATE_SHORT, out, sizeof out);
 	CHECK_STR(out, "");
 	/* Truncation keeps the buffer terminated. */
-	fmt_date("a long string that does not fit", out, 8);
+	fmt_date("a long string that does not fit", DATE_SHORT, out, 8);
 	CHECK_STR(out, "a long ");
-	fmt_date("2026-11-24", out, 8);
+	fmt_date("2026-11-24", DATE_SHORT, out, 8);
 	CHECK(strlen(out) < 8);
 
 	/* Days a month does not have are not dates either; strptime takes
 	 * them and timegm rolls them into the next month. */
-	fmt_date("2026-02-30", out, sizeof out);
+	fmt_date("2026-02-30", DATE_SHORT, out, sizeof out);
 	CHECK(strcmp(out, "2026-02-30") == 0);	/* says "Mon 2 Mar 2026" */
-	fmt_date("2026-04-31", out, sizeof out);
+	fmt_date("2026-04-31", DATE_SHORT, out, sizeof out);
 	CHECK(strcmp(out, "2026-04-31") == 0);	/* says "Fri 1 May 2026" */
+
+	/* The certificates' long form, from the same formatter. */
+	fmt_date("2026-11-24", DATE_LONG, out, sizeof out);
+	CHECK_STR(out, "24 November 2026");
+	fmt_date("2024-02-29", DATE_LONG, out, sizeof out);
+	CHECK_STR(out, "29 February 2024");
+	fmt_date("c. 1925", DATE_LONG, out, sizeof out);
+	CHECK_STR(out, "c. 1925");
 }
 
 #define SUMMER ((time_t)1782907200)	/* 2026-07-01 12:00:00 UTC */

@@ -288,9 +288,9 @@ static const struct param ptab[NP] = {
 };
 /* The same without file fields: a form surface. */
 static const struct param ftab[3] = {
-	{ "name", v_string, 10, 0, 0, 0 },
-	{ "notes", v_text, 100, PARAM_MULTILINE, 0, 0 },
-	{ "qty", v_int, 5, 0, 1, 99 },
+	{ "name", v_string, 10, 0, 0, 0, NULL },
+	{ "notes", v_text, 100, PARAM_MULTILINE, 0, 0, NULL },
+	{ "qty", v_int, 5, 0, 1, 99, NULL },
 };
 
 #define MP "multipart/form-data; boundary=b"
@@ -319,13 +319,15 @@ static const struct rcase rcases[] = {
 	/* Empty bodies carry nothing. */
 	{ "", MP, "", 0, { NULL, NULL, NULL, NULL, NULL }, NULL },
 	{ "", MP, END, 0, { NULL, NULL, NULL, NULL, NULL }, NULL },
-	/* The rules of form fields hold for text parts. */
-	{ "", MP, PART("name", "a\nb") END, 400, { 0 }, NULL },
-	{ "", MP, PART("name", "a\x01") END, 400, { 0 }, NULL },
-	{ "", MP, PART("name", "a\xc2\x85") END, 400, { 0 }, NULL },
+	/* The rules of form fields hold for text parts: what a person can
+	 * type wrong marks the field ("^": a control character, "#": too
+	 * long), what no browser sends refuses the request. */
+	{ "", MP, PART("name", "a\nb") END, 0, { "^a\nb", NULL, NULL, NULL, NULL }, NULL },
+	{ "", MP, PART("name", "a\x01") END, 0, { "^a\x01", NULL, NULL, NULL, NULL }, NULL },
+	{ "", MP, PART("name", "a\xc2\x85") END, 0, { "^a\xc2\x85", NULL, NULL, NULL, NULL }, NULL },
 	{ "", MP, PART("name", "\xff") END, 400, { 0 }, NULL },
-	{ "", MP, PART("name", "12345678901") END, 400, { 0 }, NULL },
-	{ "", MP, PART("notes", "a\x1b") END, 400, { 0 }, NULL },
+	{ "", MP, PART("name", "12345678901") END, 0, { "#12345678901", NULL, NULL, NULL, NULL }, NULL },
+	{ "", MP, PART("notes", "a\x1b") END, 0, { NULL, "^a\x1b", NULL, NULL, NULL }, NULL },
 	{ "", MP, PART("name", "a") PART("name", "b") END, 400, { 0 }, NULL },
 	{ "name=a", MP, PART("name", "b") END, 400, { 0 }, NULL },
 	{ "", MP, PART("Name", "a") END, 400, { 0 }, NULL },
@@ -396,8 +398,10 @@ static void test_request_table(void)
 				}
 			} else if (!want) {
 				CHECK(r.fields[k].state == FIELD_ABSENT);
-			} else if (want[0] == '!') {
+			} else if (want[0] == '!' || want[0] == '#' || want[0] == '^') {
 				CHECK(req_invalid(&r, k));
+				CHECK(req_error(&r, k) == (want[0] == '!' ? FERR_FORMAT
+				    : want[0] == '#' ? FERR_TOO_LONG : FERR_CONTROL));
 				CHECK_STR(r.fields[k].raw, want + 1);
 			} else {
 				CHECK_STR(req_val(&r, k), want);

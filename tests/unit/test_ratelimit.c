@@ -1,5 +1,5 @@
 /* Unit tests for src/lib/ratelimit.c against a temporary SQLite store made
- * the way hallmarkctl init makes it (db_create + rl_schema). */
+ * the way hallmarkctl init makes it (db_create + rl_migrate). */
 #include "check.h"
 #include "db.h"
 #include "ratelimit.h"
@@ -184,8 +184,8 @@ int main(void)
 	CHECK(db != NULL);
 	if (!db)
 		return check_summary("ratelimit");
-	CHECK(db_exec(db, rl_schema) == HM_OK);
-	CHECK(db_exec(db, rl_schema) == HM_OK);	/* applying it again is harmless */
+	CHECK(rl_migrate(db) == 0);
+	CHECK(rl_migrate(db) == 0);	/* applying it again is harmless */
 
 	test_limits(db);
 	test_windows(db);

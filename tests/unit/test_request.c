@@ -243,7 +243,9 @@ struct pcase {
 	const char *body;
 	size_t bodylen;		/* 0: strlen(body) */
 	int status;
-	/* Per field when status is 0: NULL absent, "!raw" invalid, else val. */
+	/* Per field when status is 0: NULL absent, else val; invalid as
+	 * "!raw" (refused by its validator), "#raw" (too long) or "^raw" (a
+	 * control character). */
 	const char *want[NP];
 };
 
@@ -293,26 +295,34 @@ static const struct pcase pcases[] = {
 	{ "name&name", NULL, NULL, 0, 400, { 0 } },
 	{ "name=A", FORM, "name=B", 0, 400, { 0 } },
 	{ "other=1&other=2", NULL, NULL, 0, 0, { 0 } },
-	/* Control characters; CR, LF and TAB only in multi-line fields. */
-	{ "name=a%0Ab", NULL, NULL, 0, 400, { 0 } },
-	{ "name=a%0Db", NULL, NULL, 0, 400, { 0 } },
-	{ "name=a%09b", NULL, NULL, 0, 400, { 0 } },
-	{ "name=a%00b", NULL, NULL, 0, 400, { 0 } },
-	{ "name=a%7Fb", NULL, NULL, 0, 400, { 0 } },
-	{ "name=a%1Bb", NULL, NULL, 0, 400, { 0 } },
-	{ "name=a%C2%85b", NULL, NULL, 0, 400, { 0 } },
+	/* Control characters (CR, LF and TAB only in multi-line fields) are
+	 * the field's problem, not the request's: the form comes back. */
+	{ "name=a%0Ab", NULL, NULL, 0, 0, { [P_NAME] = "^a\nb" } },
+	{ "name=a%0Db", NULL, NULL, 0, 0, { [P_NAME] = "^a\rb" } },
+	{ "name=a%09b", NULL, NULL, 0, 0, { [P_NAME] = "^a\tb" } },
+	{ "name=a%00b&qty=2", NULL, NULL, 0, 0, { [P_NAME] = "^a", [P_QTY] = "2" } },
+	{ "name=a%7Fb", NULL, NULL, 0, 0, { [P_NAME] = "^a\x7f" "b" } },
+	{ "name=a%1Bb", NULL, NULL, 0, 0, { [P_NAME] = "^a\x1b" "b" } },
+	{ "name=a%C2%85b", NULL, NULL, 0, 0, { [P_NAME] = "^a\xc2\x85" "b" } },
 	{ "name=a%C2%A0b", NULL, NULL, 0, 0, { [P_NAME] = "a\xc2\xa0" "b" } },
 	{ "notes=+one%0D%0Atwo%0Dthree%0A%09four+", NULL, NULL, 0, 0,
 	  { [P_NOTES] = "one\ntwo\nthree\n\tfour" } },
-	{ "notes=a%00", NULL, NULL, 0, 400, { 0 } },
-	{ "notes=a%1B", NULL, NULL, 0, 400, { 0 } },
-	{ "notes=a%0B", NULL, NULL, 0, 400, { 0 } },
-	{ "notes=a%7F", NULL, NULL, 0, 400, { 0 } },
-	/* Length in decoded bytes. */
+	{ "notes=a%00", NULL, NULL, 0, 0, { [P_NOTES] = "^a" } },
+	{ "notes=a%1B", NULL, NULL, 0, 0, { [P_NOTES] = "^a\x1b" } },
+	{ "notes=a%0B", NULL, NULL, 0, 0, { [P_NOTES] = "^a\x0b" } },
+	{ "notes=a%7F", NULL, NULL, 0, 0, { [P_NOTES] = "^a\x7f" } },
+	/* Length in characters, as a form's maxlength counts them; over it,
+	 * the field comes back as typed. */
 	{ "short=12345", NULL, NULL, 0, 0, { [P_SHORT] = "12345" } },
-	{ "short=123456", NULL, NULL, 0, 400, { 0 } },
+	{ "short=123456", NULL, NULL, 0, 0, { [P_SHORT] = "#123456" } },
 	{ "short=%31%32%33%34%35", NULL, NULL, 0, 0, { [P_SHORT] = "12345" } },
-	{ "short=%C3%A9%C3%A9%C3%A9", NULL, NULL, 0, 400, { 0 } },
+	{ "short=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9", NULL, NULL, 0, 0,
+	  { [P_SHORT] = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" } },
+	{ "short=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9", NULL, NULL, 0, 0,
+	  { [P_SHORT] = "#\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" } },
+	{ "short=%F0%9F%92%8D%F0%9F%92%8D%F0%9F%92%8D%F0%9F%92%8D%F0%9F%92%8D", NULL, NULL, 0, 0,
+	  { [P_SHORT] = "\xf0\x9f\x92\x8d\xf0\x9f\x92\x8d\xf0\x9f\x92\x8d\xf0\x9f\x92\x8d"
+	    "\xf0\x9f\x92\x8d" } },
 	/* Invalid UTF-8. */
 	{ "name=%C3", NULL, NULL, 0, 400, { 0 } },
 	{ "name=%C3%28", NULL, NULL, 0, 400, { 0 } },
@@ -329,12 +339,12 @@ static const struct pcase pcases[] = {
 	{ "qty=3", FORM "; charset=UTF-8", "name=B", 0, 0, { [P_NAME] = "B", [P_QTY] = "3" } },
 	{ "", "APPLICATION/X-WWW-Form-Urlencoded", "name=B", 0, 0, { [P_NAME] = "B" } },
 	{ "", " " FORM " ;charset=utf-8", "name=B", 0, 0, { [P_NAME] = "B" } },
-	{ "", FORM, "name=a\0b", 8, 400, { 0 } },
+	{ "", FORM, "name=a\0b", 8, 0, { [P_NAME] = "^a" } },
 	{ "", FORM, "na\0e=x", 6, 400, { 0 } },
 	{ "", FORM, "name=\xc3", 0, 400, { 0 } },
 	{ "", FORM, "notes=a%0D%0Ab", 0, 0, { [P_NOTES] = "a\nb" } },
 	{ "", FORM, "notes=a\r\nb", 0, 0, { [P_NOTES] = "a\nb" } },
-	{ "", FORM, "name=a\nb", 0, 400, { 0 } },
+	{ "", FORM, "name=a\nb", 0, 0, { [P_NAME] = "^a\nb" } },
 	{ "", FORM "x", "name=A", 0, 415, { 0 } },
 	{ "", FORM " x", "name=A", 0, 415, { 0 } },
 	{ "", "text/plain", "name=A", 0, 415, { 0 } },
@@ -350,20 +360,44 @@ static const struct pcase pcases[] = {
 static void check_field(const struct req *r, size_t i, const char *want)
 {
 	const struct field *f = &r->fields[i];
+	char msg[200];
 	if (!want) {
 		CHECK(f->state == FIELD_ABSENT);
 		CHECK(req_val(r, i) == NULL);
-		CHECK(!req_invalid(r, i));
-	} else if (want[0] == '!') {
+		CHECK(!req_invalid(r, i) && !req_present(r, i));
+		CHECK(req_shown(r, i) == NULL);
+		CHECK(req_message(r, i, "x", msg, sizeof msg) == NULL);
+	} else if (want[0] == '!' || want[0] == '#' || want[0] == '^') {
+		enum field_error e = want[0] == '!' ? FERR_FORMAT : want[0] == '#' ? FERR_TOO_LONG
+		    : FERR_CONTROL;
 		CHECK(f->state == FIELD_INVALID);
-		CHECK(req_invalid(r, i));
+		CHECK(req_invalid(r, i) && req_present(r, i));
+		CHECK(req_error(r, i) == e);
 		CHECK(req_val(r, i) == NULL);
 		CHECK(req_int(r, i, -99) == -99);
-		CHECK_STR(f->raw, want + 1);
+		/* What was typed, for the form to show again: a NUL ends it. */
+		CHECK(strncmp(f->raw, want + 1, strlen(want + 1)) == 0);
+		CHECK(req_message(r, i, "bad", msg, sizeof msg) != NULL);
+		if (e == FERR_FORMAT) {
+			CHECK_STR(msg, "bad");
+			CHECK_STR(req_shown(r, i), f->raw);
+		} else if (e == FERR_TOO_LONG) {
+			CHECK(strstr(msg, "characters") != NULL);
+			CHECK_STR(req_shown(r, i), f->raw);
+		} else {
+			/* Shown with each control character replaced, so the page
+			 * stays valid and the person sees where it was. */
+			const char *shown = req_shown(r, i);
+			CHECK(shown && strstr(shown, "\xef\xbf\xbd") != NULL);
+			for (const char *p = shown; p && *p; p++)
+				CHECK((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\r' || *p == '\t');
+		}
 	} else {
 		CHECK(f->state == FIELD_OK);
-		CHECK(!req_invalid(r, i));
+		CHECK(!req_invalid(r, i) && req_present(r, i));
+		CHECK(req_error(r, i) == FERR_NONE);
 		CHECK_STR(req_val(r, i), want);
+		CHECK_STR(req_shown(r, i), want);
 	}
 }
 
@@ -447,7 +481,9 @@ static void test_parse_limits(void)
 	buf_puts(&b, "name=");
 	while (b.len < REQ_MAX_QUERY)
 		buf_putc(&b, 'a');
-	CHECK(run_parse(&r, b.data, b.len, NULL, NULL, 0, &why) == 400); /* value > 256 */
+	/* A value over its 256 characters is the field's problem. */
+	CHECK(run_parse(&r, b.data, b.len, NULL, NULL, 0, &why) == 0);
+	CHECK(req_error(&r, P_NAME) == FERR_TOO_LONG);
 	req_free(&r);
 	buf_reset(&b);
 	buf_puts(&b, "other=");
@@ -460,7 +496,7 @@ static void test_parse_limits(void)
 	req_free(&r);
 	buf_free(&b);
 
-	/* Default maxlen is 256 decoded bytes. */
+	/* Default maxlen is 256 characters. */
 	buf_puts(&b, "name=");
 	for (int i = 0; i < 256; i++)
 		buf_putc(&b, 'a');
@@ -468,7 +504,9 @@ static void test_parse_limits(void)
 	CHECK(req_val(&r, P_NAME) && strlen(req_val(&r, P_NAME)) == 256);
 	req_free(&r);
 	buf_putc(&b, 'a');
-	CHECK(run_parse(&r, b.data, b.len, NULL, NULL, 0, &why) == 400);
+	CHECK(run_parse(&r, b.data, b.len, NULL, NULL, 0, &why) == 0);
+	CHECK(req_error(&r, P_NAME) == FERR_TOO_LONG && req_maxlen(&r, P_NAME) == 256);
+	CHECK(req_shown(&r, P_NAME) && strlen(req_shown(&r, P_NAME)) == 257);
 	req_free(&r);
 	buf_free(&b);
 
@@ -635,7 +673,7 @@ static const struct rcase rcases[] = {
 	  405, NULL, NULL, 0, "" },
 	{ NULL, "", NULL, NULL, "", 100, "192.0.2.1", NULL, NULL, NULL, NULL,
 	  405, NULL, NULL, 0, "" },
-	{ "GET", "name=a%0A", NULL, NULL, "", 100, "192.0.2.1", NULL, NULL, NULL, NULL,
+	{ "GET", "name=a%80", NULL, NULL, "", 100, "192.0.2.1", NULL, NULL, NULL, NULL,
 	  400, NULL, NULL, 0, "" },
 	/* HTTPS spellings. */
 	{ "GET", "", NULL, NULL, "", 100, "192.0.2.1", NULL, NULL, "1", NULL,

@@ -1,0 +1,560 @@
+/* The certificate of authenticity of a passport: an A4 PDF with the
+ * shop's letterhead, the piece, its identifiers and specifications, and a
+ * verification block with the QR code and the shop's key fingerprint. */
+#include "certificate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+
+#include "fmt.h"
+#include "layout.h"
+
+/* A4 in points. */
+#define PAGE_W 595.28
+#define PAGE_H 841.89
+#define X0 66.0			/* content box, inside the double border */
+#define X1 (PAGE_W - 66.0)
+#define CONTENT_W (X1 - X0)
+#define TOP 74.0
+#define BOTTOM (PAGE_H - 60.0)	/* the last baseline above the footer */
+
+#define SERIF "DejaVu Serif"
+#define SANS "DejaVu Sans"
+
+static const struct rgb INK = {0.11, 0.11, 0.13};
+static const struct rgb MUTED = {0.38, 0.38, 0.42};
+static const struct rgb GOLD = {0.60, 0.47, 0.20};	/* prints as antique gold, still dark on mono */
+static const struct rgb WARN = {0.70, 0.10, 0.10};
+
+struct cert {
+	cairo_t *cr;
+	double y;		/* the next baseline on the current page */
+	int page;
+	char *footer;
+	const char *title;	/* for the continuation pages' header */
+};
+
+/* A small lozenge, the certificate's one ornament. */
+static void diamond(cairo_t *cr, double cx, double cy, double r)
+{
+	pdf_colour(cr, GOLD);
+	cairo_move_to(cr, cx, cy - r);
+	cairo_line_to(cr, cx + r * 0.7, cy);
+	cairo_line_to(cr, cx, cy + r);
+	cairo_line_to(cr, cx - r * 0.7, cy);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+}
+
+static void page_frame(struct cert *d)
+{
+	cairo_t *cr = d->cr;
+	pdf_colour(cr, GOLD);
+	cairo_set_line_width(cr, 1.6);
+	cairo_rectangle(cr, 28, 28, PAGE_W - 56, PAGE_H - 56);
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, 0.5);
+	cairo_rectangle(cr, 34, 34, PAGE_W - 68, PAGE_H - 68);
+	cairo_stroke(cr);
+	diamond(cr, 31, 31, 5);
+	diamond(cr, PAGE_W - 31, 31, 5);
+	diamond(cr, 31, PAGE_H - 31, 5);
+	diamond(cr, PAGE_W - 31, PAGE_H - 31, 5);
+}
+
+static void page_footer(struct cert *d)
+{
+	cairo_t *cr = d->cr;
+	pdf_fit_font(cr, SANS, 0, 7.5, 5, d->footer, CONTENT_W);
+	pdf_colour(cr, MUTED);
+	pdf_show_centred(cr, PAGE_W / 2, PAGE_H - 46, d->footer);
+}
+
+/* Ends the current page (if any) and starts the next. */
+static void new_page(struct cert *d)
+{
+	if (d->page) {
+		page_footer(d);
+		cairo_show_page(d->cr);
+	}
+	d->page++;
+	page_frame(d);
+	d->y = TOP;
+	if (d->page > 1) {
+		char *t = xasprintf("Certificate of Authenticity \xe2\x80\x94 %s (continued)", d->title);
+		pdf_fit_font(d->cr, SERIF, 0, 11, 7, t, CONTENT_W);
+		pdf_colour(d->cr, MUTED);
+		pdf_show_centred(d->cr, PAGE_W / 2, d->y, t);
+		free(t);
+		pdf_hline(d->cr, X0, X1, d->y + 10, 0.5, GOLD);
+		d->y += 36;
+	}
+}
+
+/* Makes room for h points below the cursor, on a new page if need be.
+ * Returns 1 when it turned the page. */
+static int need(struct cert *d, double h)
+{
+	if (d->y + h <= BOTTOM)
+		return 0;
+	new_page(d);
+	return 1;
+}
+
+/* Draws wrapped lines from the cursor, turning pages as they run out. */
+static void flow_lines(struct cert *d, const struct lines *l, double x, double lead, int centred)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		need(d, lead);
+		if (centred)
+			pdf_show_centred(d->cr, PAGE_W / 2, d->y, l->v[i]);
+		else
+			pdf_show_at(d->cr, x, d->y, l->v[i]);
+		d->y += lead;
+	}
+}
+
+/* The shop's letterhead: name, address and country, contact, ABN. */
+static void letterhead(struct cert *d, const struct shop *s)
+{
+	cairo_t *cr = d->cr;
+	struct lines l = {0};
+	char *name = pdf_text(*s->name ? s->name : "Your jeweller", 0);
+	/* One line, shrunk a little if need be; a long name wraps. */
+	pdf_fit_font(cr, SERIF, 1, 24, 17, name, CONTENT_W);
+	pdf_colour(cr, INK);
+	pdf_wrap(cr, name, CONTENT_W, &l);
+	flow_lines(d, &l, X0, 24, 1);
+	pdf_lines_free(&l);
+	d->y -= 4;
+
+	/* The address is typed on several lines; on letterhead it reads as one. */
+	struct buf a = {0};
+	char *addr = pdf_text(s->address, 1), *save = NULL;
+	for (char *p = strtok_r(addr, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		str_trim(p);
+		if (*p)
+			buf_printf(&a, "%s%s", a.len ? ", " : "", p);
+	}
+	if (s->country && *s->country) {
+		char *c = pdf_text(s->country, 0);
+		buf_printf(&a, "%s%s", a.len ? ", " : "", c);
+		free(c);
+	}
+	struct buf contact = {0};
+	if (*s->phone)
+		buf_printf(&contact, "%s", s->phone);
+	if (*s->email)
+		buf_printf(&contact, "%s%s", contact.len ? "   \xc2\xb7   " : "", s->email);
+	pdf_font(cr, SANS, 0, 9);
+	pdf_colour(cr, MUTED);
+	if (a.len) {
+		pdf_wrap(cr, a.data, CONTENT_W, &l);
+		flow_lines(d, &l, X0, 12, 1);
+		pdf_lines_free(&l);
+	}
+	if (contact.len) {
+		char *c = pdf_text(contact.data, 0);
+		pdf_wrap(cr, c, CONTENT_W, &l);
+		flow_lines(d, &l, X0, 12, 1);
+		pdf_lines_free(&l);
+		free(c);
+	}
+	if (s->abn && *s->abn) {
+		char *abn = pdf_text(s->abn, 0);
+		char *t = xasprintf("ABN %s", abn);
+		pdf_show_centred(cr, PAGE_W / 2, d->y, t);
+		d->y += 12;
+		free(t);
+		free(abn);
+	}
+	d->y += 6;
+	pdf_hline(cr, X0, PAGE_W / 2 - 12, d->y, 0.6, GOLD);
+	pdf_hline(cr, PAGE_W / 2 + 12, X1, d->y, 0.6, GOLD);
+	diamond(cr, PAGE_W / 2, d->y, 5);
+	d->y += 36;
+	buf_free(&a);
+	buf_free(&contact);
+	free(addr);
+	free(name);
+}
+
+/* Heading, the piece's title and type, the lost-or-stolen warning. */
+static void heading(struct cert *d, const struct passport *p)
+{
+	cairo_t *cr = d->cr;
+	struct lines l = {0};
+	pdf_font(cr, SERIF, 0, 27);
+	pdf_colour(cr, INK);
+	pdf_show_centred(cr, PAGE_W / 2, d->y, "Certificate of Authenticity");
+	d->y += 20;
+	pdf_font(cr, SANS, 0, 9);
+	pdf_colour(cr, GOLD);
+	pdf_show_centred(cr, PAGE_W / 2, d->y, "Provenance passport");
+	d->y += 32;
+
+	pdf_font(cr, SANS, 1, 17);
+	pdf_colour(cr, INK);
+	pdf_wrap(cr, d->title, CONTENT_W - 40, &l);
+	flow_lines(d, &l, X0, 21, 1);
+	pdf_lines_free(&l);
+	if (*p->f[PF_JEWELLERY_TYPE]) {
+		char *t = pdf_text(p->f[PF_JEWELLERY_TYPE], 0);
+		pdf_font(cr, SANS, 0, 10);
+		pdf_colour(cr, MUTED);
+		pdf_show_centred(cr, PAGE_W / 2, d->y - 3, t);
+		d->y += 12;
+		free(t);
+	}
+	if (p->lost_stolen) {
+		const char *w = "This piece has been reported lost or stolen.";
+		pdf_font(cr, SANS, 1, 10);
+		pdf_colour(cr, WARN);
+		pdf_show_centred(cr, PAGE_W / 2, d->y + 4, w);
+		d->y += 18;
+	}
+	d->y += 10;
+}
+
+static void description(struct cert *d, const struct passport *p)
+{
+	if (!*p->f[PF_DESCRIPTION])
+		return;
+	struct lines l = {0};
+	char *t = pdf_text(p->f[PF_DESCRIPTION], 1);
+	pdf_font(d->cr, SANS, 0, 9.5);
+	pdf_colour(d->cr, INK);
+	pdf_wrap(d->cr, t, CONTENT_W - 40, &l);
+	flow_lines(d, &l, X0 + 20, 13.5, 0);
+	d->y += 12;
+	pdf_lines_free(&l);
+	free(t);
+}
+
+/* The band of identifiers: identity number, issue date, UID. */
+static void identity_band(struct cert *d, const struct passport *p, const char *issued)
+{
+	cairo_t *cr = d->cr;
+	char num[24];
+	snprintf(num, sizeof num, "%lld", (long long)p->identity_number);
+	struct {
+		const char *label, *value;
+		double x, w;
+	} cells[] = {
+		{"IDENTITY NUMBER", num, X0, 110},
+		{"ISSUED", issued, X0 + 118, 120},
+		{"UID", p->public_uid, X0 + 246, CONTENT_W - 246},
+	};
+	need(d, 44);
+	pdf_hline(cr, X0, X1, d->y, 0.6, GOLD);
+	for (size_t i = 0; i < HM_NELEM(cells); i++) {
+		pdf_font(cr, SANS, 1, 6.5);
+		pdf_colour(cr, GOLD);
+		pdf_show_at(cr, cells[i].x, d->y + 14, cells[i].label);
+		pdf_fit_font(cr, SANS, 0, 10, 6, cells[i].value, cells[i].w);
+		pdf_colour(cr, INK);
+		pdf_show_at(cr, cells[i].x, d->y + 29, cells[i].value);
+	}
+	pdf_hline(cr, X0, X1, d->y + 38, 0.6, GOLD);
+	d->y += 56;
+}
+
+struct spec_group {
+	const char *name;
+	int from, to;		/* PF_ range, inclusive */
+};
+
+static const struct spec_group groups[] = {
+	{"METAL", PF_METAL_TYPE, PF_METAL_WEIGHT},
+	{"STONE", PF_STONE_TYPE, PF_STONE_CERTIFICATE},
+	{"RING", PF_RING_SIZE, PF_RING_SETTING},
+	{"PROVENANCE", PF_MAKER, PF_YEAR_MADE},
+	{"OWNERSHIP", PF_OWNER_NAME, PF_OWNER_PURCHASE_DATE},
+};
+
+#define GAP 24.0		/* between the two specification columns */
+#define COL_W ((CONTENT_W - GAP) / 2)
+#define LABEL_W 84.0
+#define HEAD_H 21.0		/* a group heading and the space around it */
+#define LINE_H 12.5		/* one line of a value */
+#define ROW_GAP 1.5
+#define VALUE_SIZE 9.5
+
+/* One row of the specifications: a label and its value, wrapped. */
+struct spec_row {
+	const char *label;
+	struct lines value;
+};
+
+/* A group with at least one filled field. */
+struct spec_block {
+	const char *name;
+	struct spec_row rows[PF_COUNT];
+	size_t n;
+	double h;
+};
+
+struct specs {
+	struct spec_block b[HM_NELEM(groups)];
+	size_t n;
+};
+
+/* The filled fields by group, wrapped to width w of the value column. The
+ * owner's email stays off paper that is handed on with the piece. */
+static void specs_build(cairo_t *cr, const struct passport *p, double w, struct specs *s)
+{
+	char date[64];
+	memset(s, 0, sizeof *s);
+	pdf_font(cr, SANS, 0, VALUE_SIZE);
+	for (size_t g = 0; g < HM_NELEM(groups); g++) {
+		struct spec_block *b = &s->b[s->n];
+		for (int i = groups[g].from; i <= groups[g].to; i++) {
+			if (!*p->f[i] || i == PF_OWNER_EMAIL)
+				continue;
+			const char *v = p->f[i];
+			if (i == PF_OWNER_PURCHASE_DATE) {
+				fmt_date(v, DATE_LONG, date, sizeof date);
+				v = date;
+			}
+			char *t = pdf_text(v, 1);
+			struct spec_row *r = &b->rows[b->n++];
+			r->label = i == PF_OWNER_PURCHASE_DATE ? "Purchased" : passport_field_label[i];
+			pdf_wrap(cr, t, w, &r->value);
+			if (!r->value.n)
+				pdf_lines_add(&r->value, "", 0);
+			b->h += r->value.n * LINE_H + ROW_GAP;
+			free(t);
+		}
+		if (b->n) {
+			b->name = groups[g].name;
+			b->h += HEAD_H;
+			s->n++;
+		}
+	}
+}
+
+static void specs_free(struct specs *s)
+{
+	for (size_t g = 0; g < s->n; g++)
+		for (size_t i = 0; i < s->b[g].n; i++)
+			pdf_lines_free(&s->b[g].rows[i].value);
+	memset(s, 0, sizeof *s);
+}
+
+/* Draws one group from the cursor at column x, width w; with flow set it
+ * turns pages as needed (the one-column layout). */
+static void spec_block_draw(struct cert *d, const struct spec_block *b, double x, double w,
+    double *y, int flow)
+{
+	cairo_t *cr = d->cr;
+	if (flow && need(d, HEAD_H + LINE_H))
+		*y = d->y;
+	*y += 4;
+	pdf_font(cr, SANS, 1, 7.5);
+	pdf_colour(cr, GOLD);
+	pdf_show_at(cr, x, *y, b->name);
+	pdf_hline(cr, x, x + w, *y + 4, 0.4, GOLD);
+	*y += HEAD_H - 4;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct spec_row *r = &b->rows[i];
+		for (size_t k = 0; k < r->value.n; k++) {
+			if (flow) {
+				d->y = *y;
+				if (need(d, LINE_H))
+					*y = d->y;
+			}
+			if (k == 0) {
+				pdf_fit_font(cr, SANS, 0, 8.5, 6.5, r->label, LABEL_W - 6);
+				pdf_colour(cr, MUTED);
+				pdf_show_at(cr, x, *y, r->label);
+			}
+			pdf_font(cr, SANS, 0, VALUE_SIZE);
+			pdf_colour(cr, INK);
+			pdf_show_at(cr, x + LABEL_W, *y, r->value.v[k]);
+			*y += LINE_H;
+		}
+		*y += ROW_GAP;
+	}
+	if (flow)
+		d->y = *y;
+}
+
+/* The specifications in two balanced columns (groups kept in order) when
+ * they fit on this page, else one column across as many pages as needed. */
+static void specifications(struct cert *d, const struct passport *p)
+{
+	struct specs s;
+	specs_build(d->cr, p, COL_W - LABEL_W, &s);
+	if (!s.n)
+		goto out;
+	double total = 0, best = 1e9, left = 0;
+	size_t split = s.n;
+	for (size_t g = 0; g < s.n; g++)
+		total += s.b[g].h;
+	for (size_t k = 1; k <= s.n; k++) {
+		left += s.b[k - 1].h;
+		double tallest = left > total - left ? left : total - left;
+		if (tallest < best)
+			best = tallest, split = k;
+	}
+	if (d->y + best <= BOTTOM) {
+		double y0 = d->y, y1 = d->y;
+		for (size_t g = 0; g < s.n; g++) {
+			if (g < split)
+				spec_block_draw(d, &s.b[g], X0, COL_W, &y0, 0);
+			else
+				spec_block_draw(d, &s.b[g], X0 + COL_W + GAP, COL_W, &y1, 0);
+		}
+		d->y = y0 > y1 ? y0 : y1;
+	} else {
+		/* Re-wrapped to the full width, which the single column has. */
+		specs_free(&s);
+		specs_build(d->cr, p, CONTENT_W - LABEL_W, &s);
+		for (size_t g = 0; g < s.n; g++) {
+			double y = d->y;
+			spec_block_draw(d, &s.b[g], X0, CONTENT_W, &y, 1);
+		}
+	}
+	d->y += 8;
+out:
+	specs_free(&s);
+}
+
+#define QR_SIZE 102.0
+#define VERIFY_PAD 10.0
+#define VERIFY_H (QR_SIZE + 2 * VERIFY_PAD)
+#define SIGN_H 36.0	/* the signature line and its label */
+
+/* Where to check the certificate, and who signed the record behind it:
+ * the QR code on the left, the address and signer beside it. Then lines
+ * to sign by hand at the counter, the paper's own seal. */
+static void verification(struct cert *d, const struct qr *q, const char *url,
+    const char *shop_name, const char *fingerprint)
+{
+	cairo_t *cr = d->cr;
+	struct lines l = {0};
+	struct buf t = {0};
+	need(d, VERIFY_H + SIGN_H);
+	/* Pushed down to the foot of the page when there is room: the block
+	 * reads as the certificate's seal rather than one more section. */
+	if (d->y < BOTTOM - VERIFY_H - SIGN_H)
+		d->y = BOTTOM - VERIFY_H - SIGN_H;
+	const double top = d->y;
+	const double tx = X0 + VERIFY_PAD + QR_SIZE + 14, tw = X1 - VERIFY_PAD - tx;
+
+	cairo_set_source_rgb(cr, 0.985, 0.975, 0.95);
+	cairo_rectangle(cr, X0, top, CONTENT_W, VERIFY_H);
+	cairo_fill_preserve(cr);
+	pdf_colour(cr, GOLD);
+	cairo_set_line_width(cr, 0.8);
+	cairo_stroke(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_rectangle(cr, X0 + VERIFY_PAD, top + VERIFY_PAD, QR_SIZE, QR_SIZE);
+	cairo_fill(cr);
+	pdf_qr(cr, q, X0 + VERIFY_PAD, top + VERIFY_PAD, QR_SIZE);
+
+	double y = top + VERIFY_PAD + 20;
+	pdf_font(cr, SERIF, 1, 12);
+	pdf_colour(cr, INK);
+	pdf_show_at(cr, tx, y, "Verify this certificate at");
+	y += 17;
+	/* The address stays whole on one line where it can, so it can be
+	 * typed; a very long one breaks after /verify/. */
+	pdf_fit_font(cr, SANS, 0, 9.5, 6.5, url, tw);
+	pdf_colour(cr, GOLD);
+	if (pdf_text_width(cr, url) <= tw) {
+		pdf_show_at(cr, tx, y, url);
+	} else {
+		const char *uid = strstr(url, "/verify/");
+		size_t n = uid ? (size_t)(uid - url) + 8 : strlen(url) / 2;
+		char *head = xstrndup(url, n);
+		pdf_fit_font(cr, SANS, 0, 9.5, 5, head, tw);
+		pdf_show_at(cr, tx, y, head);
+		y += 12;
+		pdf_fit_font(cr, SANS, 0, 9.5, 5, url + n, tw);
+		pdf_show_at(cr, tx, y, url + n);
+		free(head);
+	}
+	y += 19;
+	if (fingerprint)
+		buf_printf(&t, "Signed by %s with key %s.", shop_name, fingerprint);
+	else
+		buf_printf(&t, "Issued by %s.", shop_name);
+	buf_puts(&t, " Scan the code or type the address: the page shows the piece's record "
+	    "and history as the shop keeps it, and any later change of owner.");
+	pdf_font(cr, SANS, 0, 8);
+	pdf_colour(cr, MUTED);
+	pdf_wrap(cr, t.data, tw, &l);
+	for (size_t i = 0; i < l.n && y < top + VERIFY_H - 6; i++, y += 11)
+		pdf_show_at(cr, tx, y, l.v[i]);
+	pdf_lines_free(&l);
+	buf_free(&t);
+
+	d->y = top + VERIFY_H + SIGN_H - 10;
+	pdf_hline(cr, X0, X0 + 200, d->y, 0.5, INK);
+	pdf_hline(cr, X1 - 140, X1, d->y, 0.5, INK);
+	pdf_font(cr, SANS, 0, 7.5);
+	pdf_colour(cr, MUTED);
+	pdf_show_at(cr, X0, d->y + 10, "Authorised signature");
+	pdf_show_at(cr, X1 - 140, d->y + 10, "Date");
+	d->y += 10;
+}
+
+int certificate_pdf(const struct passport *p, const struct shop *shop, const char *tz,
+    const char *url, const struct qr *q, const char *fingerprint, struct buf *out)
+{
+	char iso[11], issued[64];
+	int rc = -1;
+	struct cert d = {0};
+	char *title = pdf_text(p->f[PF_TITLE], 0);
+	char *shop_name = pdf_text(*shop->name ? shop->name : "Your jeweller", 0);
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(pdf_write_buf, out, PAGE_W, PAGE_H);
+	cairo_t *cr = cairo_create(s);
+
+	char *meta = xasprintf("Certificate of Authenticity: %s", title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, meta);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, shop_name);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Hallmark");
+	free(meta);
+
+	today_iso((time_t)p->created_at, tz, iso);
+	fmt_date(iso, DATE_LONG, issued, sizeof issued);
+	d.cr = cr;
+	d.title = title;
+	/* A long name is already on the letterhead; the footer stays short. */
+	if (strlen(shop_name) <= 60)
+		d.footer = xasprintf("Passport %lld \xc2\xb7 issued by %s",
+		    (long long)p->identity_number, shop_name);
+	else
+		d.footer = xasprintf("Passport %lld", (long long)p->identity_number);
+	new_page(&d);
+	letterhead(&d, shop);
+	heading(&d, p);
+	description(&d, p);
+	identity_band(&d, p, issued);
+	specifications(&d, p);
+	verification(&d, q, url, shop_name, fingerprint);
+	page_footer(&d);
+	cairo_show_page(cr);
+
+	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+		log_err("certificate: cairo: %s", cairo_status_to_string(cairo_status(cr)));
+		goto out;
+	}
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+		log_err("certificate: cairo PDF: %s", cairo_status_to_string(cairo_surface_status(s)));
+		goto out;
+	}
+	rc = 0;
+out:
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	free(d.footer);
+	free(title);
+	free(shop_name);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/* Drawing on cairo pages for the printed documents (certificate; slips
+ * and tags share it): text made safe to draw, word wrap, fonts, rules and
+ * QR codes as vectors. Linked into print.cgi only. */
+#ifndef HM_PRINT_LAYOUT_H
+#define HM_PRINT_LAYOUT_H
+
+#include <cairo.h>
+
+#include "qr.h"
+#include "util.h"
+
+#define SERIF "DejaVu Serif"
+#define SANS "DejaVu Sans"
+
+struct rgb {
+	double r, g, b;
+};
+
+/* Lines of wrapped text (heap strings). */
+struct lines {
+	char **v;
+	size_t n;
+};
+
+/* A heap copy of s that cairo can draw: bad bytes U+FFFD, controls spaces,
+ * line feeds kept when keep_lf. */
+char *pdf_text(const char *s, int keep_lf);
+void pdf_lines_add(struct lines *l, const char *s, size_t n);
+void pdf_lines_free(struct lines *l);
+double pdf_text_width(cairo_t *cr, const char *s);
+/* Wraps clean text to maxw in the current font; LFs start new lines, runs
+ * of blank lines collapse to one, a word wider than a line is cut between
+ * characters. */
+void pdf_wrap(cairo_t *cr, const char *s, double maxw, struct lines *out);
+
+void pdf_colour(cairo_t *cr, struct rgb c);
+void pdf_font(cairo_t *cr, const char *face, int bold, double size);
+void pdf_show_at(cairo_t *cr, double x, double y, const char *s);
+void pdf_show_centred(cairo_t *cr, double cx, double y, const char *s);
+/* Selects face at size, shrunk (not below min) until s fits maxw. */
+void pdf_fit_font(cairo_t *cr, const char *face, int bold, double size, double min,
+    const char *s, double maxw);
+void pdf_hline(cairo_t *cr, double x0, double x1, double y, double width, struct rgb c);
+/* Draws q, quiet zone included, size points square with its top-left at (x, y). */
+void pdf_qr(cairo_t *cr, const struct qr *q, double x, double y, double size);
+/* A cairo write function appending to a struct buf. */
+cairo_status_t pdf_write_buf(void *closure, const unsigned char *data, unsigned int n);
+
+#endif
