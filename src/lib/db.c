@@ -37,6 +37,16 @@ static sqlite3 *open_flags(const char *path, int flags)
 		sqlite3_close(db);
 		return NULL;
 	}
+	/* A kept WAL must not keep its old frames: every CGI is usually the
+	 * only connection, so each one rebuilds the WAL's index from the whole
+	 * file when it opens. With a size limit, the writer that closes last
+	 * checkpoints and truncates the log to nothing, and a log restarted
+	 * after a checkpoint is cut back to what it holds: costs stay flat as
+	 * history grows (DESIGN.md, Data). The limit is per connection. */
+	if (!(flags & SQLITE_OPEN_READONLY) && db_exec(db, "PRAGMA journal_size_limit = 0") != HM_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
 	return db;
 }
 

@@ -79,6 +79,7 @@ static void write_all(const char *p, size_t n)
 void resp_finish(struct resp *r, int status, const char *ctype, const void *body, size_t n)
 {
 	struct buf out = {0};
+	buf_reset(&r->out);
 	buf_printf(&out, "Status: %d %s\r\n", status, status_text(status));
 	if (ctype)
 		buf_printf(&out, "Content-Type: %s\r\n", ctype);
@@ -94,8 +95,15 @@ void resp_finish(struct resp *r, int status, const char *ctype, const void *body
 	buf_puts(&out, "\r\n");
 	if (!r->head_only && n)
 		buf_append(&out, body, n);
-	write_all(out.data, out.len);
-	buf_free(&out);
+	buf_free(&r->out);
+	r->out = out;
+}
+
+void resp_flush(struct resp *r)
+{
+	if (r->out.len)
+		write_all(r->out.data, r->out.len);
+	buf_reset(&r->out);
 }
 
 void resp_allow_style(struct resp *r, const char *css)
@@ -109,4 +117,5 @@ void resp_allow_style(struct resp *r, const char *css)
 void resp_free(struct resp *r)
 {
 	buf_free(&r->head);
+	buf_free(&r->out);
 }

@@ -9,6 +9,7 @@
 
 struct resp {
 	struct buf head;
+	struct buf out;		/* the finished response, until resp_flush */
 	int head_only;
 	int csp;		/* send the Content-Security-Policy */
 	char style_hash[48];	/* base64 SHA-256 of the one inline style allowed, or "" */
@@ -24,8 +25,14 @@ void resp_security_headers(struct resp *r);
 /* Lets this response's CSP allow exactly one inline <style> element whose
  * content is css (a shop's brand colour, made from a validated value). */
 void resp_allow_style(struct resp *r, const char *css);
-/* Writes status, headers, Content-Type/Length and body to stdout. */
+/* Makes the response: status, headers, Content-Type/Length and body. It
+ * goes out with resp_flush, which web_free calls after the caller has
+ * closed the database: lighttpd ends a CGI once its answer is complete,
+ * and a CGI ended before it closed the database leaves its WAL frames for
+ * every later request to read. */
 void resp_finish(struct resp *r, int status, const char *ctype, const void *body, size_t n);
+/* Writes the finished response to stdout (once). */
+void resp_flush(struct resp *r);
 void resp_free(struct resp *r);
 const char *status_text(int status);
 

@@ -99,6 +99,7 @@ int web_init(struct web *w, const char *prog, const struct param *params, size_t
 
 void web_free(struct web *w)
 {
+	resp_flush(&w->resp);
 	req_free(&w->req);
 	resp_free(&w->resp);
 	config_free(&w->cfg);

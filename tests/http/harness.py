@@ -169,6 +169,7 @@ class Client:
         self.origin = origin
         self.last = None
         self.token = None       # the CSRF token of the newest page that had one
+        self.fk = None          # the form token of the newest page that had one
 
     def request(self, method, path, body=None, headers=None, raw_headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30,
@@ -204,17 +205,26 @@ class Client:
         m = re.search(r'name="csrf" value="([^"]+)"', resp.text)
         if m:
             self.token = m.group(1)
+        m = re.search(r'name="fk" value="([^"]+)"', resp.text)
+        if m:
+            self.fk = m.group(1)
         return resp
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
 
-    def post(self, path, form, csrf=True, headers=None, **kw):
+    def post(self, path, form, csrf=True, headers=None, fk=None, **kw):
+        """fk: the form token to send (True: the newest page's), as a
+        browser sends the one of the page the form is on; None sends none."""
         form = dict(form)
         if csrf is True:
             form.setdefault("csrf", self.csrf())
         elif csrf:
             form["csrf"] = csrf
+        if fk is True:
+            form["fk"] = self.fk
+        elif fk:
+            form["fk"] = fk
         h = {"Content-Type": "application/x-www-form-urlencoded"}
         if self.origin:
             h["Origin"] = self.server.base
