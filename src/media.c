@@ -148,7 +148,7 @@ int main(void)
 	}
 	char stem[ATTACH_NAME_LEN + 1];
 	snprintf(stem, sizeof stem, "%.*s", ATTACH_NAME_LEN, file);
-	enum hm_rc rc = attachment_public_ok(db, stem);
+	enum hm_rc rc = attachment_public_ok(db, stem, now);
 	if (rc == HM_NOTFOUND) {
 		not_found(&w);
 		goto out;

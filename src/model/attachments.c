@@ -331,7 +331,7 @@ enum hm_rc attachment_shop_logo(sqlite3 *db, int64_t shop_id, struct attachment 
 	return att_one(db, st, out, "attachment shop logo");
 }
 
-enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name)
+enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name, time_t now)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM attachments a "
 	    "WHERE a.stored_name = ?1 AND a.deleted_at IS NULL AND a.is_public = 1 AND ("
@@ -339,13 +339,12 @@ enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name)
 	    "  WHERE p.id = a.owner_id AND p.shop_id = a.shop_id "
 	    "  AND p.is_public = 1 AND p.deleted_at IS NULL)) OR "
 	    "(a.owner_kind = 'job' AND EXISTS (SELECT 1 FROM jobs j JOIN shops sh ON sh.id = j.shop_id "
-	    "  WHERE j.id = a.owner_id AND j.shop_id = a.shop_id "
-	    "  AND j.revoked_at IS NULL AND j.deleted_at IS NULL AND (j.closed_at IS NULL OR "
-	    "  j.closed_at > CAST(strftime('%s', 'now') AS INTEGER) - sh.retention_days * 86400))) OR "
+	    "  WHERE j.id = a.owner_id AND j.shop_id = a.shop_id AND " JOB_PUBLIC_SQL("?2") ")) OR "
 	    "(a.owner_kind = 'shop' AND a.role = 'logo' AND a.owner_id = a.shop_id))");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_text(st, 1, stored_name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (int64_t)now);
 	int s = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (s == SQLITE_ROW)

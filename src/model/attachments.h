@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "model.h"
 
 #define ATTACH_NAME_LEN 32	/* hex characters of stored_name */
 /* Live photos one owner may have: a passport page is not an archive, and
@@ -87,9 +88,9 @@ enum hm_rc attachment_shop_logo(sqlite3 *db, int64_t shop_id, struct attachment 
 /* HM_OK when the file stem stored_name may be served to the public: the
  * row is live and public and so is its owner (a public, undeleted
  * passport; a job whose link is not revoked, which is not deleted and not
- * past its shop's retention period; the
- * shop, for its logo). HM_NOTFOUND otherwise. */
-enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name);
+ * past its shop's retention period at now: JOB_PUBLIC_SQL; the shop, for
+ * its logo). HM_NOTFOUND otherwise. */
+enum hm_rc attachment_public_ok(sqlite3 *db, const char *stored_name, time_t now);
 
 /* The file name of a version: kind 'd' (display) or 't' (thumbnail). */
 void attachment_file(const struct attachment *a, char kind, char out[ATTACH_NAME_LEN + 7]);

@@ -236,8 +236,7 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 	    " WHERE a.owner_kind = 'shop' AND a.owner_id = j.shop_id AND a.deleted_at IS NULL) "
 	    "FROM jobs j JOIN stages s ON s.id = j.stage_id "
 	    "JOIN shops sh ON sh.id = j.shop_id "
-	    "WHERE j.tracking_id = ?1 AND j.revoked_at IS NULL AND j.deleted_at IS NULL "
-	    "AND (j.closed_at IS NULL OR j.closed_at > ?2 - sh.retention_days * 86400)");
+	    "WHERE j.tracking_id = ?1 AND " JOB_PUBLIC_SQL("?2"));
 	if (!st)
 		return HM_ERR;
 	db_bind_str(st, 1, tracking_id);
@@ -348,8 +347,7 @@ enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_sta
 	    " (SELECT p.id FROM stages p WHERE p.workflow_id = j.workflow_id "
 	    "  AND p.position < s.position AND p.flags & 4 = 0 ORDER BY p.position DESC LIMIT 1) END "
 	    "FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN shops sh ON sh.id = j.shop_id "
-	    "WHERE j.tracking_id = ?1 AND j.revoked_at IS NULL AND j.deleted_at IS NULL "
-	    "AND (j.closed_at IS NULL OR j.closed_at > ?3 - sh.retention_days * 86400)");
+	    "WHERE j.tracking_id = ?1 AND " JOB_PUBLIC_SQL("?3"));
 	if (!st) {
 		rc = HM_ERR;
 		goto out;
@@ -424,14 +422,21 @@ static char *like_pattern(const char *q, int fold_tid)
 	return buf_detach(&b);
 }
 
+/* One WHERE clause serves the count and the page. */
+#define JOB_LIST_WHERE \
+	"WHERE j.shop_id = ?1 AND (?2 IS NULL OR s.code = ?2) " \
+	"AND (CASE WHEN ?5 THEN j.deleted_at IS NOT NULL ELSE j.deleted_at IS NULL END) " \
+	"AND (?3 IS NULL OR j.tracking_id = ?6 OR j.customer_name LIKE ?3 ESCAPE '\\' " \
+	"     OR replace(j.tracking_id, '-', '') LIKE ?4 ESCAPE '\\') "
+
 enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const char *q,
     int show_deleted, size_t offset, size_t limit, struct job_list *out)
 {
-	static const char where[] =
-	    "WHERE j.shop_id = ?1 AND (?2 IS NULL OR s.code = ?2) "
-	    "AND (CASE WHEN ?5 THEN j.deleted_at IS NOT NULL ELSE j.deleted_at IS NULL END) "
-	    "AND (?3 IS NULL OR j.tracking_id = ?6 OR j.customer_name LIKE ?3 ESCAPE '\\' "
-	    "     OR replace(j.tracking_id, '-', '') LIKE ?4 ESCAPE '\\') ";
+	static const char *const sql[2] = {
+		"SELECT count(*) " JOB_FROM JOB_LIST_WHERE,
+		"SELECT " JOB_COLS JOB_FROM JOB_LIST_WHERE
+		    "ORDER BY j.created_at DESC, j.id DESC LIMIT ?7 OFFSET ?8",
+	};
 	char tid[TID_MAX];
 	char *pat = NULL, *tpat = NULL;
 	enum hm_rc rc = HM_ERR;
@@ -444,14 +449,7 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 		tpat = like_pattern(q, 1);
 	}
 	for (int pass = 0; pass < 2; pass++) {
-		/* One WHERE clause serves the count and the page. */
-		struct buf sql = {0};
-		buf_puts(&sql, pass == 0 ? "SELECT count(*) " JOB_FROM : "SELECT " JOB_COLS JOB_FROM);
-		buf_puts(&sql, where);
-		if (pass == 1)
-			buf_puts(&sql, "ORDER BY j.created_at DESC, j.id DESC LIMIT ?7 OFFSET ?8");
-		st = db_prepare(db, sql.data);
-		buf_free(&sql);
+		st = db_prepare(db, sql[pass]);
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, shop_id);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -49,8 +50,7 @@ enum hm_rc msg_post_customer(sqlite3 *db, const char *tracking_id, const char *b
 	if (rc != HM_OK)
 		return rc;
 	sqlite3_stmt *st = db_prepare(db, "SELECT j.id FROM jobs j JOIN shops sh ON sh.id = j.shop_id "
-	    "WHERE j.tracking_id = ?1 AND j.revoked_at IS NULL AND j.deleted_at IS NULL "
-	    "AND (j.closed_at IS NULL OR j.closed_at > ?2 - sh.retention_days * 86400)");
+	    "WHERE j.tracking_id = ?1 AND " JOB_PUBLIC_SQL("?2"));
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;

@@ -18,6 +18,15 @@ enum stage_flag {
 	STAGE_DECISION = 8,
 };
 
+/* May the public see this job: the one definition, for the order page,
+ * the customer's own writes and the media URLs of the job's photos. The
+ * job is j, its shop sh (joined), and now the SQL parameter holding the
+ * request's time: a revoked or deleted job, or one finished longer ago
+ * than its shop's retention period, is not there for anyone outside. */
+#define JOB_PUBLIC_SQL(now) \
+	"j.revoked_at IS NULL AND j.deleted_at IS NULL " \
+	"AND (j.closed_at IS NULL OR j.closed_at > " now " - sh.retention_days * 86400)"
+
 struct shop {
 	int64_t id;
 	char *slug, *name, *phone, *email, *address, *whatsapp, *timezone;
