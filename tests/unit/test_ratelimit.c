@@ -2,6 +2,7 @@
  * the way hallmarkctl init makes it (db_create + rl_migrate). */
 #include "check.h"
 #include "db.h"
+#include "auth.h"
 #include "ratelimit.h"
 
 #include <fcntl.h>
@@ -172,6 +173,49 @@ static void test_errors(const char *dir)
 		db_close(db);
 }
 
+/* The sign-in rule (auth.h): attempts counted before any password is
+ * checked; a known (account, address) pair has its own allowance; a right
+ * password gives its attempt back and makes the pair known. */
+static void test_signin(sqlite3 *db)
+{
+	unsigned char ipkey[32];
+	struct signin s;
+	time_t t = T0 + 500 * WIN;
+	memset(ipkey, 7, sizeof ipkey);
+	/* A stranger's guesses: 3 checked, then refused. */
+	for (int i = 0; i < 3; i++)
+		CHECK(signin_attempt(&s, db, ipkey, "Staff", "203.0.113.9", WIN, 3, t) == 1);
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "203.0.113.9", WIN, 3, t) == 0);
+	/* Another stranger: the account's allowance for strangers is spent. */
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "198.51.100.1", WIN, 3, t) == 0);
+	/* Another account from a fresh address is not affected. */
+	CHECK(signin_attempt(&s, db, ipkey, "owner", "198.51.100.2", WIN, 3, t) == 1);
+	signin_succeeded(&s);
+	/* Right answers give their attempt back: any number of them. */
+	for (int i = 0; i < 6; i++) {
+		CHECK(signin_attempt(&s, db, ipkey, "owner", "198.51.100.2", WIN, 3, t) == 1);
+		CHECK(s.known);
+		signin_succeeded(&s);
+	}
+	/* A pair that signed in before keeps its allowance while strangers
+	 * exhaust the account's. */
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "192.0.2.50", WIN, 3, t + WIN) == 1);
+	signin_succeeded(&s);
+	for (int i = 0; i < 3; i++)
+		CHECK(signin_attempt(&s, db, ipkey, "staff", "203.0.113.9", WIN, 3, t + WIN) == 1);
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "203.0.113.10", WIN, 3, t + WIN) == 0);
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "192.0.2.50", WIN, 3, t + WIN) == 1);
+	CHECK(s.known);
+	/* ...but guessing from the known address has a limit too. */
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "192.0.2.50", WIN, 3, t + WIN) == 1);
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "192.0.2.50", WIN, 3, t + WIN) == 1);
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "192.0.2.50", WIN, 3, t + WIN) == 0);
+	/* Remembered for SIGNIN_KNOWN_DAYS, not for ever. */
+	time_t later = t + WIN + (time_t)SIGNIN_KNOWN_DAYS * 86400 + 10;
+	CHECK(signin_attempt(&s, db, ipkey, "staff", "192.0.2.50", WIN, 3, later) == 1);
+	CHECK(!s.known);
+}
+
 int main(void)
 {
 	char path[300];
@@ -191,6 +235,7 @@ int main(void)
 	test_windows(db);
 	test_sweep(db);		/* late: its sweeps forget the windows above */
 	test_mixed_windows(db);
+	test_signin(db);
 
 	/* What one connection counted, the next one (another CGI) sees. */
 	unsigned char a[16];
