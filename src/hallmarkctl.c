@@ -1,6 +1,8 @@
 /* hallmarkctl: the operator's command line. Initialises an installation,
  * applies migrations, adds shops and staff, provisions the demo shop. */
+#include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,7 @@ static void usage(void)
 	    "                                add a shop owner (--staff: a staff member, who cannot\n"
 	    "                                wipe the shop's data); password from a prompt or stdin\n"
 	    "  user passwd USERNAME          set a user's password; from a prompt or stdin\n"
+	    "  fix-ownership                 (as root) give the state files to cgi_user\n"
 	    "  purge                         delete what each shop's retention period lets go\n"
 	    "                                (run it daily, e.g. from cron)\n"
 	    "  demo [BASE_URL]               add the demo shop, its staff user and sample jobs\n"
@@ -46,7 +49,8 @@ static void usage(void)
 	    "                                check a passport record from /verify/<uid>.json offline\n"
 	    "                                against the shop key you trust (exit 0 verified,\n"
 	    "                                1 not verified, 3 signed but the key not checked)\n"
-	    "The configuration is -c, else $" HM_CONFIG_ENV ", else " HM_DEFAULT_CONFIG ".\n",
+	    "The configuration is -c, else $" HM_CONFIG_ENV ", else " HM_DEFAULT_CONFIG ".\n"
+	    "Run it as the CGI user (cgi_user, www-data by default): runuser -u www-data -- hallmarkctl ...\n",
 	    stderr);
 }
 
@@ -60,6 +64,106 @@ static int fail(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 1;
+}
+
+/* The state a CGI reads and writes: hallmarkctl must leave all of it to
+ * the CGI user, or a page breaks later with nothing to say why. */
+static void state_paths(char *out[8])
+{
+	memset(out, 0, 8 * sizeof *out);
+	out[0] = xstrdup(cfg.database);
+	out[1] = xasprintf("%s-wal", cfg.database);
+	out[2] = xasprintf("%s-shm", cfg.database);
+	out[3] = xstrdup(cfg.ratelimit_database);
+	out[4] = xasprintf("%s-journal", cfg.ratelimit_database);
+	out[5] = xstrdup(cfg.secret_key_file);
+	out[6] = xstrdup(cfg.media_dir);
+}
+
+static void state_paths_free(char *p[8])
+{
+	for (int i = 0; i < 8; i++)
+		free(p[i]);
+}
+
+/* Gives every existing state file, and the files in media_dir, to the CGI
+ * user (as root, when asked: hallmarkctl fix-ownership). */
+static int cmd_fix_ownership(const struct passwd *pw)
+{
+	char *paths[8];
+	int changed = 0, rc = 0;
+	if (geteuid() != 0)
+		return fail("fix-ownership changes owners: run it as root");
+	state_paths(paths);
+	for (int i = 0; paths[i]; i++) {
+		struct stat sb;
+		if (lstat(paths[i], &sb) != 0 || S_ISLNK(sb.st_mode))
+			continue;
+		if (sb.st_uid != pw->pw_uid || sb.st_gid != pw->pw_gid) {
+			if (lchown(paths[i], pw->pw_uid, pw->pw_gid) != 0) {
+				rc = fail("%s: %s", paths[i], strerror(errno));
+				continue;
+			}
+			printf("%s now belongs to %s\n", paths[i], pw->pw_name);
+			changed++;
+		}
+		if (!S_ISDIR(sb.st_mode))
+			continue;
+		DIR *d = opendir(paths[i]);
+		for (struct dirent *e; d && (e = readdir(d));) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char *f = xasprintf("%s/%s", paths[i], e->d_name);
+			if (lstat(f, &sb) == 0 && S_ISREG(sb.st_mode) &&
+			    (sb.st_uid != pw->pw_uid || sb.st_gid != pw->pw_gid)) {
+				if (lchown(f, pw->pw_uid, pw->pw_gid) != 0)
+					rc = fail("%s: %s", f, strerror(errno));
+				else
+					changed++;
+			}
+			free(f);
+		}
+		if (d)
+			closedir(d);
+	}
+	state_paths_free(paths);
+	if (rc == 0)
+		printf("%d file%s given to %s\n", changed, changed == 1 ? "" : "s", pw->pw_name);
+	return rc;
+}
+
+/* hallmarkctl runs as the CGI user (cgi_user), so what it writes stays
+ * theirs: refuses clearly otherwise, and when state it would use belongs
+ * to someone else. */
+static int check_user(const struct passwd *pw, const char *conf)
+{
+	char *paths[8], *dir;
+	int rc = 0;
+	if (geteuid() != pw->pw_uid)
+		return fail("run hallmarkctl as %s, the user the web server runs Hallmark's CGIs as "
+		    "(cgi_user in %s): what it writes must be theirs, or the pages cannot use it. "
+		    "For example: runuser -u %s -- hallmarkctl%s%s ...", pw->pw_name, conf,
+		    pw->pw_name, conf == config_path() ? "" : " -c ", conf == config_path() ? "" : conf);
+	state_paths(paths);
+	for (int i = 0; paths[i] && rc == 0; i++) {
+		struct stat sb;
+		if (lstat(paths[i], &sb) == 0 && sb.st_uid != pw->pw_uid)
+			rc = fail("%s belongs to uid %u, not to %s: the CGIs cannot write it. As root, run: "
+			    "hallmarkctl%s%s fix-ownership", paths[i], (unsigned)sb.st_uid, pw->pw_name,
+			    conf == config_path() ? "" : " -c ", conf == config_path() ? "" : conf);
+	}
+	state_paths_free(paths);
+	/* SQLite keeps -wal and -shm beside the database. */
+	dir = xstrdup(cfg.database);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (rc == 0 && access(slash ? dir : ".", W_OK) != 0)
+		rc = fail("%s cannot create files in %s, where the database and its -wal and -shm files "
+		    "live: as root, give the directory to it (chown %s: %s)", pw->pw_name,
+		    slash ? dir : ".", pw->pw_name, slash ? dir : ".");
+	free(dir);
+	return rc;
 }
 
 static sqlite3 *open_rw(void)
@@ -847,6 +951,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const char *c = argv[1], *sub = argc > 2 ? argv[2] : "";
+	struct passwd *pw = getpwnam(cfg.cgi_user);
+	if (!pw) {
+		rc = fail("cgi_user %s: no such user (set cgi_user in %s)", cfg.cgi_user,
+		    conf ? conf : config_path());
+		goto out;
+	}
+	if (!strcmp(c, "fix-ownership") && argc == 2) {
+		rc = cmd_fix_ownership(pw);
+		goto out;
+	}
+	if (check_user(pw, conf ? conf : config_path()) != 0)
+		goto out;
 	if (!strcmp(c, "init") && argc == 2)
 		rc = cmd_init();
 	else if (!strcmp(c, "migrate") && argc == 2)
@@ -867,6 +983,7 @@ int main(int argc, char **argv)
 		usage();
 		rc = 2;
 	}
+out:
 	config_free(&cfg);
 	return rc;
 }

@@ -225,6 +225,7 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 		if (*p->f[PF_OWNER_PURCHASE_DATE]) {
 			fmt_date(p->f[PF_OWNER_PURCHASE_DATE], DATE_SHORT, when, sizeof when);
 			tctx_set(c, "owner_since", when);
+			tctx_set(c, "owner_since_iso", p->f[PF_OWNER_PURCHASE_DATE]);
 		}
 		if (p->owner_public && p->has_owner_price) {
 			fmt_money(p->owner_price_cents, money, sizeof money);
@@ -238,11 +239,18 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 		free(shown);
 		fmt_date(pf->own[i].until_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "until", when);
+		tctx_set(it, "until_iso", pf->own[i].until_date);
+		if (*pf->own[i].purchase_date) {
+			fmt_date(pf->own[i].purchase_date, DATE_SHORT, when, sizeof when);
+			tctx_set(it, "since", when);
+			tctx_set(it, "since_iso", pf->own[i].purchase_date);
+		}
 	}
 	for (size_t i = pf->nev; i-- > 0;) {
 		struct tctx *it = tctx_add_item(c, "events");
 		fmt_date(pf->ev[i].event_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "date", when);
+		tctx_set(it, "date_iso", pf->ev[i].event_date);
 		tctx_set(it, "label", event_label(pf->ev[i].kind));
 		tctx_set(it, "text", pf->ev[i].text);
 	}
