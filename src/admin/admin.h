@@ -84,8 +84,10 @@ void page_jobs(struct staff *a);
 void page_job_new(struct staff *a);
 void do_job_new(struct staff *a);
 void page_job(struct staff *a);
-/* The job page with a status and the reply composer's error and text. */
-void page_job_with(struct staff *a, int status, const char *msg_error, const char *draft);
+/* The job page with a status and an error (under error_key: msg_error for
+ * the reply composer, stage_error for the stage form); what the request
+ * typed into the page's forms comes back in them. */
+void page_job_with(struct staff *a, int status, const char *error_key, const char *error);
 void page_job_edit(struct staff *a);
 void do_job_edit(struct staff *a);
 void do_job_stage(struct staff *a);
@@ -102,6 +104,9 @@ void page_passports(struct staff *a);
 void page_passport_new(struct staff *a);
 void do_passport_new(struct staff *a);
 void page_passport(struct staff *a);
+/* The passport page with a status and an error (event_error or
+ * transfer_error); what the request typed comes back in its form. */
+void page_passport_with(struct staff *a, int status, const char *error_key, const char *error);
 void page_passport_edit(struct staff *a);
 void do_passport_edit(struct staff *a);
 void do_passport_event(struct staff *a);

@@ -63,8 +63,9 @@ void page_job(struct staff *a)
 	page_job_with(a, 200, NULL, NULL);
 }
 
-void page_job_with(struct staff *a, int status, const char *msg_error, const char *draft)
+void page_job_with(struct staff *a, int status, const char *error_key, const char *error)
 {
+	const struct req *r = &a->w.req;
 	struct job j = {0};
 	struct shop shop = {0};
 	struct stage_list stages = {0};
@@ -88,8 +89,12 @@ void page_job_with(struct staff *a, int status, const char *msg_error, const cha
 		msg_mark_read(a->db, a->user.shop_id, j.id, a->now);
 	c = admin_ctx(a, j.tracking_id, "jobs");
 	tctx_set(c, "notice", shown_notice(req_val(&a->w.req, A_SHOW)));
-	tctx_set(c, "msg_error", msg_error);
-	tctx_set(c, "draft", draft);
+	if (error_key)
+		tctx_set(c, error_key, error);
+	/* A form that came back: what was typed, as typed. */
+	tctx_set(c, "draft", req_shown(r, A_BODY));
+	tctx_set(c, "f_note", req_shown(r, A_NOTE));
+	tctx_set_bool(c, "f_note_public", req_int(r, A_NOTE_PUBLIC, 0) == 1);
 	add_thread(c, &thread, shop.timezone);
 	if (!strcmp(j.decision, "approved"))
 		tctx_set(c, "decision", "The customer approved the design on their page.");

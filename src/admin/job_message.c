@@ -12,8 +12,8 @@ void do_job_message(struct staff *a)
 	char why[200];
 	if (req_invalid(r, A_BODY) || !msg_body_ok(body)) {
 		/* Re-show the job page with the text kept, never lose a reply. */
-		page_job_with(a, 422, req_message(r, A_BODY, NULL, why, sizeof why)
-		    ? why : "Write your reply first.", req_shown(r, A_BODY));
+		page_job_with(a, 422, "msg_error", req_message(r, A_BODY, NULL, why, sizeof why)
+		    ? why : "Write your reply first.");
 		return;
 	}
 	enum hm_rc rc = msg_post_staff(a->db, a->user.shop_id, a->id, a->user.user_id, body, a->now);
@@ -22,8 +22,8 @@ void do_job_message(struct staff *a)
 		return;
 	}
 	if (rc != HM_OK && rc != HM_DUPLICATE) {
-		page_job_with(a, rc == HM_BUSY ? 503 : 500,
-		    "Your reply could not be sent just now. Please try again.", req_shown(r, A_BODY));
+		page_job_with(a, rc == HM_BUSY ? 503 : 500, "msg_error",
+		    "Your reply could not be sent just now. Please try again.");
 		return;
 	}
 	char path[64];

@@ -1,19 +1,24 @@
-/* Move a job to another stage, with an optional note the customer may see. */
+/* Move a job to another stage, with an optional note the customer may see.
+ * A note that cannot be saved comes back on the job page, as typed. */
 #include <stdio.h>
 
 #include "admin.h"
 
 void do_job_stage(struct staff *a)
 {
-	int64_t stage = req_int(&a->w.req, A_STAGE, 0);
-	const char *note = req_val(&a->w.req, A_NOTE);
-	int pub = (int)req_int(&a->w.req, A_NOTE_PUBLIC, 0);
+	const struct req *r = &a->w.req;
+	int64_t stage = req_int(r, A_STAGE, 0);
+	char why[200];
 
-	if (!stage || req_invalid(&a->w.req, A_NOTE_PUBLIC)) {
-		web_error(&a->w, 400, "Choose a stage", "Go back and choose the stage to move the job to.");
+	if (req_invalid(r, A_NOTE)) {
+		page_job_with(a, 422, "stage_error", req_message(r, A_NOTE, NULL, why, sizeof why));
 		return;
 	}
-	enum hm_rc rc = job_set_stage(a->db, a->user.shop_id, a->id, stage, note, pub,
-	    a->user.user_id, a->now);
+	if (!stage || req_invalid(r, A_NOTE_PUBLIC)) {
+		page_job_with(a, 422, "stage_error", "Choose the stage to move the job to.");
+		return;
+	}
+	enum hm_rc rc = job_set_stage(a->db, a->user.shop_id, a->id, stage, req_val(r, A_NOTE),
+	    (int)req_int(r, A_NOTE_PUBLIC, 0), a->user.user_id, a->now);
 	admin_after(a, rc, "jobs", a->id);
 }

@@ -29,6 +29,28 @@ static const char *kind_label(const char *kind)
 
 void page_passport(struct staff *a)
 {
+	page_passport_with(a, 200, NULL, NULL);
+}
+
+/* The event and transfer forms as the request filled them, or today's date. */
+static void refill(struct staff *a, struct tctx *c, const char *today)
+{
+	const struct req *r = &a->w.req;
+	const char *d;
+	tctx_set(c, "f_kind", req_shown(r, A_KIND));
+	tctx_set(c, "f_text", req_shown(r, A_TEXT));
+	d = req_shown(r, A_EVENT_DATE);
+	tctx_set(c, "f_event_date", d ? d : today);
+	tctx_set(c, "f_owner_name", req_shown(r, A_PF + PF_OWNER_NAME));
+	tctx_set(c, "f_owner_email", req_shown(r, A_PF + PF_OWNER_EMAIL));
+	d = req_shown(r, A_PF + PF_OWNER_PURCHASE_DATE);
+	tctx_set(c, "f_owner_purchase_date", d ? d : today);
+	tctx_set(c, "f_owner_price", req_shown(r, A_OWNER_PRICE));
+	tctx_set_bool(c, "f_owner_public", req_int(r, A_OWNER_PUBLIC, 0) == 1);
+}
+
+void page_passport_with(struct staff *a, int status, const char *error_key, const char *error)
+{
 	struct passport_full pf = {0};
 	struct shop shop = {0};
 	char when[64], money[32], today[11];
@@ -88,13 +110,18 @@ void page_passport(struct staff *a)
 		fmt_date(pf.own[i].until_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "until", when);
 	}
+	const char *kind = req_shown(&a->w.req, A_KIND);
 	for (size_t i = 0; i < HM_NELEM(event_kinds); i++) {
 		struct tctx *it = tctx_add_item(c, "kinds");
 		tctx_set(it, "value", event_kinds[i][0]);
 		tctx_set(it, "label", event_kinds[i][1]);
+		tctx_set_bool(it, "selected", kind && !strcmp(kind, event_kinds[i][0]));
 	}
 	today_iso(a->now, shop.timezone, today);
 	tctx_set(c, "today", today);
+	refill(a, c, today);
+	if (error_key)
+		tctx_set(c, error_key, error);
 	struct attachment_list photos = {0};
 	if (attachment_list(a->db, "passport", p->id, 0, &photos) == HM_OK) {
 		for (size_t i = 0; i < photos.n; i++) {
@@ -104,7 +131,7 @@ void page_passport(struct staff *a)
 		}
 		attachment_list_free(&photos);
 	}
-	web_page(&a->w, 200, "admin_passport", c);
+	web_page(&a->w, status, "admin_passport", c);
 out:
 	tctx_free(c);
 	passport_full_free(&pf);

@@ -1,19 +1,38 @@
 /* Record an event in a passport's history (serviced, valued, resized,
- * repaired, note); the shop re-signs. */
+ * repaired, note); the shop re-signs. A refused event comes back on the
+ * passport page with what was typed. */
 #include <stdio.h>
+#include <string.h>
 
 #include "admin.h"
 
-
 void do_passport_event(struct staff *a)
 {
-	const char *kind = req_val(&a->w.req, A_KIND);
-	const char *date = req_val(&a->w.req, A_EVENT_DATE);
-	const char *text = req_val(&a->w.req, A_TEXT);
+	const struct req *r = &a->w.req;
+	const char *kind = req_val(r, A_KIND);
+	const char *date = req_val(r, A_EVENT_DATE);
+	const char *text = req_val(r, A_TEXT);
+	char why[200], today[11];
+	struct shop s;
 
+	if (shop_get(a->db, a->user.shop_id, &s) != HM_OK) {
+		web_fail(&a->w, HM_ERR);
+		return;
+	}
+	today_iso(a->now, s.timezone, today);
+	shop_free(&s);
+	if (req_message(r, A_TEXT, NULL, why, sizeof why)) {
+		page_passport_with(a, 422, "event_error", why);
+		return;
+	}
 	if (!kind || !date || !*date) {
-		web_error(&a->w, 422, "The event was not saved",
+		page_passport_with(a, 422, "event_error",
 		    "Choose what happened and the date it happened, then try again.");
+		return;
+	}
+	if (strcmp(date, today) > 0) {
+		page_passport_with(a, 422, "event_error",
+		    "That date is in the future: record events once they have happened.");
 		return;
 	}
 	enum hm_rc rc = passport_add_event(a->db, a->user.shop_id, a->id, kind, date, text,

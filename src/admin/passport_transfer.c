@@ -1,25 +1,38 @@
-/* Transfer ownership: the previous owner joins the history. */
+/* Transfer ownership: the previous owner joins the history. A refused
+ * transfer comes back on the passport page with what was typed. */
 #include <stdio.h>
 
 #include "admin.h"
+#include "form.h"
+
+static const struct form_field fields[] = {
+	{A_PF + PF_OWNER_NAME, 1, NULL},
+	{A_PF + PF_OWNER_EMAIL, 0, "That is not an email address."},
+	{A_PF + PF_OWNER_PURCHASE_DATE, 1, "Use a date like 2026-12-24."},
+	{A_OWNER_PRICE, 0, "Use an amount like 1200 or 1200.50."},
+};
 
 void do_passport_transfer(struct staff *a)
 {
 	const struct req *r = &a->w.req;
-	const char *name = req_val(r, A_PF + PF_OWNER_NAME);
-	const char *email = req_val(r, A_PF + PF_OWNER_EMAIL);
-	const char *date = req_val(r, A_PF + PF_OWNER_PURCHASE_DATE);
 	const char *price = req_val(r, A_OWNER_PRICE);
+	char why[240];
 
-	if (!name || !*name || !date || !*date || req_invalid(r, A_PF + PF_OWNER_EMAIL) ||
-	    req_invalid(r, A_OWNER_PRICE)) {
-		web_error(&a->w, 422, "The transfer was not saved",
-		    "Give the new owner's name and the date of the transfer; the email and price, "
-		    "if given, must be valid. Go back and try again.");
-		return;
+	/* The form shows one message: the first problem, named. */
+	for (size_t i = 0; i < HM_NELEM(fields); i++) {
+		const char *v = req_val(r, fields[i].param);
+		const char *say = req_message(r, fields[i].param, fields[i].invalid, why, sizeof why);
+		if (!say && fields[i].required && (!v || !*v))
+			say = i == 0 ? "Give the new owner's name." : "Give the date of the transfer.";
+		if (say) {
+			page_passport_with(a, 422, "transfer_error", say);
+			return;
+		}
 	}
-	enum hm_rc rc = passport_transfer(a->db, a->user.shop_id, a->id, name, email, date,
-	    req_int(r, A_OWNER_PRICE, 0), price && *price, (int)req_int(r, A_OWNER_PUBLIC, 0),
-	    admin_signer(a), a->w.master, a->user.user_id, a->now);
+	enum hm_rc rc = passport_transfer(a->db, a->user.shop_id, a->id,
+	    req_val(r, A_PF + PF_OWNER_NAME), req_val(r, A_PF + PF_OWNER_EMAIL),
+	    req_val(r, A_PF + PF_OWNER_PURCHASE_DATE), req_int(r, A_OWNER_PRICE, 0), price && *price,
+	    (int)req_int(r, A_OWNER_PUBLIC, 0), admin_signer(a), a->w.master, a->user.user_id,
+	    a->now);
 	admin_after(a, rc, "passports", a->id);
 }

@@ -291,3 +291,39 @@ def test_the_wal_stays_small_as_history_grows():
         # Each write used to leave ~4 KB behind for every later page to read.
         assert size <= 64 * 1024, size
         assert cust.get("/track/" + jobs[0][1]).status == 200
+
+
+def test_every_staff_form_comes_back_with_what_was_typed():
+    with StaffServer() as s:
+        c = JobStaff(s)
+        c.login()
+        job, _ = c.book_in()
+        sid = c.stage_id(job, "Assessed")
+        # The stage form: a pasted control character in the note.
+        r = c.post("/admin/jobs/%d/stage" % job, {"stage": sid, "note": "Bench\x07 note",
+                                                   "note_public": "1"})
+        assert r.status == 422 and "cannot be saved" in r.text
+        assert "Bench\ufffd note</textarea>" in r.text and 'name="note_public" value="1" checked' in r.text
+        assert s.sql("SELECT count(*) FROM job_events WHERE kind = 'stage'")[0][0] == 0
+        # The passport page's event and transfer forms.
+        c.get("/admin/passports/new")
+        r = c.post("/admin/passports/new", {"title": "Ring", "is_public": "1"})
+        pid = int(r.header("Location").rsplit("/", 1)[1])
+        c.get("/admin/passports/%d" % pid)
+        long = "ü" * 2001
+        r = c.post("/admin/passports/%d/event" % pid, {"kind": "valued", "event_date": "2025-01-02",
+                                                         "text": long})
+        assert r.status == 422 and "up to 2,000 characters" in visible_text(r.text)
+        assert long + "</textarea>" in r.text and 'value="2025-01-02"' in r.text
+        assert 'value="valued" selected' in r.text
+        r = c.post("/admin/passports/%d/event" % pid, {"kind": "valued", "event_date": "2999-01-01",
+                                                         "text": "Insurance"})
+        assert r.status == 422 and "in the future" in r.text and ">Insurance</textarea>" in r.text
+        r = c.post("/admin/passports/%d/transfer" % pid, {"owner_name": "Zoë Ångström",
+                                                            "owner_email": "not an email",
+                                                            "owner_purchase_date": "2025-03-04",
+                                                            "owner_price": "12.5"})
+        assert r.status == 422 and "not an email address" in r.text
+        assert 'value="Zoë Ångström"' in r.text and 'value="not an email"' in r.text
+        assert 'value="12.5"' in r.text
+        assert s.sql("SELECT count(*) FROM passport_events")[0][0] == 1     # "created" only
