@@ -192,6 +192,7 @@ def test_tampering_is_detected_on_the_page_and_offline():
         assert data["format"] == "hallmark-passport-v1" and data["uid"] == uid
         assert "zoe@example.com" not in rec.text and "Zoë Ångström" not in rec.text
         with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o755)      # hallmarkctl runs as the web server's user
             good = os.path.join(d, "good.json")
             with open(good, "w") as f:
                 f.write(rec.text)
