@@ -61,7 +61,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # installs whichever are missing (as root), so a fresh bookworm needs nothing else.
 DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
             libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
-            libjansson-dev lighttpd tzdata
+            libjansson-dev lighttpd lighttpd-modules-lua tzdata
 DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
