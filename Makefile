@@ -8,6 +8,10 @@ LIBEXEC  ?= $(PREFIX)/lib/hallmark/cgi-bin
 SHAREDIR ?= $(PREFIX)/share/hallmark
 SYSCONF  ?= /etc/hallmark
 STATEDIR ?= /var/lib/hallmark
+# Debian's web-server configuration directories: make install also puts
+# Hallmark's part in their conf-available/ when they exist (under DESTDIR).
+LIGHTTPD_CONFDIR ?= /etc/lighttpd
+APACHE_CONFDIR   ?= /etc/apache2
 PORT     ?= 8080
 
 CC      ?= cc
@@ -151,7 +155,8 @@ bench: deps all
 	sh tests/bench/run.sh
 
 install: all
-	sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
+	LIGHTTPD_CONFDIR="$(LIGHTTPD_CONFDIR)" APACHE_CONFDIR="$(APACHE_CONFDIR)" \
+	    sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 
 clean:
 	rm -rf build build-san cgi-bin/*.cgi cgi-bin/hallmarkctl
