@@ -128,7 +128,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBA) tests/unit/check.h
 run: deps all
 	@sh src/scripts/run-demo.sh $(PORT)
 
+# var/ may be a link to /var/lib/hallmark-demo (see src/scripts/run-demo.sh).
 reset:
+	@if [ -L var ] && [ "$$(readlink var)" = /var/lib/hallmark-demo ]; then \
+	    echo "rm -rf /var/lib/hallmark-demo"; rm -rf /var/lib/hallmark-demo; fi
 	rm -rf var
 
 unit: $(UNIT_BIN)
