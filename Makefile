@@ -8,6 +8,10 @@ LIBEXEC  ?= $(PREFIX)/lib/hallmark/cgi-bin
 SHAREDIR ?= $(PREFIX)/share/hallmark
 SYSCONF  ?= /etc/hallmark
 STATEDIR ?= /var/lib/hallmark
+# Debian's web-server configuration directories: make install also puts
+# Hallmark's part in their conf-available/ when they exist (under DESTDIR).
+LIGHTTPD_CONFDIR ?= /etc/lighttpd
+APACHE_CONFDIR   ?= /etc/apache2
 PORT     ?= 8080
 
 CC      ?= cc
@@ -63,7 +67,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # installs whichever are missing (as root), so a fresh bookworm needs nothing else.
 DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
             libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
-            libjansson-dev libcurl4-openssl-dev lighttpd tzdata
+            libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata
 DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
@@ -127,7 +131,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBA) tests/unit/check.h
 run: deps all
 	@sh src/scripts/run-demo.sh $(PORT)
 
+# var/ may be a link to /var/lib/hallmark-demo (see src/scripts/run-demo.sh).
 reset:
+	@if [ -L var ] && [ "$$(readlink var)" = /var/lib/hallmark-demo ]; then \
+	    echo "rm -rf /var/lib/hallmark-demo"; rm -rf /var/lib/hallmark-demo; fi
 	rm -rf var
 
 unit: $(UNIT_BIN)
@@ -154,7 +161,8 @@ bench: deps all
 	sh tests/bench/run.sh
 
 install: all
-	sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
+	LIGHTTPD_CONFDIR="$(LIGHTTPD_CONFDIR)" APACHE_CONFDIR="$(APACHE_CONFDIR)" \
+	    sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 
 clean:
 	rm -rf build build-san cgi-bin/*.cgi cgi-bin/hallmarkctl

@@ -8,6 +8,10 @@
 #   OUT       the directory the CGIs and hallmarkctl were built into
 # Paths written into hallmark.conf are the final ones, without DESTDIR.
 # An existing hallmark.conf is never touched: it is the operator's.
+# Environment: LIGHTTPD_CONFDIR (default /etc/lighttpd) and APACHE_CONFDIR
+# (default /etc/apache2): where their conf-available/ directory exists under
+# DESTDIR, Hallmark's part of the web server's configuration goes there too
+# (50-hallmark.conf, hallmark.conf), again never over an operator's file.
 set -eu
 
 if [ $# -ne 5 ]; then
@@ -89,10 +93,53 @@ for d in templates static schema; do
 	copy_tree "$root/$d" "$share/$d" 0644
 	say "$d" "$destdir$share/$d"
 done
-for f in "$root"/conf/*.example; do
+for f in "$root"/conf/*.example "$root"/conf/lighttpd-headers.lua; do
 	install -m 0644 "$f" "$destdir$share/conf/"
 done
 say examples "$destdir$share/conf"
+
+# Hallmark's part of the web server's configuration, for Debian's layout:
+# rendered with the installed paths into $share/conf, and into the web
+# server's conf-available/ when there is one (enabled by the operator, with
+# lighttpd-enable-mod hallmark or a2enconf hallmark).
+render() {
+	sed -e "s|@CGI_BIN@|$(sed_escape "$libexec")|g" \
+	    -e "s|@STATIC@|$(sed_escape "$share/static")|g" \
+	    -e "s|@CONF_DIR@|$(sed_escape "$share/conf")|g" \
+	    -e "s|@CONFIG@|$(sed_escape "$sysconf/hallmark.conf")|g" "$1"
+}
+# Installs FILE as DEST, unless DEST is already there and different: then
+# it is the operator's (or an older release's) and is kept, with a word.
+install_conf() {
+	file=$1 dest=$2
+	if [ ! -e "$dest" ]; then
+		install -m 0644 "$file" "$dest"
+		say "" "$dest"
+	elif cmp -s "$file" "$dest"; then
+		say "" "$dest (unchanged)"
+	else
+		say "" "$dest differs: kept as it is (compare it with"
+		say "" "$3)"
+	fi
+}
+tmpdir=$(mktemp -d)
+trap 'rm -rf "$tmpdir"' EXIT
+render "$root/conf/lighttpd-hallmark.conf.in" > "$tmpdir/lighttpd-hallmark.conf"
+render "$root/conf/apache-hallmark.conf.in" > "$tmpdir/apache-hallmark.conf"
+install -m 0644 "$tmpdir/lighttpd-hallmark.conf" "$tmpdir/apache-hallmark.conf" "$destdir$share/conf/"
+say web "$destdir$share/conf/lighttpd-hallmark.conf, apache-hallmark.conf"
+lighttpd_dir=${LIGHTTPD_CONFDIR:-/etc/lighttpd}
+apache_dir=${APACHE_CONFDIR:-/etc/apache2}
+if [ -d "$destdir$lighttpd_dir/conf-available" ]; then
+	install_conf "$tmpdir/lighttpd-hallmark.conf" "$destdir$lighttpd_dir/conf-available/50-hallmark.conf" \
+	    "$destdir$share/conf/lighttpd-hallmark.conf"
+fi
+if [ -d "$destdir$apache_dir/conf-available" ]; then
+	install_conf "$tmpdir/apache-hallmark.conf" "$destdir$apache_dir/conf-available/hallmark.conf" \
+	    "$destdir$share/conf/apache-hallmark.conf"
+fi
+rm -rf "$tmpdir"
+trap - EXIT
 
 # The configuration: made once from the example, pointing at what was just
 # installed. No secrets in it (the key is its own 0600 file), and the web
@@ -133,15 +180,20 @@ fi
 
 cat <<EOF
 
-Next steps for a new installation:
+Next steps for a new installation (everything runs as www-data, never root):
   1. Edit $sysconf/hallmark.conf (base_url at least).
-  2. Give $statedir to the web server's user, e.g.
+  2. Give $statedir to the web server's user:
        chown www-data: $statedir
   3. As that user, create the database and key, a shop and a staff account:
-       sudo -u www-data $bindir/hallmarkctl -c $sysconf/hallmark.conf init
-       sudo -u www-data $bindir/hallmarkctl -c $sysconf/hallmark.conf shop add SLUG "SHOP NAME" [TIMEZONE]
-       sudo -u www-data $bindir/hallmarkctl -c $sysconf/hallmark.conf user add SLUG USERNAME ["FULL NAME"]
-  4. Serve it: $share/conf/lighttpd.conf.example or apache.conf.example.
+       runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf init
+       runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf shop add SLUG "SHOP NAME" [TIMEZONE]
+       runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf user add SLUG USERNAME ["FULL NAME"]
+  4. Serve it, on Debian with lighttpd:
+       apt install lighttpd lighttpd-modules-lua
+       lighttpd-enable-mod hallmark && service lighttpd force-reload
+     or with Apache:
+       a2enmod cgi headers && a2enconf hallmark && systemctl restart apache2
+     (elsewhere: $share/conf/lighttpd.conf.example or apache.conf.example).
 On an upgrade, apply the new migrations (as the web server's user too):
-       sudo -u www-data $bindir/hallmarkctl -c $sysconf/hallmark.conf migrate
+       runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf migrate
 EOF

@@ -1,35 +1,89 @@
 #!/bin/sh
 # `make run`: provisions a demo installation in var/ (once), then serves it
 # with lighttpd in the foreground on 127.0.0.1:$PORT.
+#
+# Run as root, lighttpd and the CGIs run as www-data, like a real install,
+# and so does hallmarkctl: www-data owns the demo's state (database, key,
+# media, logs) and only reads the rest. What the web server needs from the
+# checkout (the CGIs, hallmarkctl, templates/, static/, conf/) is copied on
+# each run to var/web/. When www-data cannot reach the checkout (under /root,
+# say), var/ is a link to /var/lib/hallmark-demo, which holds the same;
+# `make reset` deletes both. Run as anyone else, everything runs as them.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 port=${1:-8080}
-var=$root/var
 base=http://127.0.0.1:$port
+
+if [ "$(id -u)" = 0 ]; then
+	user=www-data
+	as_user() { runuser -u "$user" -- "$@"; }
+else
+	user=$(id -un)
+	as_user() { "$@"; }
+fi
+group=$(id -gn "$user")
+
+var=$root/var
+if [ "$(id -u)" = 0 ] && ! as_user test -r "$root/Makefile"; then
+	# www-data cannot walk into the checkout: keep the demo where it can.
+	away=/var/lib/hallmark-demo
+	if [ -d "$var" ] && [ ! -L "$var" ]; then
+		echo "make run: $var is a directory www-data cannot reach;" \
+		    "make reset, then make run again" >&2
+		exit 1
+	fi
+	mkdir -p "$away"
+	chmod 0755 "$away"
+	ln -sfn "$away" "$var"
+	var=$away
+fi
 mkdir -p "$var"
 
-cat > "$var/hallmark.conf" <<CONF
-# Written by make run; make reset starts over.
-database = $var/hallmark.db
-media_dir = $var/media
-secret_key_file = $var/secret.key
-templates_dir = $root/templates
-base_url = $base
-default_timezone = Europe/London
-CONF
-export HALLMARK_CONFIG="$var/hallmark.conf"
-ctl="$root/cgi-bin/hallmarkctl"
+# The runtime copy: replaced whole on each run, so a rebuild is served.
+web=$var/web
+rm -rf "$web"
+mkdir -p "$web/cgi-bin" "$web/bin"
+cp "$root"/cgi-bin/*.cgi "$web/cgi-bin/"
+cp "$root/cgi-bin/hallmarkctl" "$web/bin/"
+cp -R "$root/templates" "$root/static" "$root/conf" "$web/"
+chmod -R a+rX,go-w "$web"
 
-if [ ! -f "$var/hallmark.db" ]; then
-	"$ctl" init
+# The state: the web server's user's alone.
+state=$var/state
+mkdir -p "$state"
+chmod 0700 "$state"
+[ "$(id -u)" = 0 ] && chown "$user:$group" "$state"
+
+conf=$var/hallmark.conf
+{
+	echo "# Written by make run; make reset starts over."
+	echo "database = $state/hallmark.db"
+	echo "media_dir = $state/media"
+	echo "secret_key_file = $state/secret.key"
+	echo "templates_dir = $web/templates"
+	echo "base_url = $base"
+	echo "default_timezone = Europe/London"
+	# Known to the C code once hallmarkctl and the CGIs check who runs them.
+	if grep -q cgi_user "$root/src/lib/config.c" 2>/dev/null; then
+		echo "cgi_user = $user"
+	fi
+} > "$conf"
+chmod 0644 "$conf"
+export HALLMARK_CONFIG="$conf"
+ctl() {
+	(cd "$state" && as_user "$web/bin/hallmarkctl" -c "$conf" "$@")
+}
+
+if [ ! -f "$state/hallmark.db" ]; then
+	ctl init
 	# The password is printed once by demo; keep it for the next make run.
-	"$ctl" demo "@BASE@" > "$var/demo.txt"
+	ctl demo "@BASE@" > "$var/demo.txt"
 	chmod 600 "$var/demo.txt"
 else
-	"$ctl" migrate >/dev/null
+	ctl migrate >/dev/null
 fi
-sh "$root/src/scripts/lighttpd-conf.sh" "$root" "$root/cgi-bin" "$var/hallmark.conf" "$var" "$port" \
-	> "$var/lighttpd.conf"
+sh "$root/src/scripts/lighttpd-conf.sh" "$web" "$web/cgi-bin" "$conf" "$state" "$port" \
+	127.0.0.1 "$user" "$group" > "$var/lighttpd.conf"
 
 echo
 echo "Hallmark demo on $base  (Ctrl-C stops it; make reset starts over)"
@@ -37,6 +91,6 @@ echo
 sed "s|@BASE@|$base|g" "$var/demo.txt" | grep -v '^demo shop ready'
 echo
 echo "Customer lookup: $base/track"
-echo "Server and CGI logs: $var/error.log, $var/cgi.log"
+echo "Server and CGI logs: $state/error.log, $state/cgi.log (lighttpd and the CGIs run as $user)"
 echo
 exec lighttpd -D -f "$var/lighttpd.conf"

@@ -2,6 +2,8 @@
 free loopback port, and a small client that behaves like a browser (cookies,
 forms, no automatic redirects). Python standard library only."""
 
+import atexit
+import glob
 import http.client
 import os
 import re
@@ -15,9 +17,69 @@ import urllib.parse
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CGI_BIN = os.environ.get("HALLMARK_CGI_BIN", os.path.join(ROOT, "cgi-bin"))
-CTL = os.path.join(CGI_BIN, "hallmarkctl")
 
 STAFF_PASSWORD = "correct horse battery"
+
+
+def web_user():
+    """The pwd entry the web server and the CGIs run as: ourselves, or
+    www-data (else nobody) when we are root, as in production."""
+    import pwd
+    if os.geteuid() != 0:
+        return pwd.getpwuid(os.geteuid())
+    for name in ("www-data", "nobody"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            pass
+    raise AssertionError("no www-data or nobody user to run the CGIs as")
+
+
+def as_web_user(user):
+    """subprocess arguments that run a command as USER (when we are root)."""
+    if os.geteuid() != 0:
+        return {}
+    return dict(user=user.pw_uid, group=user.pw_gid, extra_groups=[])
+
+
+def cgi_user_settings(user):
+    """cgi_user = USER for a hallmark.conf, once the C code knows the key
+    (until then an unknown key is an error)."""
+    try:
+        with open(os.path.join(ROOT, "src", "lib", "config.c")) as f:
+            known = "cgi_user" in f.read()
+    except FileNotFoundError:
+        known = False
+    return {"cgi_user": user.pw_name} if known else {}
+
+
+_web_root = None
+
+
+def web_root():
+    """What the web server and the CGIs need from the checkout (the CGIs,
+    hallmarkctl, templates/, static/, conf/), copied once per test run into a
+    directory the web server's user can reach: the checkout itself may be
+    somewhere it cannot, such as under /root. Returns that directory."""
+    global _web_root
+    if _web_root:
+        return _web_root
+    d = tempfile.mkdtemp(prefix="hallmark-web-")
+    atexit.register(shutil.rmtree, d, True)
+    os.makedirs(os.path.join(d, "cgi-bin"))
+    os.makedirs(os.path.join(d, "bin"))
+    for f in sorted(glob.glob(os.path.join(CGI_BIN, "*.cgi"))):
+        shutil.copy(f, os.path.join(d, "cgi-bin"))
+    shutil.copy(os.path.join(CGI_BIN, "hallmarkctl"), os.path.join(d, "bin"))
+    for sub in ("templates", "static", "conf"):
+        shutil.copytree(os.path.join(ROOT, sub), os.path.join(d, sub))
+    for top, dirs, files in os.walk(d):
+        os.chmod(top, 0o755)
+        for f in files:
+            path = os.path.join(top, f)
+            os.chmod(path, 0o755 if top.endswith(("cgi-bin", "bin")) else 0o644)
+    _web_root = d
+    return d
 
 
 def free_port():
@@ -31,7 +93,16 @@ class Server:
     manager; settings override hallmark.conf keys."""
 
     def __init__(self, **settings):
+        # lighttpd and the CGIs run as the web server's user (www-data when
+        # the tests run as root), which owns this directory and everything
+        # the installation writes in it, and runs every hallmarkctl too.
+        self.user = web_user()
+        self.web = web_root()
+        self.cgi_bin = os.path.join(self.web, "cgi-bin")
+        self.ctl_path = os.path.join(self.web, "bin", "hallmarkctl")
         self.dir = tempfile.mkdtemp(prefix="hallmark-test-")
+        if os.geteuid() == 0:
+            os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         self.conf = os.path.join(self.dir, "hallmark.conf")
@@ -39,13 +110,14 @@ class Server:
             "database": os.path.join(self.dir, "hallmark.db"),
             "media_dir": os.path.join(self.dir, "media"),
             "secret_key_file": os.path.join(self.dir, "secret.key"),
-            "templates_dir": os.path.join(ROOT, "templates"),
+            "templates_dir": os.path.join(self.web, "templates"),
             "base_url": self.base,
             "default_timezone": "Europe/London",
             "ratelimit_window": "600",
             "ratelimit_lookups": "1000",
             "ratelimit_login": "1000",
         }
+        conf.update(cgi_user_settings(self.user))
         conf.update({k: str(v) for k, v in settings.items()})
         with open(self.conf, "w") as f:
             for k, v in conf.items():
@@ -54,18 +126,23 @@ class Server:
         self.proc = None
 
     def ctl(self, *args, stdin=None, check=True):
+        """hallmarkctl, as the web server's user, like an operator runs it."""
         env = dict(os.environ, HALLMARK_CONFIG=self.conf)
-        r = subprocess.run([CTL] + list(args), input=stdin, env=env, text=True,
-                           capture_output=True, timeout=60)
+        r = subprocess.run([self.ctl_path] + list(args), input=stdin, env=env, text=True,
+                           capture_output=True, timeout=60, cwd=self.dir,
+                           **as_web_user(self.user))
         if check and r.returncode != 0:
             raise AssertionError("hallmarkctl %s failed: %s" % (" ".join(args), r.stderr))
         return r
 
     def __enter__(self):
         self.ctl("init")
+        import grp
         conf = subprocess.run(
-            ["sh", os.path.join(ROOT, "src/scripts/lighttpd-conf.sh"), ROOT, CGI_BIN,
-             self.conf, self.dir, str(self.port)], capture_output=True, text=True, check=True)
+            ["sh", os.path.join(ROOT, "src/scripts/lighttpd-conf.sh"), self.web, self.cgi_bin,
+             self.conf, self.dir, str(self.port), "127.0.0.1", self.user.pw_name,
+             grp.getgrgid(self.user.pw_gid).gr_name],
+            capture_output=True, text=True, check=True)
         lconf = os.path.join(self.dir, "lighttpd.conf")
         with open(lconf, "w") as f:
             f.write(conf.stdout)
@@ -116,7 +193,10 @@ class Server:
 
     def sql(self, query, *params):
         """Reads or writes the database directly, as an attacker with file
-        access or a test checking what was stored would."""
+        access or a test checking what was stored would. The database and
+        its -wal and -shm files stay the web server's user's: SQLite running
+        as root gives the files it creates the database's owner, and any it
+        did not are given back."""
         import sqlite3
         con = sqlite3.connect(self.db_path, timeout=5)
         try:
@@ -126,6 +206,14 @@ class Server:
             return rows
         finally:
             con.close()
+            if os.geteuid() == 0:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    try:
+                        st = os.stat(self.db_path + suffix)
+                    except FileNotFoundError:
+                        continue
+                    if st.st_uid != self.user.pw_uid:
+                        os.chown(self.db_path + suffix, self.user.pw_uid, self.user.pw_gid)
 
 
 class StaffServer(Server):
@@ -307,25 +395,18 @@ APACHE_CONF_SH = os.path.join(ROOT, "src", "scripts", "apache-conf.sh")
 APACHE_MODULES = os.environ.get("HALLMARK_APACHE_MODULES", "/usr/lib/apache2/modules")
 
 
-def run_install(destdir, prefix, sysconf, statedir, out=None):
+def run_install(destdir, prefix, sysconf, statedir, out=None, lighttpd_confdir=None,
+                apache_confdir=None):
     """Runs src/scripts/install.sh with the arguments `make install` passes;
-    returns the CompletedProcess whatever its status."""
+    returns the CompletedProcess whatever its status. Without a DESTDIR the
+    web servers' configuration directories must be given: a test never
+    writes into the machine's own /etc."""
+    if not destdir and not (lighttpd_confdir and apache_confdir):
+        raise AssertionError("run_install without DESTDIR needs the web servers' conf dirs")
+    env = dict(os.environ, LIGHTTPD_CONFDIR=lighttpd_confdir or "/etc/lighttpd",
+               APACHE_CONFDIR=apache_confdir or "/etc/apache2")
     return subprocess.run(["sh", INSTALL_SH, destdir, prefix, sysconf, statedir, out or CGI_BIN],
-                          capture_output=True, text=True, timeout=60)
-
-
-def web_user():
-    """The pwd entry the web server runs CGIs as: ourselves, or www-data
-    (else nobody) when we are root, which Apache refuses to serve as."""
-    import pwd
-    if os.geteuid() != 0:
-        return pwd.getpwuid(os.geteuid())
-    for name in ("www-data", "nobody"):
-        try:
-            return pwd.getpwnam(name)
-        except KeyError:
-            pass
-    raise AssertionError("no www-data or nobody user to run the CGIs as")
+                          capture_output=True, text=True, timeout=60, env=env)
 
 
 class Installation:
@@ -333,9 +414,14 @@ class Installation:
     STATEDIR (no DESTDIR, so the hallmark.conf it writes is the live one),
     then what the operator does next: edit hallmark.conf (base_url for a port
     reserved here, plus any settings), give STATEDIR to the web server's user
-    and, as that user, `hallmarkctl init`. Use as a context manager."""
+    and, as that user, `hallmarkctl init`. Use as a context manager.
 
-    def __init__(self, **settings):
+    web_etc names Debian web servers ("lighttpd", "apache2") whose /etc
+    directory is copied, before the install, to etc/ here: install.sh then
+    puts Hallmark's part in the copy's conf-available/ as it would in /etc."""
+
+    def __init__(self, web_etc=(), **settings):
+        self.web_etc = tuple(web_etc)
         self.dir = tempfile.mkdtemp(prefix="hallmark-install-")
         os.chmod(self.dir, 0o755)       # the web server's user walks through it
         self.prefix = os.path.join(self.dir, "usr", "local")
@@ -348,12 +434,19 @@ class Installation:
         self.user = web_user()
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
-        self.settings = dict(base_url=self.base, **settings)
+        self.settings = dict(base_url=self.base, **cgi_user_settings(self.user))
+        self.settings.update(settings)
+        self.etc = os.path.join(self.dir, "etc")
         self.install_output = None
 
     def __enter__(self):
         try:
-            r = run_install("", self.prefix, self.sysconf, self.statedir)
+            for name in self.web_etc:
+                shutil.copytree(os.path.join("/etc", name), os.path.join(self.etc, name),
+                                symlinks=True)
+            r = run_install("", self.prefix, self.sysconf, self.statedir,
+                            lighttpd_confdir=os.path.join(self.etc, "lighttpd"),
+                            apache_confdir=os.path.join(self.etc, "apache2"))
             if r.returncode != 0:
                 raise AssertionError("install.sh failed: %s%s" % (r.stdout, r.stderr))
             self.install_output = r.stdout + r.stderr
@@ -388,11 +481,9 @@ class Installation:
 
     def ctl(self, *args, stdin=None, check=True):
         """The installed hallmarkctl, run as the web server's user."""
-        kw = {}
-        if os.geteuid() == 0:
-            kw = dict(user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=[])
         r = subprocess.run([self.ctl_path, "-c", self.conf] + list(args), input=stdin,
-                           text=True, capture_output=True, timeout=60, cwd=self.dir, **kw)
+                           text=True, capture_output=True, timeout=60, cwd=self.dir,
+                           **as_web_user(self.user))
         if check and r.returncode != 0:
             raise AssertionError("hallmarkctl %s failed: %s" % (" ".join(args), r.stderr))
         return r

@@ -1,5 +1,6 @@
 """What an operator does: `make install`, then Hallmark served by Apache with
-the shipped conf/apache.conf.example."""
+the shipped conf/apache.conf.example (Debian's own layout, with the parts
+make install puts in conf-available/: test_boundary.py)."""
 
 import filecmp
 import glob
@@ -25,6 +26,11 @@ def files_under(top):
 def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
     dest = tempfile.mkdtemp(prefix="hallmark-destdir-")
     try:
+        # Debian's web servers are installed in this DESTDIR.
+        lighttpd_available = os.path.join(dest, "etc", "lighttpd", "conf-available")
+        apache_available = os.path.join(dest, "etc", "apache2", "conf-available")
+        os.makedirs(lighttpd_available)
+        os.makedirs(apache_available)
         r = run_install(dest, "/usr/local", "/etc/hallmark", "/var/lib/hallmark")
         assert r.returncode == 0, r.stdout + r.stderr
         usr = os.path.join(dest, "usr", "local")
@@ -47,9 +53,26 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
             assert want and files_under(os.path.join(share, d)) == want, d
             for f in want:
                 assert mode(os.path.join(share, d, f)) == 0o644, (d, f)
-        for f in ("hallmark.conf.example", "lighttpd.conf.example", "apache.conf.example"):
+        for f in ("hallmark.conf.example", "lighttpd.conf.example", "apache.conf.example",
+                  "lighttpd-headers.lua"):
             p = os.path.join(share, "conf", f)
             assert mode(p) == 0o644 and filecmp.cmp(p, os.path.join(ROOT, "conf", f), shallow=False), f
+
+        # Hallmark's part of each web server's configuration, with the
+        # installed paths, beside the examples and in Debian's conf-available.
+        for f, installed in (("lighttpd-hallmark.conf",
+                              os.path.join(lighttpd_available, "50-hallmark.conf")),
+                             ("apache-hallmark.conf",
+                              os.path.join(apache_available, "hallmark.conf"))):
+            p = os.path.join(share, "conf", f)
+            text = open(p).read()
+            assert mode(p) == 0o644 and "@" not in re.sub(r"(?m)#.*$", "", text), f
+            assert '"/usr/local/lib/hallmark/cgi-bin/order.cgi/' in text, f
+            assert "/usr/local/share/hallmark/static/" in text, f
+            assert '"/etc/hallmark/hallmark.conf"' in text and dest not in text, f
+            assert mode(installed) == 0o644 and filecmp.cmp(p, installed, shallow=False), f
+        assert '"/usr/local/share/hallmark/conf/lighttpd-headers.lua"' in open(
+            os.path.join(lighttpd_available, "50-hallmark.conf")).read()
 
         # A config made from the example with the final paths, no DESTDIR.
         conf = os.path.join(dest, "etc", "hallmark", "hallmark.conf")
@@ -65,6 +88,9 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         # Nothing landed anywhere else.
         top = sorted(os.listdir(dest))
         assert top == ["etc", "usr", "var"], top
+        assert sorted(os.listdir(os.path.join(dest, "etc"))) == ["apache2", "hallmark", "lighttpd"]
+        assert os.listdir(lighttpd_available) == ["50-hallmark.conf"]
+        assert os.listdir(apache_available) == ["hallmark.conf"]
 
         # The operator edits the config and the state directory; an upgrade
         # keeps both, and replaces what it owns.
@@ -78,8 +104,15 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         tampered = os.path.join(share, "templates", "track.html")
         with open(tampered, "w") as f:
             f.write("stale")
+        snippet = os.path.join(lighttpd_available, "50-hallmark.conf")
+        with open(snippet, "a") as f:
+            f.write("# the operator's line\n")
+        mine = open(snippet).read()
         r = run_install(dest, "/usr/local", "/etc/hallmark", "/var/lib/hallmark")
         assert r.returncode == 0, r.stdout + r.stderr
+        assert open(snippet).read() == mine
+        assert re.search(r"50-hallmark\.conf differs: kept", r.stdout), r.stdout
+        assert re.search(r"conf-available/hallmark\.conf \(unchanged\)", r.stdout), r.stdout
         assert open(conf).read() == edited and mode(conf) == 0o640
         assert mode(os.path.dirname(conf)) == 0o750
         assert "kept" in r.stdout
@@ -166,9 +199,11 @@ def test_installed_hallmark_behind_apache():
             for path in ("/verify", "/verify/00000000-0000-4000-8000-000000000000"):
                 r = customer.get(path)
                 assert r.status in (200, 404) and public_headers_ok(r), path
-            # Only whole paths are Hallmark's.
+            # Only whole paths are Hallmark's CGIs': this is Apache's own
+            # not-found, with Hallmark's static page and headers.
             other = customer.get("/administrator")
-            assert other.status == 404 and other.header("Content-Security-Policy") is None
+            assert other.status == 404 and "Error 404" in other.text
+            assert "script-src" not in other.header("Content-Security-Policy")
 
             # Tracking IDs are keys: no log line carries one, nor a staff URL.
             log = web.access_log()
