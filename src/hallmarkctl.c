@@ -132,6 +132,31 @@ static int cmd_fix_ownership(const struct passwd *pw)
 	return rc;
 }
 
+/* path, or the first file in it when it is a directory (media_dir),
+ * that does not belong to uid; NULL when all do (or nothing is there). */
+static char *foreign_file(const char *path, uid_t uid)
+{
+	struct stat sb;
+	char *found = NULL;
+	if (lstat(path, &sb) != 0)
+		return NULL;
+	if (sb.st_uid != uid)
+		return xstrdup(path);
+	if (!S_ISDIR(sb.st_mode))
+		return NULL;
+	DIR *d = opendir(path);
+	for (struct dirent *e; d && !found && (e = readdir(d));) {
+		char *f = xasprintf("%s/%s", path, e->d_name);
+		if (e->d_name[0] != '.' && lstat(f, &sb) == 0 && sb.st_uid != uid)
+			found = f;
+		else
+			free(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /* hallmarkctl runs as the CGI user (cgi_user), so what it writes stays
  * theirs: refuses clearly otherwise, and when state it would use belongs
  * to someone else. */
@@ -146,11 +171,12 @@ static int check_user(const struct passwd *pw, const char *conf)
 		    pw->pw_name, conf == config_path() ? "" : " -c ", conf == config_path() ? "" : conf);
 	state_paths(paths);
 	for (int i = 0; paths[i] && rc == 0; i++) {
-		struct stat sb;
-		if (lstat(paths[i], &sb) == 0 && sb.st_uid != pw->pw_uid)
-			rc = fail("%s belongs to uid %u, not to %s: the CGIs cannot write it. As root, run: "
-			    "hallmarkctl%s%s fix-ownership", paths[i], (unsigned)sb.st_uid, pw->pw_name,
+		char *bad = foreign_file(paths[i], pw->pw_uid);
+		if (bad)
+			rc = fail("%s belongs to another user than %s: the CGIs cannot use it. As root, run: "
+			    "hallmarkctl%s%s fix-ownership", bad, pw->pw_name,
 			    conf == config_path() ? "" : " -c ", conf == config_path() ? "" : conf);
+		free(bad);
 	}
 	state_paths_free(paths);
 	/* SQLite keeps -wal and -shm beside the database. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -54,6 +55,15 @@ int web_init_as(struct web *w, const char *prog, const struct param *params, siz
 	log_set_prog(prog);
 	resp_init(&w->resp, 0);
 	resp_security_headers(&w->resp);
+	/* A CGI running as root would write files the CGI user cannot read
+	 * later and would hand every bug full power: the web server must run
+	 * the CGIs as the CGI user (README, Installing for real). */
+	if (geteuid() == 0) {
+		log_err("refusing to run as root: run the web server's CGIs as the CGI user "
+		    "(server.username in lighttpd, User in Apache)");
+		plain_500(w);
+		return -1;
+	}
 	if (sodium_init() < 0) {
 		log_err("libsodium failed to initialise");
 		plain_500(w);

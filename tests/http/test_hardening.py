@@ -325,5 +325,56 @@ def test_every_staff_form_comes_back_with_what_was_typed():
                                                             "owner_price": "12.5"})
         assert r.status == 422 and "not an email address" in r.text
         assert 'value="Zoë Ångström"' in r.text and 'value="not an email"' in r.text
-        assert 'value="12.5"' in r.text
+        assert 'value="12.50"' in r.text
         assert s.sql("SELECT count(*) FROM passport_events")[0][0] == 1     # "created" only
+
+
+# ---- files that stay the CGI user's ------------------------------------------
+
+def test_hallmarkctl_runs_as_the_cgi_user_and_the_cgis_never_as_root():
+    if os.geteuid() != 0:
+        return      # only root can be the wrong user here
+    import subprocess
+    with StaffServer() as s:
+        env = dict(os.environ, HALLMARK_CONFIG=s.conf)
+        owner = s.user.pw_uid
+        # As root it refuses, says as whom to run it, and writes nothing.
+        before = sorted(os.listdir(s.dir))
+        r = subprocess.run([s.ctl_path, "shop", "add", "rooty", "Root's Shop"], env=env,
+                           capture_output=True, text=True)
+        assert r.returncode == 1
+        assert "run hallmarkctl as %s" % s.user.pw_name in r.stderr
+        assert "runuser -u %s -- hallmarkctl" % s.user.pw_name in r.stderr
+        assert sorted(os.listdir(s.dir)) == before
+        assert all(os.stat(os.path.join(s.dir, f)).st_uid == owner for f in before
+                   if f.startswith(("hallmark.db", "media", "secret")))
+        assert s.sql("SELECT count(*) FROM shops WHERE slug = 'rooty'")[0][0] == 0
+
+        # A state file left to root (an upload written by a CGI running as
+        # root, say) is named, and fix-ownership, as root, gives it back.
+        c = JobStaff(s)
+        c.login()
+        job, _ = c.book_in()
+        c.get("/admin/jobs/%d" % job)
+        assert c.upload_job(job, jpeg([[100, 150] * 4] * 4)).status == 303
+        media = os.path.join(s.dir, "media")
+        photo = os.path.join(media, sorted(os.listdir(media))[0])
+        os.chown(photo, 0, 0)
+        r = s.ctl("shop", "list", check=False)
+        assert r.returncode == 1 and photo in r.stderr and "fix-ownership" in r.stderr
+        os.chown(s.db_path, 0, 0)
+        r = s.ctl("shop", "list", check=False)
+        assert r.returncode == 1 and s.db_path + " belongs" in r.stderr
+        r = subprocess.run([s.ctl_path, "fix-ownership"], env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert os.stat(s.db_path).st_uid == owner and os.stat(photo).st_uid == owner
+        assert s.ctl("shop", "list").returncode == 0
+        # fix-ownership is root's alone.
+        r = s.ctl("fix-ownership", check=False)
+        assert r.returncode == 1 and "as root" in r.stderr
+
+        # A CGI started as root refuses to serve, and says why in the log.
+        cgi = os.path.join(s.cgi_bin, "track.cgi")
+        r = subprocess.run([cgi], env=dict(env, REQUEST_METHOD="GET", PATH_INFO="",
+                                           QUERY_STRING=""), capture_output=True)
+        assert r.stdout.startswith(b"Status: 500") and b"refusing to run as root" in r.stderr
