@@ -191,6 +191,16 @@ class Server:
     def add_user(self, shop="shop", username="staff", password=STAFF_PASSWORD, name="Sam Staff"):
         self.ctl("user", "add", shop, username, name, stdin=password + "\n")
 
+    def put_media(self, name, data):
+        """Writes a file into media_dir as upload.cgi would: the web
+        server's user owns it."""
+        path = os.path.join(self.dir, "media", name)
+        with open(path, "wb") as f:
+            f.write(data)
+        if os.geteuid() == 0:
+            os.chown(path, self.user.pw_uid, self.user.pw_gid)
+        return path
+
     def sql(self, query, *params):
         """Reads or writes the database directly, as an attacker with file
         access or a test checking what was stored would. The database and

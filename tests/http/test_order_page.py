@@ -337,8 +337,7 @@ def test_retention_then_purge():
         media = os.path.join(s.dir, "media")
         name = "ab" * 16
         for k in "dt":
-            with open(os.path.join(media, "%s-%s.jpg" % (name, k)), "wb") as f:
-                f.write(b"\xff\xd8\xff")
+            s.put_media("%s-%s.jpg" % (name, k), b"\xff\xd8\xff")
         s.sql("INSERT INTO attachments(shop_id, owner_kind, owner_id, role, is_public, stored_name, "
               "display_w, display_h, bytes, created_at) VALUES (1, 'job', ?, 'photo', 1, ?, 1, 1, 6, 0)",
               done, name)
@@ -362,8 +361,7 @@ def test_retention_then_purge():
         # A photo staff deleted from the open job: its files go at the purge.
         gone_name = "cd" * 16
         for k in "dt":
-            with open(os.path.join(media, "%s-%s.jpg" % (gone_name, k)), "wb") as f:
-                f.write(b"\xff\xd8\xff")
+            s.put_media("%s-%s.jpg" % (gone_name, k), b"\xff\xd8\xff")
         s.sql("INSERT INTO attachments(shop_id, owner_kind, owner_id, role, is_public, stored_name, "
               "display_w, display_h, bytes, created_at, deleted_at) "
               "VALUES (1, 'job', ?, 'photo', 0, ?, 1, 1, 6, 0, 1)", open_job, gone_name)
