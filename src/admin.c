@@ -7,6 +7,7 @@
 
 #include "admin.h"
 #include "messages.h"
+#include "notify.h"
 #include "ratelimit.h"
 #include "routes.h"
 
@@ -31,6 +32,10 @@ static const char *const job_photo_roles[] = {"photo", "proof", NULL};
 static const char *const event_kinds[] = {"serviced", "valued", "resized", "repaired", "note", NULL};
 static const char *const shows[] = {"deleted", "sent", "rotated", NULL};
 static const char *const sizes[] = {"t", "d", NULL};
+static const char *const slip_sizes[] = {"80mm", "a5", "a4", NULL};
+static const char *const channels[] = {"email", "sms", "whatsapp", "none", NULL};
+static const char *const message_kinds[] = {"booked_in", "stage", "ready", "design_review",
+    "staff_reply", "passport", NULL};
 
 /* Lengths are in characters, as the forms' maxlength counts them. */
 const struct param admin_params[A_NPARAMS] = {
@@ -110,6 +115,15 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_ROLE] = {"role", v_choice, 16, 0, 0, 0, job_photo_roles},
 	[A_PREFIX] = {"prefix", v_string, 3, 0, 0, 0},
 	[A_FK] = {FORM_KEY_PARAM, v_token, 64, 0, 0, 0},
+	[A_TRACKING_ON] = {"tracking_on", v_bool, 5, 0, 0, 0},
+	[A_PHONE_COUNTRY] = {"phone_country", v_country, 2, 0, 0, 0},
+	[A_SLIP_SIZE] = {"slip_size", v_choice, 4, 0, 0, 0, slip_sizes},
+	[A_SLIP_TERMS] = {"slip_terms", v_text, 1000, PARAM_MULTILINE, 0, 0},
+	[A_NOTIFY_EMAIL] = {"notify_email", v_email, 200, 0, 0, 0},
+	[A_NOTIFY_CHANNEL] = {"notify_channel", v_choice, 8, 0, 0, 0, channels},
+	[A_SUBJECT] = {"subject", v_string, TEXT_SUBJECT_MAX, 0, 0, 0},
+	[A_MESSAGE_KIND] = {"message", v_choice, 16, 0, 0, 0, message_kinds},
+	[A_PREVIEW] = {"preview", v_bool, 5, 0, 0, 0},
 	STAGE_ROW(1), STAGE_ROW(2), STAGE_ROW(3), STAGE_ROW(4), STAGE_ROW(5), STAGE_ROW(6),
 	STAGE_ROW(7), STAGE_ROW(8), STAGE_ROW(9), STAGE_ROW(10), STAGE_ROW(11), STAGE_ROW(12),
 	STAGE_ROW(13), STAGE_ROW(14), STAGE_ROW(15), STAGE_ROW(16), STAGE_ROW(17), STAGE_ROW(18),
@@ -182,6 +196,13 @@ void admin_after(struct staff *a, enum hm_rc rc, const char *what, int64_t id)
 		admin_redirect_to(a, what, id);
 	else
 		web_fail(&a->w, rc);
+}
+
+void admin_notify_env(struct staff *a, struct notify_env *e)
+{
+	if (!a->origin)
+		a->origin = web_origin(&a->w);
+	notify_env_init(e, &a->w.cfg, *a->origin ? a->origin : NULL, a->w.master, a->now);
 }
 
 void admin_rl_key(struct staff *a, const char *what, unsigned char out[16])

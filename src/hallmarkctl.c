@@ -548,7 +548,7 @@ static int demo_jobs_add(sqlite3 *db, int64_t shop_id, int64_t user_id, int64_t 
 		strftime(due, sizeof due, "%Y-%m-%d", &tm);
 		f.due_date = d->stage < 5 ? due : NULL;
 		int64_t id;
-		if (job_create(db, shop_id, wf, &f, user_id, created, &id) != HM_OK)
+		if (job_create(db, shop_id, wf, &f, user_id, created, NULL, &id) != HM_OK)
 			return -1;
 		/* Walk the job through each stage up to its own, as the workshop
 		 * would; a cancelled job goes straight there. The private note
@@ -559,7 +559,7 @@ static int demo_jobs_add(sqlite3 *db, int64_t shop_id, int64_t user_id, int64_t 
 			int last = s == d->stage;
 			const char *note = last ? d->public_note : s == d->stage - 1 ? d->private_note : NULL;
 			t += d->days_ago > 0 ? 5 * 3600 : 60;
-			if (job_set_stage(db, shop_id, id, stages->v[s].id, note, last, user_id, t) != HM_OK)
+			if (job_set_stage(db, shop_id, id, stages->v[s].id, note, last, user_id, t, NULL) != HM_OK)
 				return -1;
 		}
 	}
@@ -595,14 +595,14 @@ static int demo_bespoke_add(sqlite3 *db, int64_t shop_id, int64_t user_id)
 		};
 		time_t t = now - (time_t)jobs[i].days_ago * 86400;
 		int64_t id;
-		if (job_create(db, shop_id, wf.id, &f, user_id, t, &id) != HM_OK)
+		if (job_create(db, shop_id, wf.id, &f, user_id, t, NULL, &id) != HM_OK)
 			goto out;
 		for (int s = 1; s <= jobs[i].stage && (size_t)s < st.n; s++) {
 			t += 2 * 86400;
 			const char *note = st.v[s].flags & STAGE_DECISION
 			    ? "Your design is ready: have a look at the drawings and tell us what you think."
 			    : NULL;
-			if (job_set_stage(db, shop_id, id, st.v[s].id, note, 1, user_id, t) != HM_OK)
+			if (job_set_stage(db, shop_id, id, st.v[s].id, note, 1, user_id, t, NULL) != HM_OK)
 				goto out;
 		}
 		if (msg_insert(db, id, 1, 0, "Hello! Could the band be a little thinner than "
@@ -655,12 +655,12 @@ static int demo_passports_add(sqlite3 *db, int64_t shop_id, int64_t user_id)
 	brooch.f[PF_MADE_IN] = "France";
 	brooch.f[PF_YEAR_MADE] = "c. 1925";
 	time_t now = time(NULL);
-	if (passport_create(db, shop_id, &ring, "Demo Staff", master, user_id, now, "2024-06-14", &id) != HM_OK ||
+	if (passport_create(db, shop_id, &ring, "Demo Staff", master, user_id, now, "2024-06-14", NULL, &id) != HM_OK ||
 	    passport_add_event(db, shop_id, id, "serviced", "2025-06-20", "Claws checked and re-tipped; cleaned.",
 		"Demo Staff", master, user_id, now) != HM_OK ||
 	    passport_add_event(db, shop_id, id, "valued", "2025-06-20", "Insurance valuation on file.",
 		"Demo Staff", master, user_id, now) != HM_OK ||
-	    passport_create(db, shop_id, &brooch, "Demo Staff", master, user_id, now, "2026-01-10", &id) != HM_OK)
+	    passport_create(db, shop_id, &brooch, "Demo Staff", master, user_id, now, "2026-01-10", NULL, &id) != HM_OK)
 		goto out;
 	rc = 0;
 out:
@@ -695,16 +695,19 @@ static int cmd_demo(const char *base_url)
 		.whatsapp = "+44 7700 900321", .timezone = "Europe/London",
 		.country = "England", .abn = "GB 123 4567 89",
 		.theme = "auto", .review_url = "https://www.google.com/search?q=Hartley+%26+Daughters",
-		.powered_by = 1, .retention_days = 90,
+		.powered_by = 1, .retention_days = 90, .phone_country = "GB", .slip_size = "80mm",
+		.slip_terms = "We keep uncollected items for 90 days. Estimates are free; work starts "
+		    "once you approve the quote.",
+		.notify_email = "workshop@hartley.example",
 	};
 	if (shop_create(db, "demo", s.name, s.timezone, time(NULL), &shop_id) != HM_OK ||
-	    new_shop_key(db, shop_id) != HM_OK)
-		goto rollback;
-	s.id = shop_id;
-	if (shop_update(db, &s) != HM_OK ||
+	    new_shop_key(db, shop_id) != HM_OK ||
 	    user_create(db, shop_id, "demo", "Demo Staff", hash, 1, time(NULL), &user_id) != HM_OK ||
 	    db_commit(db) != HM_OK)
 		goto rollback;
+	s.id = shop_id;
+	if (shop_update(db, &s, NULL) != HM_OK)
+		goto out;
 	if (workflow_find_prefix(db, shop_id, "RPR", &wf) != HM_OK ||
 	    stage_list(db, wf.id, &stages) != HM_OK ||
 	    demo_jobs_add(db, shop_id, user_id, wf.id, &stages) != 0 ||

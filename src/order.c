@@ -19,6 +19,7 @@
 #include "json.h"
 #include "media_url.h"
 #include "messages.h"
+#include "notify.h"
 #include "model.h"
 #include "ratelimit.h"
 #include "web.h"
@@ -400,7 +401,11 @@ static void post_message(struct order *o)
 	ip_hash(o->ipkey, jk, jobkey);
 	if (!write_allowed(o, jobkey, &fs))
 		return;
-	enum hm_rc rc = msg_post_customer(o->db, o->tid, req_val(r, P_BODY), o->now);
+	struct notify_env env;
+	char *origin = web_origin(&o->w);
+	notify_env_init(&env, &o->w.cfg, *origin ? origin : NULL, o->w.master, o->now);
+	enum hm_rc rc = msg_post_customer(o->db, o->tid, req_val(r, P_BODY), o->now, &env);
+	free(origin);
 	if (rc == HM_NOTFOUND) {
 		miss(o);
 		return;
@@ -446,8 +451,12 @@ static void post_decision(struct order *o)
 	}
 	if (!write_allowed(o, NULL, &fs))
 		return;
+	struct notify_env env;
+	char *origin = web_origin(&o->w);
+	notify_env_init(&env, &o->w.cfg, *origin ? origin : NULL, o->w.master, o->now);
 	enum hm_rc rc = job_decide(o->db, o->tid, req_int(r, P_STAGE, 0), approve,
-	    approve ? NULL : comment, o->now, &job_id, &outcome);
+	    approve ? NULL : comment, o->now, &env, &job_id, &outcome);
+	free(origin);
 	if (rc == HM_NOTFOUND) {
 		miss(o);
 		return;

@@ -32,6 +32,8 @@ enum admin_param {
 	A_BODY, A_DESIGN_BRIEF, A_BUDGET, A_INVOICE_URL, A_ACCENT, A_THEME, A_REVIEW_URL,
 	A_POWERED_BY, A_RETENTION_DAYS, A_CONFIRM_NAME, A_ACCENT_ON,
 	A_PREFIX, A_FK,
+	A_TRACKING_ON, A_PHONE_COUNTRY, A_SLIP_SIZE, A_SLIP_TERMS, A_NOTIFY_EMAIL, A_NOTIFY_CHANNEL,
+	A_SUBJECT, A_MESSAGE_KIND, A_PREVIEW,
 	/* Last: the workflow form's stage rows take every index after it. */
 	A_STAGE_ROWS,
 	A_NPARAMS = A_STAGE_ROWS + WORKFLOW_MAX_STAGES * SR_COUNT
@@ -48,6 +50,9 @@ void admin_redirect_to(struct staff *a, const char *what, int64_t id);
 /* After a write: 303 to /admin/<what>/<id> when it was done, now or by an
  * earlier submission of the same form (HM_DUPLICATE); else the error page. */
 void admin_after(struct staff *a, enum hm_rc rc, const char *what, int64_t id);
+struct notify_env;
+/* What this request's writes may notify with (notify.h). */
+void admin_notify_env(struct staff *a, struct notify_env *e);
 /* The rate-limit key for a client address or an account name. */
 void admin_rl_key(struct staff *a, const char *what, unsigned char out[16]);
 
@@ -55,6 +60,9 @@ void admin_rl_key(struct staff *a, const char *what, unsigned char out[16]);
 int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors);
 void job_form_fill(struct tctx *c, const struct job *j);
 void job_form_refill(struct staff *a, struct tctx *c);
+/* The customer-channel choice of the form: which the installation can
+ * deliver, and which is chosen. */
+void job_form_channels(struct staff *a, struct tctx *c, const char *chosen);
 
 /* The workflow form shared by new and edit (workflow_form.c). Strings
  * point into the request or the caller's data. */

@@ -3,8 +3,9 @@
 
 #include "admin.h"
 
-static void edit_form(struct staff *a, int status, struct tctx *c)
+static void edit_form(struct staff *a, int status, struct tctx *c, const char *channel)
 {
+	job_form_channels(a, c, channel);
 	char action[64];
 	snprintf(action, sizeof action, "/admin/jobs/%lld/edit", (long long)a->id);
 	tctx_set(c, "action", action);
@@ -23,7 +24,7 @@ void page_job_edit(struct staff *a)
 	struct tctx *c = admin_ctx(a, "Edit job", "jobs");
 	tctx_set(c, "tracking_id", j.tracking_id);
 	job_form_fill(c, &j);
-	edit_form(a, 200, c);
+	edit_form(a, 200, c, j.notify_channel);
 	tctx_free(c);
 	job_free(&j);
 }
@@ -42,7 +43,7 @@ void do_job_edit(struct staff *a)
 	tctx_set(c, "tracking_id", j.tracking_id);
 	if (job_form_read(a, &f, c) != 0) {
 		job_form_refill(a, c);
-		edit_form(a, 422, c);
+		edit_form(a, 422, c, req_val(&a->w.req, A_NOTIFY_CHANNEL));
 		goto out;
 	}
 	rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now);

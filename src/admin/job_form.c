@@ -4,6 +4,8 @@
 
 #include "admin.h"
 #include "form.h"
+#include "notify.h"
+#include "phone.h"
 
 static const struct form_field fields[] = {
 	{A_CUSTOMER_NAME, 1, NULL},
@@ -19,16 +21,70 @@ static const struct form_field fields[] = {
 	{A_DESIGN_BRIEF, 0, NULL},
 	{A_BUDGET, 0, "Use an amount like 2500 or 2500.00."},
 	{A_INVOICE_URL, 0, "Use a full link starting with https://"},
+	{A_NOTIFY_CHANNEL, 0, "Choose how the customer hears from you."},
 };
+
+/* The country whose rules read the shop's local numbers: its setting, or
+ * its time zone's. */
+static const struct phone_country *shop_phone_country(const struct shop *s)
+{
+	const struct phone_country *c = phone_country(s->phone_country);
+	return c ? c : phone_country_of_zone(s->timezone);
+}
+
+/* The customer's phone in international form: the request's own storage
+ * for it (a CGI reads one form). */
+static char phone[PHONE_MAX];
+
+/* The channels this installation delivers itself, for the form and for
+ * checking the choice. */
+static unsigned channels(const struct staff *a)
+{
+	struct notify_env e;
+	notify_env_init(&e, &a->w.cfg, NULL, NULL, 0);
+	return e.channels;
+}
+
+void job_form_channels(struct staff *a, struct tctx *c, const char *chosen)
+{
+	unsigned ch = channels(a);
+	tctx_set_bool(c, "can_email", (ch & NOTIFY_EMAIL) != 0);
+	tctx_set_bool(c, "can_sms", (ch & NOTIFY_SMS) != 0);
+	chosen = chosen && *chosen ? chosen : "none";
+	tctx_set_bool(c, "channel_is_email", !strcmp(chosen, "email"));
+	tctx_set_bool(c, "channel_is_sms", !strcmp(chosen, "sms"));
+	tctx_set_bool(c, "channel_is_whatsapp", !strcmp(chosen, "whatsapp"));
+	tctx_set_bool(c, "channel_is_none", !strcmp(chosen, "none"));
+}
 
 int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
 {
 	const struct req *r = &a->w.req;
 	int bad = form_check(r, fields, HM_NELEM(fields), errors,
 	    "Some fields need attention: see below.");
+	struct shop shop = {0};
+	const char *typed = req_val(r, A_CUSTOMER_PHONE);
+	const char *channel = req_val(r, A_NOTIFY_CHANNEL);
+	unsigned ch = channels(a);
 
 	f->customer_name = req_val(r, A_CUSTOMER_NAME);
-	f->customer_phone = req_val(r, A_CUSTOMER_PHONE);
+	/* A number typed at the counter is kept in international form, so
+	 * WhatsApp, SMS and tel: links work; the shop's country reads it. */
+	f->customer_phone = NULL;
+	if (typed && *typed) {
+		if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK &&
+		    phone_normalise(typed, shop_phone_country(&shop), phone) == 0) {
+			f->customer_phone = phone;
+		} else if (!req_invalid(r, A_CUSTOMER_PHONE)) {
+			tctx_set(errors, "e_customer_phone", shop_phone_country(&shop)
+			    ? "That is not a phone number we can use: check the digits, or give it with "
+			    "its country code (+44 …)."
+			    : "Give the number with its country code, such as +44 7700 900101, or choose "
+			    "the shop's country in Settings so local numbers can be read.");
+			bad++;
+		}
+		shop_free(&shop);
+	}
 	f->customer_email = req_val(r, A_CUSTOMER_EMAIL);
 	f->item_type = req_val(r, A_ITEM_TYPE);
 	f->item_description = req_val(r, A_ITEM_DESCRIPTION);
@@ -43,6 +99,25 @@ int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
 	f->has_budget = req_val(r, A_BUDGET) && *req_val(r, A_BUDGET);
 	f->budget_cents = req_int(r, A_BUDGET, 0);
 	f->invoice_url = req_val(r, A_INVOICE_URL);
+	/* The channel needs its address, and a relay or gateway to use it. */
+	f->notify_channel = channel;
+	const char *why = NULL;
+	if (channel && !strcmp(channel, "email") && !(ch & NOTIFY_EMAIL))
+		why = "This installation sends no email: choose WhatsApp or none.";
+	else if (channel && !strcmp(channel, "sms") && !(ch & NOTIFY_SMS))
+		why = "This installation sends no text messages: choose WhatsApp or none.";
+	else if (channel && !strcmp(channel, "email") && !(f->customer_email && *f->customer_email))
+		why = "Give the customer's email address, or choose another way to reach them.";
+	else if (channel && (!strcmp(channel, "sms") || !strcmp(channel, "whatsapp")) &&
+	    !(f->customer_phone && *f->customer_phone) && !req_invalid(r, A_CUSTOMER_PHONE) &&
+	    !(typed && *typed))
+		why = "Give the customer's mobile number, or choose another way to reach them.";
+	if (why) {
+		tctx_set(errors, "e_notify_channel", why);
+		bad++;
+	}
+	if (bad)
+		tctx_set(errors, "error", "Some fields need attention: see below.");
 	return bad ? -1 : 0;
 }
 
@@ -71,6 +146,7 @@ void job_form_fill(struct tctx *c, const struct job *j)
 		tctx_set(c, "f_budget", money);
 	}
 	tctx_set(c, "f_invoice_url", j->invoice_url);
+	tctx_set(c, "f_notify_channel", j->notify_channel);
 }
 
 void job_form_refill(struct staff *a, struct tctx *c)

@@ -4,6 +4,7 @@
 
 #include "admin.h"
 #include "messages.h"
+#include "notify.h"
 
 void do_job_message(struct staff *a)
 {
@@ -16,7 +17,10 @@ void do_job_message(struct staff *a)
 		    ? why : "Write your reply first.");
 		return;
 	}
-	enum hm_rc rc = msg_post_staff(a->db, a->user.shop_id, a->id, a->user.user_id, body, a->now);
+	struct notify_env env;
+	admin_notify_env(a, &env);
+	enum hm_rc rc = msg_post_staff(a->db, a->user.shop_id, a->id, a->user.user_id, body, a->now,
+	    &env);
 	if (rc == HM_NOTFOUND) {
 		web_fail(&a->w, rc);
 		return;

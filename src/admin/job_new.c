@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "notify.h"
 
 static void add_workflows(struct staff *a, struct tctx *c, int64_t selected)
 {
@@ -22,6 +23,7 @@ static void add_workflows(struct staff *a, struct tctx *c, int64_t selected)
 static void new_form(struct staff *a, int status, struct tctx *c, int64_t wf)
 {
 	add_workflows(a, c, wf);
+	job_form_channels(a, c, status == 200 ? NULL : req_val(&a->w.req, A_NOTIFY_CHANNEL));
 	tctx_set(c, "action", "/admin/jobs/new");
 	tctx_set_bool(c, "is_new", 1);
 	web_page(&a->w, status, "admin_job_form", c);
@@ -47,7 +49,9 @@ void do_job_new(struct staff *a)
 		new_form(a, 422, c, wf);
 		goto out;
 	}
-	enum hm_rc rc = job_create(a->db, a->user.shop_id, wf, &f, a->user.user_id, a->now, &id);
+	struct notify_env env;
+	admin_notify_env(a, &env);
+	enum hm_rc rc = job_create(a->db, a->user.shop_id, wf, &f, a->user.user_id, a->now, &env, &id);
 	if (rc == HM_DUPLICATE)
 		id = db_form_prior();	/* booked in by the first click */
 	else if (rc == HM_NOTFOUND)

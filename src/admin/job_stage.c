@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "admin.h"
+#include "notify.h"
 
 void do_job_stage(struct staff *a)
 {
@@ -18,7 +19,9 @@ void do_job_stage(struct staff *a)
 		page_job_with(a, 422, "stage_error", "Choose the stage to move the job to.");
 		return;
 	}
+	struct notify_env env;
+	admin_notify_env(a, &env);
 	enum hm_rc rc = job_set_stage(a->db, a->user.shop_id, a->id, stage, req_val(r, A_NOTE),
-	    (int)req_int(r, A_NOTE_PUBLIC, 0), a->user.user_id, a->now);
+	    (int)req_int(r, A_NOTE_PUBLIC, 0), a->user.user_id, a->now, &env);
 	admin_after(a, rc, "jobs", a->id);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "admin.h"
+#include "notify.h"
 
 static void new_form(struct staff *a, int status, struct tctx *c)
 {
@@ -40,8 +41,10 @@ void do_passport_new(struct staff *a)
 	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &s);
 	if (rc == HM_OK) {
 		today_iso(a->now, s.timezone, today);
+		struct notify_env env;
+		admin_notify_env(a, &env);
 		rc = passport_create(a->db, a->user.shop_id, &in, admin_signer(a), a->w.master,
-		    a->user.user_id, a->now, today, &id);
+		    a->user.user_id, a->now, today, &env, &id);
 	}
 	if (rc == HM_DUPLICATE)
 		id = db_form_prior();	/* issued by the first click */

@@ -8,6 +8,7 @@
 
 #include "admin.h"
 #include "form.h"
+#include "phone.h"
 
 static const struct form_field fields[] = {
 	{A_NAME, 0, NULL},
@@ -21,7 +22,27 @@ static const struct form_field fields[] = {
 	{A_ACCENT, 0, "Choose the accent colour as #rrggbb, for example #1f5fa3."},
 	{A_REVIEW_URL, 0, "The review link must be a full link starting with https://"},
 	{A_RETENTION_DAYS, 0, "Keep finished jobs for between 1 and 3650 days."},
+	{A_PHONE_COUNTRY, 0, "Choose a country from the list."},
+	{A_SLIP_SIZE, 0, "Choose the paper the slip prints on."},
+	{A_SLIP_TERMS, 0, NULL},
+	{A_NOTIFY_EMAIL, 0, "That email address is not valid."},
 };
+
+/* The choices of the form that come from tables, marked as chosen. */
+static void set_choices(struct tctx *c, const char *country, const char *slip, int tracking_on)
+{
+	for (size_t i = 0; i < phone_ncountries; i++) {
+		struct tctx *it = tctx_add_item(c, "countries");
+		tctx_set(it, "iso", phone_countries[i].iso);
+		tctx_setf(it, "name", "%s (+%s)", phone_countries[i].name, phone_countries[i].code);
+		tctx_set_bool(it, "selected", country && !strcmp(country, phone_countries[i].iso));
+	}
+	slip = slip && *slip ? slip : "80mm";
+	tctx_set_bool(c, "slip_is_80mm", !strcmp(slip, "80mm"));
+	tctx_set_bool(c, "slip_is_a5", !strcmp(slip, "a5"));
+	tctx_set_bool(c, "slip_is_a4", !strcmp(slip, "a4"));
+	tctx_set_bool(c, "f_tracking_on", tracking_on);
+}
 
 /* The form's choices and switches, from the shop or from what was sent. */
 static void set_look(struct tctx *c, const char *accent, int accent_on, const char *theme,
@@ -57,7 +78,12 @@ static void settings_form(struct staff *a, const struct shop *s, const char *don
 	tctx_set(c, "f_abn", s->abn);
 	tctx_set(c, "f_review_url", s->review_url);
 	tctx_set_int(c, "f_retention_days", s->retention_days > 0 ? s->retention_days : 90);
+	tctx_set(c, "f_slip_terms", s->slip_terms);
+	tctx_set(c, "f_notify_email", s->notify_email);
 	set_look(c, s->accent, s->accent && *s->accent, s->theme, s->powered_by);
+	const struct phone_country *zone = phone_country_of_zone(s->timezone);
+	set_choices(c, *s->phone_country || !zone ? s->phone_country : zone->iso, s->slip_size,
+	    !s->tracking_off);
 	tctx_set(c, "done", done);
 	settings_page(a, 200, c);
 	tctx_free(c);
@@ -73,6 +99,21 @@ void page_settings(struct staff *a)
 	}
 	settings_form(a, &s, NULL);
 	shop_free(&s);
+}
+
+/* The shop's WhatsApp number in international form, by its country's
+ * rules; *ok 0 when it cannot be read. Caller frees. */
+static char *whatsapp_number(const char *typed, const char *country, int *ok)
+{
+	char out[PHONE_MAX];
+	*ok = 1;
+	if (!typed || !*typed)
+		return xstrdup("");
+	if (phone_normalise(typed, phone_country(country), out) != 0) {
+		*ok = 0;
+		return NULL;
+	}
+	return xstrdup(out);
 }
 
 static int zone_exists(const char *tz)
@@ -107,10 +148,20 @@ void do_settings(struct staff *a)
 		tctx_set(c, "e_theme", "Choose a theme: follow the device, light or dark.");
 		bad++;
 	}
+	int wa_ok = 1;
+	char *whatsapp = bad ? NULL : whatsapp_number(req_val(r, A_WHATSAPP),
+	    req_present(r, A_PHONE_COUNTRY) ? req_val(r, A_PHONE_COUNTRY) : now.phone_country, &wa_ok);
+	if (!wa_ok) {
+		tctx_set(c, "e_whatsapp", "Give the number with its country code, such as +44 7700 "
+		    "900321, or choose the shop's country below.");
+		bad++;
+	}
 	if (bad) {
 		tctx_set(c, "error", "The settings were not saved: see below.");
 		form_refill(r, fields, HM_NELEM(fields), c);
 		set_look(c, req_shown(r, A_ACCENT), accent_on, theme, req_int(r, A_POWERED_BY, 0) != 0);
+		set_choices(c, req_shown(r, A_PHONE_COUNTRY), req_shown(r, A_SLIP_SIZE),
+		    req_int(r, A_TRACKING_ON, 0) != 0);
 		settings_page(a, 422, c);
 		goto out;
 	}
@@ -120,7 +171,7 @@ void do_settings(struct staff *a)
 		.phone = (char *)req_val(r, A_PHONE),
 		.email = (char *)req_val(r, A_EMAIL),
 		.address = (char *)req_val(r, A_ADDRESS),
-		.whatsapp = (char *)req_val(r, A_WHATSAPP),
+		.whatsapp = whatsapp,
 		.timezone = (char *)tz,
 		.country = (char *)req_val(r, A_COUNTRY),
 		.abn = (char *)req_val(r, A_ABN),
@@ -130,13 +181,32 @@ void do_settings(struct staff *a)
 		.powered_by = (int)req_int(r, A_POWERED_BY, 0),
 		.retention_days = req_present(r, A_RETENTION_DAYS)
 		    ? (int)req_int(r, A_RETENTION_DAYS, 0) : now.retention_days,
+		/* Fields an older form does not send stay as they are. */
+		.tracking_off = req_present(r, A_TRACKING_ON) || req_present(r, A_SLIP_SIZE)
+		    ? req_int(r, A_TRACKING_ON, 0) == 0 : now.tracking_off,
+		.phone_country = (char *)(req_present(r, A_PHONE_COUNTRY)
+		    ? req_val(r, A_PHONE_COUNTRY) : now.phone_country),
+		.slip_size = (char *)(req_present(r, A_SLIP_SIZE) ? req_val(r, A_SLIP_SIZE) : now.slip_size),
+		.slip_terms = (char *)(req_present(r, A_SLIP_TERMS) ? req_val(r, A_SLIP_TERMS)
+		    : now.slip_terms),
+		.notify_email = (char *)(req_present(r, A_NOTIFY_EMAIL) ? req_val(r, A_NOTIFY_EMAIL)
+		    : now.notify_email),
 	};
-	if ((rc = shop_update(a->db, &s)) != HM_OK) {
+	int64_t issued = 0;
+	if ((rc = shop_update(a->db, &s, &issued)) != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	settings_form(a, &s, "Saved. Your customers see the new details straight away.");
+	char done[200];
+	if (issued)
+		snprintf(done, sizeof done, "Saved. Customer tracking is on: %lld job%s booked while "
+		    "it was off now ha%s a link.", (long long)issued, issued == 1 ? "" : "s",
+		    issued == 1 ? "s" : "ve");
+	else
+		snprintf(done, sizeof done, "Saved. Your customers see the new details straight away.");
+	settings_form(a, &s, done);
 out:
+	free(whatsapp);
 	tctx_free(c);
 	shop_free(&now);
 }

@@ -42,6 +42,31 @@ static const struct key {
 	{"max_upload", K_INT, offsetof(struct config, max_upload), 1L << 20, 256L << 20},
 	{"legacy_lookups_until", K_STR, offsetof(struct config, legacy_lookups_until), 0, 0},
 	{"cgi_user", K_STR, offsetof(struct config, cgi_user), 0, 0},
+	{"mail_transport", K_STR, offsetof(struct config, mail_transport), 0, 0},
+	{"smtp_url", K_STR, offsetof(struct config, smtp_url), 0, 0},
+	{"smtp_starttls", K_BOOLAUTO, offsetof(struct config, smtp_starttls), 0, 0},
+	{"smtp_user", K_STR, offsetof(struct config, smtp_user), 0, 0},
+	{"smtp_password_file", K_STR, offsetof(struct config, smtp_password_file), 0, 0},
+	{"mail_from", K_STR, offsetof(struct config, mail_from), 0, 0},
+	{"mail_dir", K_STR, offsetof(struct config, mail_dir), 0, 0},
+	{"sms_transport", K_STR, offsetof(struct config, sms_transport), 0, 0},
+	{"sms_url", K_STR, offsetof(struct config, sms_url), 0, 0},
+	{"sms_method", K_STR, offsetof(struct config, sms_method), 0, 0},
+	{"sms_content_type", K_STR, offsetof(struct config, sms_content_type), 0, 0},
+	{"sms_body", K_STR, offsetof(struct config, sms_body), 0, 0},
+	{"sms_auth_file", K_STR, offsetof(struct config, sms_auth_file), 0, 0},
+	{"sms_dir", K_STR, offsetof(struct config, sms_dir), 0, 0},
+};
+
+/* A string key's value must be one of these ("" for unset), when listed. */
+static const struct choice {
+	const char *key;
+	const char *const values[4];
+} choices[] = {
+	{"mail_transport", {"", "smtp", "file", NULL}},
+	{"sms_transport", {"", "http", "file", NULL}},
+	{"sms_method", {"POST", "GET", NULL}},
+	{"sms_content_type", {"form", "json", NULL}},
 };
 
 const char *config_path(void)
@@ -64,6 +89,7 @@ static void set_defaults(struct config *c)
 	c->session_absolute = 7 * 86400;
 	c->max_body = 256 * 1024;
 	c->max_upload = 12L << 20;
+	c->smtp_starttls = 1;
 }
 
 static int set_key(struct config *c, const struct key *k, const char *v, char **err)
@@ -74,6 +100,15 @@ static int set_key(struct config *c, const struct key *k, const char *v, char **
 
 	switch (k->type) {
 	case K_STR:
+		for (size_t i = 0; i < HM_NELEM(choices); i++) {
+			if (strcmp(choices[i].key, k->name))
+				continue;
+			int ok = 0;
+			for (const char *const *c2 = choices[i].values; *c2; c2++)
+				ok |= !strcmp(*c2, v);
+			if (!ok)
+				goto bad;
+		}
 		free(*(char **)field);
 		*(char **)field = xstrdup(v);
 		return 0;
@@ -173,6 +208,17 @@ int config_load(struct config *c, const char *path, char **err)
 		c->trusted_proxy = xstrdup("");
 	if (!c->legacy_lookups_until)
 		c->legacy_lookups_until = xstrdup("");
+	/* Unset strings read as "", so nobody has to test for NULL. */
+	char **empty_ok[] = {&c->mail_transport, &c->smtp_url, &c->smtp_user,
+	    &c->smtp_password_file, &c->mail_from, &c->mail_dir, &c->sms_transport, &c->sms_url,
+	    &c->sms_body, &c->sms_auth_file, &c->sms_dir};
+	for (size_t i = 0; i < HM_NELEM(empty_ok); i++)
+		if (!*empty_ok[i])
+			*empty_ok[i] = xstrdup("");
+	if (!c->sms_method)
+		c->sms_method = xstrdup("POST");
+	if (!c->sms_content_type)
+		c->sms_content_type = xstrdup("form");
 	if (!c->cgi_user || !*c->cgi_user) {
 		free(c->cgi_user);
 		c->cgi_user = xstrdup("www-data");

@@ -29,6 +29,20 @@ struct config {
 	long max_upload;	/* bytes of a photo upload's body */
 	char *legacy_lookups_until; /* YYYY-MM-DD: numeric and NXP- lookups on /verify until then; "" = off */
 	char *cgi_user;		/* the user the web server runs the CGIs as: owns the state */
+	/* Notifications, delivered by hallmarkctl send (never by a CGI). */
+	char *mail_transport;	/* "" (no email), "smtp" or "file" */
+	char *smtp_url;		/* smtp://host:587 (STARTTLS) or smtps://host:465 (TLS) */
+	int smtp_starttls;	/* for smtp://: 1 require STARTTLS (default), 0 plain */
+	char *smtp_user, *smtp_password_file;
+	char *mail_from;	/* the envelope and From address */
+	char *mail_dir;		/* the file transport's directory (.eml files) */
+	char *sms_transport;	/* "" (no SMS), "http" or "file" */
+	char *sms_url;		/* the gateway; {to} and {text} may appear in it */
+	char *sms_method;	/* "POST" (default) or "GET" */
+	char *sms_content_type;	/* "form" (default) or "json": how {to} and {text} are escaped in sms_body */
+	char *sms_body;		/* the request body, with {to} and {text} */
+	char *sms_auth_file;	/* a file holding one header line, e.g. Authorization: Basic ... */
+	char *sms_dir;		/* the file transport's directory */
 };
 
 /* Loads path, or $HALLMARK_CONFIG, or the compiled-in default when path is

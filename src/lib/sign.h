@@ -16,6 +16,7 @@ enum key_purpose {
 	KEY_CSRF = 2,
 	KEY_MEDIA_URL = 3,
 	KEY_SHOP_SIGNING = 4,
+	KEY_UNSUBSCRIBE = 5,
 };
 
 /* Reads the secret key file (64 hex characters). Returns 0 or -1 (logged). */

@@ -99,6 +99,8 @@ int staff_gate(struct staff *s, enum method m, enum staff_access access)
 void staff_end(struct staff *s)
 {
 	session_user_free(&s->user);
+	free(s->origin);
+	s->origin = NULL;
 	db_close(s->db);
 	s->db = NULL;
 	web_free(&s->w);

@@ -25,6 +25,7 @@ struct staff {
 	char csrf[TOKEN_STR];		/* for forms on the page being built ("" when none) */
 	int64_t id;			/* the number in the path, e.g. /jobs/42 */
 	time_t now;
+	char *origin;			/* web_origin, once asked for (freed by staff_end) */
 };
 
 /* Loads the configuration, parses the request against params (which must

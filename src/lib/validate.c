@@ -2,6 +2,7 @@
  * f->raw and, when it accepts, hands f->val (heap) and f->ival over. They
  * guard against a NUL inside raw themselves because tests and other
  * callers (hallmarkctl) use them outside the parser. */
+#include "phone.h"
 #include "request.h"
 #include "util.h"
 
@@ -416,4 +417,20 @@ int v_colour(struct field *f, const struct param *p)
 		return 0;
 	}
 	return accept_val(f, s, (int64_t)strtol(s + 1, NULL, 16));
+}
+
+int v_country(struct field *f, const struct param *p)
+{
+	char *s = raw_trimmed(f);
+	(void)p;
+	if (!s)
+		return 0;
+	if (*s) {
+		const struct phone_country *c = phone_country(s);
+		free(s);
+		if (!c)
+			return 0;
+		s = xstrdup(c->iso);
+	}
+	return accept_val(f, s, 0);
 }

@@ -22,5 +22,6 @@ int v_word(struct field *f, const struct param *p);   /* [a-z0-9_]+ (codes, stag
 int v_tzname(struct field *f, const struct param *p); /* IANA zone name shape, e.g. Europe/London */
 int v_choice(struct field *f, const struct param *p); /* exactly one of p->choices */
 int v_colour(struct field *f, const struct param *p); /* #rrggbb in any case -> lower case; or empty */
+int v_country(struct field *f, const struct param *p); /* a country of phone.h (ISO code, any case) -> upper case; or empty */
 
 #endif

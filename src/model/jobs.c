@@ -8,6 +8,7 @@
 
 #include "ids.h"
 #include "messages.h"
+#include "notify.h"
 #include "util.h"
 
 #define JOB_COLS \
@@ -18,7 +19,7 @@
 	"s.description, s.next_step, w.name, j.design_brief, j.budget_cents, j.invoice_url, " \
 	"j.closed_at, j.decision, j.decision_at, w.prefix, " \
 	"(SELECT count(*) FROM messages m WHERE m.job_id = j.id AND m.author = 'customer' " \
-	" AND m.read_at IS NULL) "
+	" AND m.read_at IS NULL), j.number, j.link_issued, j.notify_channel, j.notify_off "
 #define JOB_FROM \
 	"FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN workflows w ON w.id = j.workflow_id "
 
@@ -63,6 +64,10 @@ static void job_row(sqlite3_stmt *st, struct job *j)
 	j->decision_at = sqlite3_column_int64(st, 31);
 	snprintf(j->prefix, sizeof j->prefix, "%s", db_col_str(st, 32));
 	j->unread = sqlite3_column_int(st, 33);
+	j->number = sqlite3_column_int64(st, 34);
+	j->link_issued = sqlite3_column_int(st, 35);
+	j->notify_channel = db_col_dup(st, 36);
+	j->notify_off = sqlite3_column_int(st, 37);
 }
 
 static enum hm_rc add_event(sqlite3 *db, int64_t job_id, time_t now, const char *kind,
@@ -110,6 +115,7 @@ static void bind_fields(sqlite3_stmt *st, int first, const struct job_fields *f)
 	else
 		sqlite3_bind_null(st, first + 11);
 	db_bind_text(st, first + 12, f->invoice_url);
+	db_bind_str(st, first + 13, f->notify_channel && *f->notify_channel ? f->notify_channel : "none");
 }
 
 /* Steps an INSERT or UPDATE whose parameter idx is a new tracking ID
@@ -132,7 +138,8 @@ static int step_new_tid(sqlite3_stmt *st, int idx, const char *prefix, char tid[
 }
 
 enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
-    const struct job_fields *f, int64_t user_id, time_t now, int64_t *id)
+    const struct job_fields *f, int64_t user_id, time_t now, const struct notify_env *env,
+    int64_t *id)
 {
 	enum hm_rc rc;
 	sqlite3_stmt *st = NULL;
@@ -142,8 +149,11 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 	if ((rc = db_begin(db)) != HM_OK)
 		return rc;
 	/* The workflow must be the shop's own: never trust the form for that. */
+	/* The number is taken inside the write lock: two desks booking in at
+	 * once get two numbers. */
 	st = db_prepare(db, "SELECT w.prefix, (SELECT id FROM stages WHERE workflow_id = w.id "
-	    "ORDER BY position LIMIT 1) FROM workflows w WHERE w.id = ? AND w.shop_id = ?");
+	    "ORDER BY position LIMIT 1), sh.next_job_number, sh.tracking_enabled FROM workflows w "
+	    "JOIN shops sh ON sh.id = w.shop_id WHERE w.id = ? AND w.shop_id = ?");
 	if (!st) {
 		rc = HM_ERR;
 		goto out;
@@ -151,9 +161,13 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 	sqlite3_bind_int64(st, 1, workflow_id);
 	sqlite3_bind_int64(st, 2, shop_id);
 	int s = sqlite3_step(st);
+	int64_t number = 0;
+	int issued = 1;
 	if (s == SQLITE_ROW) {
 		snprintf(prefix, sizeof prefix, "%s", db_col_str(st, 0));
 		first_stage = sqlite3_column_int64(st, 1);
+		number = sqlite3_column_int64(st, 2);
+		issued = sqlite3_column_int(st, 3);
 	}
 	rc = s == SQLITE_ROW ? HM_OK : s == SQLITE_DONE ? HM_NOTFOUND : db_rc(db, s, "job workflow");
 	sqlite3_finalize(st);
@@ -165,7 +179,8 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 	st = db_prepare(db, "INSERT INTO jobs(shop_id, workflow_id, stage_id, tracking_id, "
 	    "customer_name, customer_phone, customer_email, item_type, item_description, problem, "
 	    "due_date, internal_notes, quoted_cents, deposit_cents, design_brief, budget_cents, "
-	    "invoice_url, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	    "invoice_url, notify_channel, created_at, updated_at, number, link_issued) "
+	    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st) {
 		rc = HM_ERR;
 		goto out;
@@ -174,14 +189,28 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 	sqlite3_bind_int64(st, 2, workflow_id);
 	sqlite3_bind_int64(st, 3, first_stage);
 	bind_fields(st, 5, f);
-	sqlite3_bind_int64(st, 18, now);
 	sqlite3_bind_int64(st, 19, now);
+	sqlite3_bind_int64(st, 20, now);
+	sqlite3_bind_int64(st, 21, number);
+	sqlite3_bind_int(st, 22, issued ? 1 : 0);
 	s = step_new_tid(st, 4, prefix, tid);
 	if ((rc = db_rc(db, s, "job insert")) != HM_OK)
 		goto out;
 	*id = sqlite3_last_insert_rowid(db);
 	db_form_result(*id);
 	if ((rc = add_event(db, *id, now, "created", first_stage, NULL, 0, user_id)) != HM_OK)
+		goto out;
+	sqlite3_finalize(st);
+	st = db_prepare(db, "UPDATE shops SET next_job_number = next_job_number + 1 WHERE id = ?");
+	if (!st) {
+		rc = HM_ERR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, shop_id);
+	if ((rc = db_rc(db, sqlite3_step(st), "job number")) != HM_OK)
+		goto out;
+	/* The customer's link goes out with the booking, or not at all. */
+	if ((rc = notify_job(db, *id, NK_BOOKED_IN, env)) != HM_OK)
 		goto out;
 	rc = db_commit(db);
 out:
@@ -329,7 +358,8 @@ enum hm_rc job_rotate(sqlite3 *db, int64_t shop_id, int64_t id, int64_t user_id,
 }
 
 enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_stage, int approve,
-    const char *comment, time_t now, int64_t *job_id, const char **outcome)
+    const char *comment, time_t now, const struct notify_env *env, int64_t *job_id,
+    const char **outcome)
 {
 	sqlite3_stmt *st = NULL;
 	enum hm_rc rc = db_begin(db);
@@ -391,6 +421,9 @@ enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_sta
 	/* The customer's words go on the thread, where staff answer them. */
 	if (rc == HM_OK && comment && *comment)
 		rc = msg_insert(db, id, 1, 0, comment, now);
+	if (rc == HM_OK)
+		rc = notify_staff(db, id, approve ? "the customer approved the design"
+		    : "the customer asked for changes to the design", comment, env);
 out:
 	sqlite3_finalize(st);
 	if (rc == HM_OK)
@@ -510,22 +543,32 @@ enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job
 	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET customer_name = ?1, customer_phone = ?2, "
 	    "customer_email = ?3, item_type = ?4, item_description = ?5, problem = ?6, due_date = ?7, "
 	    "internal_notes = ?8, quoted_cents = ?9, deposit_cents = ?10, design_brief = ?11, "
-	    "budget_cents = ?12, invoice_url = ?13, updated_at = ?14 WHERE id = ?15 AND shop_id = ?16");
+	    "budget_cents = ?12, invoice_url = ?13, notify_channel = ?14, updated_at = ?15 "
+	    "WHERE id = ?16 AND shop_id = ?17");
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;
 	}
 	bind_fields(st, 1, f);
-	sqlite3_bind_int64(st, 14, now);
-	sqlite3_bind_int64(st, 15, id);
-	sqlite3_bind_int64(st, 16, shop_id);
+	sqlite3_bind_int64(st, 15, now);
+	sqlite3_bind_int64(st, 16, id);
+	sqlite3_bind_int64(st, 17, shop_id);
 	rc = job_change(db, st, id, now, "edited", 0, NULL, 0, user_id);
 	sqlite3_finalize(st);
 	return rc;
 }
 
+/* The notification a move to a stage with these flags sends, or
+ * NK_COUNT when the stage is not flagged to notify. */
+static enum notify_kind stage_notice(int flags)
+{
+	if (!(flags & STAGE_NOTIFY))
+		return NK_COUNT;
+	return flags & STAGE_READY ? NK_READY : flags & STAGE_DECISION ? NK_DESIGN_REVIEW : NK_STAGE;
+}
+
 enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage_id,
-    const char *note, int note_public, int64_t user_id, time_t now)
+    const char *note, int note_public, int64_t user_id, time_t now, const struct notify_env *env)
 {
 	enum hm_rc rc = db_begin(db);
 	if (rc != HM_OK)
@@ -546,8 +589,24 @@ enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, id);
 	sqlite3_bind_int64(st, 4, shop_id);
-	rc = job_change(db, st, id, now, "stage", stage_id, note, note_public, user_id);
+	rc = db_rc(db, sqlite3_step(st), "stage");
 	sqlite3_finalize(st);
+	if (rc == HM_OK && sqlite3_changes(db) == 0)
+		rc = HM_NOTFOUND;
+	if (rc == HM_OK)
+		rc = add_event(db, id, now, "stage", stage_id, note, note_public, user_id);
+	/* A stage flagged to notify tells the customer, in this transaction. */
+	if (rc == HM_OK && (st = db_prepare(db, "SELECT flags FROM stages WHERE id = ?"))) {
+		sqlite3_bind_int64(st, 1, stage_id);
+		enum notify_kind k = sqlite3_step(st) == SQLITE_ROW
+		    ? stage_notice(sqlite3_column_int(st, 0)) : NK_COUNT;
+		sqlite3_finalize(st);
+		if (k != NK_COUNT)
+			rc = notify_job(db, id, k, env);
+	}
+	if (rc == HM_OK)
+		return db_commit(db);
+	db_rollback(db);
 	return rc;
 }
 
@@ -659,6 +718,7 @@ void job_free(struct job *j)
 	free(j->design_brief);
 	free(j->invoice_url);
 	free(j->decision);
+	free(j->notify_channel);
 	stage_free(&j->stage);
 	memset(j, 0, sizeof *j);
 }

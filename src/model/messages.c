@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "notify.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -26,10 +27,10 @@ enum hm_rc msg_insert(sqlite3 *db, int64_t job_id, int from_customer, int64_t us
 	return rc;
 }
 
-/* Runs a one-row lookup that yields a job id, then inserts the message,
- * all inside one write transaction. */
+/* Runs a one-row lookup that yields a job id, then inserts the message
+ * and tells the other side, all inside one write transaction. */
 static enum hm_rc post(sqlite3 *db, sqlite3_stmt *find, int from_customer, int64_t user_id,
-    const char *body, time_t now)
+    const char *body, time_t now, const struct notify_env *env)
 {
 	int s = sqlite3_step(find);
 	int64_t job_id = s == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
@@ -38,13 +39,17 @@ static enum hm_rc post(sqlite3 *db, sqlite3_stmt *find, int from_customer, int64
 	if (rc == HM_OK)
 		rc = msg_insert(db, job_id, from_customer, user_id, body, now);
 	if (rc == HM_OK)
+		rc = from_customer ? notify_staff(db, job_id, "the customer wrote", body, env)
+		    : notify_job(db, job_id, NK_STAFF_REPLY, env);
+	if (rc == HM_OK)
 		rc = db_commit(db);
 	else
 		db_rollback(db);
 	return rc;
 }
 
-enum hm_rc msg_post_customer(sqlite3 *db, const char *tracking_id, const char *body, time_t now)
+enum hm_rc msg_post_customer(sqlite3 *db, const char *tracking_id, const char *body, time_t now,
+    const struct notify_env *env)
 {
 	enum hm_rc rc = db_begin(db);
 	if (rc != HM_OK)
@@ -57,13 +62,13 @@ enum hm_rc msg_post_customer(sqlite3 *db, const char *tracking_id, const char *b
 	}
 	db_bind_str(st, 1, tracking_id);
 	sqlite3_bind_int64(st, 2, now);
-	rc = post(db, st, 1, 0, body, now);
+	rc = post(db, st, 1, 0, body, now, env);
 	sqlite3_finalize(st);
 	return rc;
 }
 
 enum hm_rc msg_post_staff(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t user_id,
-    const char *body, time_t now)
+    const char *body, time_t now, const struct notify_env *env)
 {
 	enum hm_rc rc = db_begin(db);
 	if (rc != HM_OK)
@@ -76,7 +81,7 @@ enum hm_rc msg_post_staff(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t 
 	}
 	sqlite3_bind_int64(st, 1, job_id);
 	sqlite3_bind_int64(st, 2, shop_id);
-	rc = post(db, st, 0, user_id, body, now);
+	rc = post(db, st, 0, user_id, body, now, env);
 	sqlite3_finalize(st);
 	return rc;
 }

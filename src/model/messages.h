@@ -43,10 +43,14 @@ enum hm_rc msg_insert(sqlite3 *db, int64_t job_id, int from_customer, int64_t us
 /* A customer's message to the job behind a public tracking ID, in its own
  * BEGIN IMMEDIATE transaction that checks the job is still public (the
  * same rules as job_get_public); HM_NOTFOUND when it is not. */
-enum hm_rc msg_post_customer(sqlite3 *db, const char *tracking_id, const char *body, time_t now);
+struct notify_env;
+/* The customer's message; the shop is told (notify_staff) when env is set. */
+enum hm_rc msg_post_customer(sqlite3 *db, const char *tracking_id, const char *body, time_t now,
+    const struct notify_env *env);
 /* A staff reply on a job of the shop that is not deleted. */
+/* A staff reply; the customer is notified (NK_STAFF_REPLY) when env is set. */
 enum hm_rc msg_post_staff(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t user_id,
-    const char *body, time_t now);
+    const char *body, time_t now, const struct notify_env *env);
 /* The thread, oldest first. The caller has checked the job's shop or its
  * public tracking ID. */
 enum hm_rc msg_list(sqlite3 *db, int64_t job_id, struct message_list *out);

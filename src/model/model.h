@@ -16,6 +16,7 @@ enum stage_flag {
 	STAGE_FINAL = 2,
 	STAGE_CANCELLED = 4,
 	STAGE_DECISION = 8,
+	STAGE_NOTIFY = 16,	/* moving a job here notifies the customer */
 };
 
 /* May the public see this job: the one definition, for the order page,
@@ -24,7 +25,7 @@ enum stage_flag {
  * request's time: a revoked or deleted job, or one finished longer ago
  * than its shop's retention period, is not there for anyone outside. */
 #define JOB_PUBLIC_SQL(now) \
-	"j.revoked_at IS NULL AND j.deleted_at IS NULL " \
+	"j.link_issued = 1 AND j.revoked_at IS NULL AND j.deleted_at IS NULL " \
 	"AND (j.closed_at IS NULL OR j.closed_at > " now " - sh.retention_days * 86400)"
 
 struct shop {
@@ -36,6 +37,11 @@ struct shop {
 	char *accent, *theme, *review_url;
 	int powered_by;		/* show "Powered by Hallmark" */
 	int retention_days;	/* finished jobs' pages resolve this long */
+	int tracking_off;	/* new jobs get no customer link until it is on again */
+	char *phone_country;	/* ISO 3166 code for local numbers, or "" */
+	char *slip_size;	/* "80mm", "a5" or "a4" */
+	char *slip_terms;	/* printed on the take-in slip */
+	char *notify_email;	/* staff are told here when a customer writes */
 };
 
 struct stage {
@@ -70,6 +76,7 @@ struct job_fields {
 	const char *design_brief, *invoice_url;	/* internal brief; customer-facing pay link */
 	int64_t budget_cents;
 	int has_budget;
+	const char *notify_channel;	/* "email", "sms", "whatsapp" or "none" (NULL: none) */
 };
 
 struct job {
@@ -90,6 +97,10 @@ struct job {
 	char *decision;		/* "approved", "changes" or "" (staff have moved it on) */
 	int64_t decision_at;
 	int unread;		/* customer messages staff have not opened */
+	int64_t number;		/* the job's number in its shop (#1042) */
+	int link_issued;	/* 0: booked while tracking was off; no customer link yet */
+	char *notify_channel;	/* how the customer hears from the shop */
+	int notify_off;		/* the customer asked for no more notifications */
 	/* Filled by job_get_public only, so the page skips the queries for
 	 * a thread or pictures it does not have. */
 	int has_messages, has_pictures;
@@ -118,7 +129,9 @@ enum hm_rc shop_create(sqlite3 *db, const char *slug, const char *name,
     const char *timezone, time_t now, int64_t *id);
 enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out);
 enum hm_rc shop_find_slug(sqlite3 *db, const char *slug, int64_t *id);
-enum hm_rc shop_update(sqlite3 *db, const struct shop *s);
+/* Saves the shop's settings. Turning tracking back on gives the jobs booked
+ * while it was off their links (*issued says how many; may be NULL). */
+enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued);
 void shop_free(struct shop *s);
 
 /* Staff users. Usernames are unique across the installation; owners may
@@ -217,8 +230,10 @@ enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
 /* Jobs. job_create runs its own BEGIN IMMEDIATE transaction, mints the
  * tracking ID, puts the job in its workflow's first stage and records a
  * "created" event. */
+struct notify_env;
 enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
-    const struct job_fields *f, int64_t user_id, time_t now, int64_t *id);
+    const struct job_fields *f, int64_t user_id, time_t now, const struct notify_env *env,
+    int64_t *id);
 /* A job of the shop, deleted or not. */
 enum hm_rc job_get(sqlite3 *db, int64_t shop_id, int64_t id, struct job *out);
 /* The job behind a public tracking ID: HM_NOTFOUND unless it exists, is not
@@ -238,7 +253,8 @@ enum hm_rc job_rotate(sqlite3 *db, int64_t shop_id, int64_t id, int64_t user_id,
  * HM_CONFLICT when the page was stale
  * (nothing changes); *outcome "approved"/"changes" on success. */
 enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_stage, int approve,
-    const char *comment, time_t now, int64_t *job_id, const char **outcome);
+    const char *comment, time_t now, const struct notify_env *env, int64_t *job_id,
+    const char **outcome);
 /* A page of the shop's jobs, newest first. stage_code and q may be NULL;
  * q matches a tracking ID (normalised) or part of the customer's name.
  * Deleted jobs are listed only when show_deleted. */
@@ -246,9 +262,10 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
     int show_deleted, size_t offset, size_t limit, struct job_list *out);
 enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job_fields *f,
     int64_t user_id, time_t now);
-/* Moves a job to any stage of its workflow, with an optional note. */
+/* Moves a job to any stage of its workflow, with an optional note; a stage
+ * flagged STAGE_NOTIFY queues the customer's notification (env may be NULL). */
 enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage_id,
-    const char *note, int note_public, int64_t user_id, time_t now);
+    const char *note, int note_public, int64_t user_id, time_t now, const struct notify_env *env);
 /* Revokes (on=1) or restores the tracking link; deletes (on=1) or restores the job. */
 enum hm_rc job_set_revoked(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now);
 enum hm_rc job_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now);

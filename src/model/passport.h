@@ -86,9 +86,12 @@ enum hm_rc shop_key_public(sqlite3 *db, int64_t shop_id, const unsigned char mas
 
 /* Creates a passport in one BEGIN IMMEDIATE transaction: UUID v4, the next
  * identity number, a "created" event, the signature. */
+struct notify_env;
+/* Issues a passport; with an owner email, queues the passport email
+ * (env may be NULL: no email). */
 enum hm_rc passport_create(sqlite3 *db, int64_t shop_id, const struct passport_input *in,
     const char *signer, const unsigned char master[KEY_BYTES], int64_t user_id,
-    time_t now, const char *today, int64_t *id);
+    time_t now, const char *today, const struct notify_env *env, int64_t *id);
 enum hm_rc passport_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct passport_input *in,
     const char *signer, const unsigned char master[KEY_BYTES], int64_t user_id, time_t now,
     const char *today);

@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "ids.h"
+#include "notify.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -528,7 +529,7 @@ static void bind_input(sqlite3_stmt *st, const struct passport_input *in)
 
 enum hm_rc passport_create(sqlite3 *db, int64_t shop_id, const struct passport_input *in,
     const char *signer, const unsigned char master[KEY_BYTES], int64_t user_id,
-    time_t now, const char *today, int64_t *id)
+    time_t now, const char *today, const struct notify_env *env, int64_t *id)
 {
 	char uid[37];
 	int64_t number = 0;
@@ -574,6 +575,8 @@ enum hm_rc passport_create(sqlite3 *db, int64_t shop_id, const struct passport_i
 	db_form_result(*id);
 	if ((rc = add_event(db, *id, "created", today, NULL, user_id, now)) == HM_OK)
 		rc = resign(db, shop_id, *id, signer, master, now);
+	if (rc == HM_OK)
+		rc = notify_passport(db, *id, env);
 out:
 	return finish(db, rc);
 }

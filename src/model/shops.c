@@ -122,7 +122,8 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 	enum hm_rc rc = HM_NOTFOUND;
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, slug, name, phone, email, address, "
-	    "whatsapp, timezone, country, abn, accent, theme, review_url, powered_by, retention_days "
+	    "whatsapp, timezone, country, abn, accent, theme, review_url, powered_by, retention_days, "
+	    "tracking_enabled, phone_country, slip_size, slip_terms, notify_email "
 	    "FROM shops WHERE id = ?");
 	if (!st)
 		return HM_ERR;
@@ -144,6 +145,11 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 		out->review_url = db_col_dup(st, 12);
 		out->powered_by = sqlite3_column_int(st, 13);
 		out->retention_days = sqlite3_column_int(st, 14);
+		out->tracking_off = !sqlite3_column_int(st, 15);
+		out->phone_country = db_col_dup(st, 16);
+		out->slip_size = db_col_dup(st, 17);
+		out->slip_terms = db_col_dup(st, 18);
+		out->notify_email = db_col_dup(st, 19);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "shop get");
@@ -170,13 +176,21 @@ enum hm_rc shop_find_slug(sqlite3 *db, const char *slug, int64_t *id)
 	return rc;
 }
 
-enum hm_rc shop_update(sqlite3 *db, const struct shop *s)
+enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 {
+	if (issued)
+		*issued = 0;
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
 	sqlite3_stmt *st = db_prepare(db, "UPDATE shops SET name = ?, phone = ?, email = ?, "
 	    "address = ?, whatsapp = ?, timezone = ?, country = ?, abn = ?, accent = ?, theme = ?, "
-	    "review_url = ?, powered_by = ?, retention_days = ? WHERE id = ?");
-	if (!st)
+	    "review_url = ?, powered_by = ?, retention_days = ?, tracking_enabled = ?15, "
+	    "phone_country = ?16, slip_size = ?17, slip_terms = ?18, notify_email = ?19 WHERE id = ?14");
+	if (!st) {
+		db_rollback(db);
 		return HM_ERR;
+	}
 	db_bind_str(st, 1, s->name);
 	db_bind_text(st, 2, s->phone);
 	db_bind_text(st, 3, s->email);
@@ -191,10 +205,31 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s)
 	sqlite3_bind_int(st, 12, s->powered_by ? 1 : 0);
 	sqlite3_bind_int(st, 13, s->retention_days > 0 ? s->retention_days : 90);
 	sqlite3_bind_int64(st, 14, s->id);
-	enum hm_rc rc = db_rc(db, sqlite3_step(st), "shop update");
+	sqlite3_bind_int(st, 15, s->tracking_off ? 0 : 1);
+	db_bind_str(st, 16, s->phone_country);
+	db_bind_str(st, 17, s->slip_size && *s->slip_size ? s->slip_size : "80mm");
+	db_bind_str(st, 18, s->slip_terms);
+	db_bind_str(st, 19, s->notify_email);
+	rc = db_rc(db, sqlite3_step(st), "shop update");
 	if (rc == HM_OK && sqlite3_changes(db) == 0)
 		rc = HM_NOTFOUND;
 	sqlite3_finalize(st);
+	/* Jobs booked while tracking was off get their links now. */
+	if (rc == HM_OK && !s->tracking_off) {
+		st = db_prepare(db, "UPDATE jobs SET link_issued = 1 WHERE shop_id = ? AND link_issued = 0");
+		if (!st)
+			rc = HM_ERR;
+		else {
+			sqlite3_bind_int64(st, 1, s->id);
+			rc = db_rc(db, sqlite3_step(st), "shop issue links");
+			if (rc == HM_OK && issued)
+				*issued = sqlite3_changes(db);
+			sqlite3_finalize(st);
+		}
+	}
+	if (rc == HM_OK)
+		return db_commit(db);
+	db_rollback(db);
 	return rc;
 }
 
@@ -212,6 +247,10 @@ void shop_free(struct shop *s)
 	free(s->accent);
 	free(s->theme);
 	free(s->review_url);
+	free(s->phone_country);
+	free(s->slip_size);
+	free(s->slip_terms);
+	free(s->notify_email);
 	memset(s, 0, sizeof *s);
 }
 

@@ -2,6 +2,7 @@
  * (every executable's routing) and the request layer's newer parts:
  * v_secret, v_choice, v_colour, req_digest. */
 #include "check.h"
+#include "phone.h"
 #include "request.h"
 #include "route.h"
 #include "utf8.h"
@@ -253,6 +254,56 @@ static void test_digest(void)
 	CHECK(memcmp(d[4], d[6], 32) != 0);
 }
 
+/* ---- phone numbers ---- */
+
+static void test_phone(void)
+{
+	static const struct {
+		const char *typed, *country, *want;	/* want NULL: refused */
+	} cases[] = {
+		{ "07700 900101", "GB", "+447700900101" },
+		{ "(0)7700-900.101", "gb", "+447700900101" },
+		{ "+44 7700 900101", "GB", "+447700900101" },
+		{ "+44 7700 900101", NULL, "+447700900101" },
+		{ "0044 7700 900101", "FR", "+447700900101" },
+		{ "06 12 34 56 78", "FR", "+33612345678" },
+		{ "06 1234 5678", "IT", "+390612345678" },	/* Italy keeps its 0 */
+		{ "(415) 555-0132", "US", "+14155550132" },
+		{ "1 415 555 0132", "US", "+14155550132" },
+		{ "0412 345 678", "AU", "+61412345678" },
+		{ "050 123 4567", "AE", "+971501234567" },
+		{ "07700 900101", NULL, NULL },		/* local, and no country to read it by */
+		{ "07700 900101", "XX", NULL },
+		{ "12345", "GB", NULL },
+		{ "+1234567890123456", NULL, NULL },	/* 16 digits */
+		{ "+0 7700 900101", NULL, NULL },
+		{ "07700 CALL ME", "GB", NULL },
+		{ "+44+7700", "GB", NULL },
+		{ "", "GB", NULL },
+	};
+	char out[PHONE_MAX];
+	for (size_t i = 0; i < HM_NELEM(cases); i++) {
+		int rc = phone_normalise(cases[i].typed, phone_country(cases[i].country), out);
+		if (cases[i].want) {
+			CHECK(rc == 0);
+			CHECK_STR(rc == 0 ? out : NULL, cases[i].want);
+		} else {
+			if (rc == 0)
+				fprintf(stderr, "phone row %zu accepted as %s\n", i, out);
+			CHECK(rc != 0);
+		}
+	}
+	CHECK(phone_country("gb") && !strcmp(phone_country("gb")->code, "44"));
+	CHECK(phone_country_of_zone("Europe/London") == phone_country("GB"));
+	CHECK(phone_country_of_zone("America/New_York") == phone_country("US"));
+	CHECK(phone_country_of_zone("Europe/Rome") == phone_country("IT"));
+	CHECK(phone_country_of_zone("UTC") == NULL);
+	CHECK(phone_country_of_zone("") == NULL && phone_country_of_zone(NULL) == NULL);
+	CHECK(phone_country("") == NULL && phone_country(NULL) == NULL);
+	for (size_t i = 1; i < phone_ncountries; i++)
+		CHECK(strcmp(phone_countries[i - 1].iso, phone_countries[i].iso) < 0);
+}
+
 int main(void)
 {
 	log_set_prog("test_text");
@@ -262,5 +313,6 @@ int main(void)
 	test_print_route_and_match();
 	test_validators();
 	test_digest();
+	test_phone();
 	return check_summary("text");
 }
