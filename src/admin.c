@@ -24,13 +24,15 @@
 	[A_STAGE_ROW(n) + SR_FINAL] = {"stage_" #n "_final", v_bool, 5, 0, 0, 0}, \
 	[A_STAGE_ROW(n) + SR_CANCELLED] = {"stage_" #n "_cancelled", v_bool, 5, 0, 0, 0}, \
 	[A_STAGE_ROW(n) + SR_DECISION] = {"stage_" #n "_decision", v_bool, 5, 0, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_NOTIFY] = {"stage_" #n "_notify", v_bool, 5, 0, 0, 0}, \
 	[A_STAGE_ROW(n) + SR_REMOVE] = {"stage_" #n "_remove", v_bool, 5, 0, 0, 0}
 _Static_assert(WORKFLOW_MAX_STAGES == 24, "admin_params lists STAGE_ROW(1) to STAGE_ROW(24)");
 
 static const char *const themes[] = {"auto", "light", "dark", NULL};
 static const char *const job_photo_roles[] = {"photo", "proof", NULL};
 static const char *const event_kinds[] = {"serviced", "valued", "resized", "repaired", "note", NULL};
-static const char *const shows[] = {"deleted", "sent", "rotated", NULL};
+static const char *const shows[] = {"deleted", "sent", "rotated", "booked", "queued",
+    "not_queued", "saved", "reset", NULL};
 static const char *const sizes[] = {"t", "d", NULL};
 static const char *const slip_sizes[] = {"80mm", "a5", "a4", NULL};
 static const char *const channels[] = {"email", "sms", "whatsapp", "none", NULL};
@@ -163,6 +165,7 @@ struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav)
 		tctx_set_bool(c, "signed_in", 1);
 	}
 	tctx_set(c, "csrf", a->csrf);
+	tctx_set_bool(c, "admin_js", 1);
 	return c;
 }
 

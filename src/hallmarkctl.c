@@ -501,29 +501,29 @@ static const struct demo_job {
 	int days_ago;
 	const char *public_note, *private_note;
 } demo_jobs[] = {
-	{"Amelia Hart", "07700 900101", "Ring", "18ct yellow gold engagement ring, round solitaire",
+	{"Amelia Hart", "+447700900101", "Ring", "18ct yellow gold engagement ring, round solitaire",
 	    "Resize from size L to N", 0, 0, NULL, NULL},
-	{"Oliver Grant", "07700 900102", "Necklace", "Silver curb chain, 20 inch",
+	{"Oliver Grant", "+447700900102", "Necklace", "Silver curb chain, 20 inch",
 	    "Broken link near the clasp", 1, 2, "Link and clasp both need replacing.", "Chain is plated, not solid."},
-	{"Isla Bennett", "07700 900103", "Earrings", "Pair of gold hoops",
+	{"Isla Bennett", "+447700900103", "Earrings", "Pair of gold hoops",
 	    "One hinge loose", 2, 3, "Quote sent by message.", NULL},
-	{"Noah Patel", "07700 900104", "Watch", "Stainless steel dress watch",
+	{"Noah Patel", "+447700900104", "Watch", "Stainless steel dress watch",
 	    "New battery and a pressure test", 3, 4, NULL, "Customer approved by phone."},
-	{"Sophia Turner", "07700 900105", "Ring", "Platinum band with channel-set sapphires",
+	{"Sophia Turner", "+447700900105", "Ring", "Platinum band with channel-set sapphires",
 	    "Re-tip two claws and polish", 4, 6, "Claws re-tipped; polishing next.", "Used platinum solder."},
-	{"Jack Morgan", "07700 900106", "Bracelet", "Rose gold bangle",
+	{"Jack Morgan", "+447700900106", "Bracelet", "Rose gold bangle",
 	    "Remove a dent and re-polish", 4, 5, "Dent removed.", NULL},
-	{"Mia Collins", "07700 900107", "Ring", "White gold eternity ring",
+	{"Mia Collins", "+447700900107", "Ring", "White gold eternity ring",
 	    "Rhodium plating", 5, 8, "All done. Ready when you are.", "Paid in full."},
-	{"Harry Evans", "07700 900108", "Brooch", "Victorian silver brooch",
+	{"Harry Evans", "+447700900108", "Brooch", "Victorian silver brooch",
 	    "Replace the pin", 5, 7, "Your brooch has a new pin and is ready.", NULL},
-	{"Ava Robinson", "07700 900109", "Necklace", "Pearl strand, 18 inch",
+	{"Ava Robinson", "+447700900109", "Necklace", "Pearl strand, 18 inch",
 	    "Restring with knots between pearls", 6, 14, "Collected. Thank you!", NULL},
-	{"George Walker", "07700 900110", "Ring", "Signet ring, 9ct gold",
+	{"George Walker", "+447700900110", "Ring", "Signet ring, 9ct gold",
 	    "Engrave initials G.W.", 6, 20, NULL, NULL},
-	{"Emily Wright", "07700 900111", "Watch", "Vintage mechanical watch",
+	{"Emily Wright", "+447700900111", "Watch", "Vintage mechanical watch",
 	    "Full service", 7, 10, "Cancelled at your request. No charge.", "Parts unavailable."},
-	{"Leo Thompson", "07700 900112", "Pendant", "Gold locket",
+	{"Leo Thompson", "+447700900112", "Pendant", "Gold locket",
 	    "Hinge repair and clean", 2, 1, NULL, "Check the glass too."},
 };
 
@@ -535,6 +535,8 @@ static int demo_jobs_add(sqlite3 *db, int64_t shop_id, int64_t user_id, int64_t 
 		const struct demo_job *d = &demo_jobs[i];
 		struct job_fields f = {
 			.customer_name = d->customer, .customer_phone = d->phone,
+			/* Half hear by WhatsApp, sent by hand from the job page. */
+			.notify_channel = i % 2 ? "whatsapp" : "none",
 			.item_type = d->item, .item_description = d->desc, .problem = d->problem,
 			.quoted_cents = 4500 + 1000 * (int64_t)i, .has_quoted = d->stage >= 2,
 			.deposit_cents = 1000, .has_deposit = d->stage >= 3,

@@ -14,7 +14,7 @@
  * stage_<n>_label, ... declared at A_STAGE_ROW(n) + SR_ID and so on. */
 enum stage_row_param {
 	SR_ID, SR_LABEL, SR_DESCRIPTION, SR_NEXT_STEP, SR_READY, SR_FINAL, SR_CANCELLED,
-	SR_DECISION, SR_REMOVE, SR_COUNT
+	SR_DECISION, SR_NOTIFY, SR_REMOVE, SR_COUNT
 };
 #define A_STAGE_ROW(n) (A_STAGE_ROWS + ((n) - 1) * SR_COUNT)
 
@@ -134,6 +134,8 @@ const char *admin_signer(const struct staff *a);
 void page_photo(struct staff *a);
 void page_settings(struct staff *a);
 void do_settings(struct staff *a);
+void page_message_texts(struct staff *a);
+void do_message_text(struct staff *a);
 void page_workflows(struct staff *a);
 void page_workflow_new(struct staff *a);
 void do_workflow_new(struct staff *a);
@@ -144,5 +146,10 @@ void do_workflow(struct staff *a);
 void job_photos_fill(struct staff *a, struct tctx *c, const struct job *j);
 void settings_logo_fill(struct staff *a, struct tctx *c);
 void do_job_photo(struct staff *a);
+/* The outbox as staff see it (notifications.c): the list "notifications"
+ * of a job (or a passport), and "send again". */
+void notifications_fill(struct staff *a, struct tctx *c, int64_t job_id, int64_t passport_id);
+void do_job_notify(struct staff *a);
+void do_passport_notify(struct staff *a);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "admin.h"
 #include "messages.h"
+#include "notify.h"
 
 static const char *event_text(const struct event *e)
 {
@@ -41,7 +42,70 @@ static const char *shown_notice(const char *show)
 		    "to the customer.";
 	if (!strcmp(show, "sent"))
 		return "Reply sent. The customer sees it on their page.";
+	if (!strcmp(show, "booked"))
+		return "Booked in. Print the take-in slip for the customer, or send them the link.";
+	if (!strcmp(show, "queued"))
+		return "The tracking link will be sent to the customer in a moment.";
+	if (!strcmp(show, "not_queued"))
+		return "Nothing was sent: the customer has no email or mobile number for the way "
+		    "they chose to hear from you, asked for no messages, or the job has no link.";
 	return NULL;
+}
+
+/* s percent-encoded for a URL's query, appended. */
+static void url_encode(struct buf *b, const char *s)
+{
+	esc_url(b, s, strlen(s));
+}
+
+/* The message staff send themselves (WhatsApp, their own SMS app, a
+ * copy): the one the job's situation calls for, with its links. */
+static void by_hand(struct staff *a, struct tctx *c, const struct job *j)
+{
+	enum notify_kind k = j->stage.flags & STAGE_READY ? NK_READY
+	    : j->stage.flags & STAGE_DECISION ? NK_DESIGN_REVIEW : NK_BOOKED_IN;
+	char *subject = NULL, *body = NULL;
+	if (!a->origin)
+		a->origin = web_origin(&a->w);
+	if (notify_job_text(a->db, a->user.shop_id, j->id, k, a->origin, &subject, &body) != HM_OK)
+		return;
+	tctx_set(c, "hand_text", body);
+	if (j->customer_phone && *j->customer_phone) {
+		struct buf wa = {0}, sms = {0};
+		char digits[24];
+		size_t n = 0;
+		for (const char *p = j->customer_phone; *p && n + 1 < sizeof digits; p++)
+			if (*p >= '0' && *p <= '9')
+				digits[n++] = *p;
+		digits[n] = '\0';
+		/* wa.me takes the number without + or spaces; sms: keeps the +. */
+		buf_printf(&wa, "https://wa.me/%s?text=", digits);
+		url_encode(&wa, body);
+		buf_printf(&sms, "sms:+%s?body=", digits);
+		url_encode(&sms, body);
+		tctx_set(c, "whatsapp_url", wa.data);
+		tctx_set(c, "sms_url", sms.data);
+		buf_free(&wa);
+		buf_free(&sms);
+	}
+	free(subject);
+	free(body);
+}
+
+/* tel: and mailto: for the customer's details. */
+static void contact_links(struct tctx *c, const struct job *j)
+{
+	if (j->customer_phone && *j->customer_phone) {
+		char dial[24];
+		size_t n = 0;
+		for (const char *p = j->customer_phone; *p && n + 1 < sizeof dial; p++)
+			if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
+				dial[n++] = *p;
+		dial[n] = '\0';
+		tctx_setf(c, "tel_url", "tel:%s", dial);
+	}
+	if (j->customer_email && *j->customer_email)
+		tctx_setf(c, "mailto_url", "mailto:%s", j->customer_email);
 }
 
 static void add_thread(struct tctx *c, const struct message_list *m, const char *tz)
@@ -87,7 +151,9 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	 * what was new. A failure here only leaves them unread. */
 	if (j.unread)
 		msg_mark_read(a->db, a->user.shop_id, j.id, a->now);
-	c = admin_ctx(a, j.tracking_id, "jobs");
+	char title[160];
+	snprintf(title, sizeof title, "#%lld %s", (long long)j.number, j.item_type);
+	c = admin_ctx(a, title, "jobs");
 	tctx_set(c, "notice", shown_notice(req_val(&a->w.req, A_SHOW)));
 	if (error_key)
 		tctx_set(c, error_key, error);
@@ -134,6 +200,25 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	}
 	tctx_set_bool(c, "revoked", j.revoked_at != 0);
 	tctx_set_bool(c, "deleted", j.deleted_at != 0);
+	tctx_set_int(c, "number", j.number);
+	tctx_set_bool(c, "link_issued", j.link_issued);
+	tctx_set_bool(c, "tracking_off", shop.tracking_off);
+	tctx_set_bool(c, "notify_off", j.notify_off);
+	contact_links(c, &j);
+	{
+		struct notify_env env;
+		admin_notify_env(a, &env);
+		int auto_channel = (!strcmp(j.notify_channel, "email") && (env.channels & NOTIFY_EMAIL))
+		    || (!strcmp(j.notify_channel, "sms") && (env.channels & NOTIFY_SMS));
+		tctx_set_bool(c, "can_resend", auto_channel && j.link_issued && !j.revoked_at &&
+		    !j.deleted_at && !j.notify_off);
+		tctx_set(c, "channel_label", !strcmp(j.notify_channel, "email") ? "Email"
+		    : !strcmp(j.notify_channel, "sms") ? "Text message"
+		    : !strcmp(j.notify_channel, "whatsapp") ? "WhatsApp, sent by you" : "No messages");
+	}
+	if (j.link_issued && !j.revoked_at && !j.deleted_at)
+		by_hand(a, c, &j);
+	notifications_fill(a, c, j.id, 0);
 	for (size_t i = 0; i < stages.n; i++) {
 		struct tctx *it = tctx_add_item(c, "stages");
 		tctx_set_int(it, "id", stages.v[i].id);

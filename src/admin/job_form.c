@@ -24,14 +24,6 @@ static const struct form_field fields[] = {
 	{A_NOTIFY_CHANNEL, 0, "Choose how the customer hears from you."},
 };
 
-/* The country whose rules read the shop's local numbers: its setting, or
- * its time zone's. */
-static const struct phone_country *shop_phone_country(const struct shop *s)
-{
-	const struct phone_country *c = phone_country(s->phone_country);
-	return c ? c : phone_country_of_zone(s->timezone);
-}
-
 /* The customer's phone in international form: the request's own storage
  * for it (a CGI reads one form). */
 static char phone[PHONE_MAX];
@@ -73,10 +65,12 @@ int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
 	f->customer_phone = NULL;
 	if (typed && *typed) {
 		if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK &&
-		    phone_normalise(typed, shop_phone_country(&shop), phone) == 0) {
+		    phone_normalise(typed, phone_country_or_zone(shop.phone_country, shop.timezone),
+		    phone) == 0) {
 			f->customer_phone = phone;
 		} else if (!req_invalid(r, A_CUSTOMER_PHONE)) {
-			tctx_set(errors, "e_customer_phone", shop_phone_country(&shop)
+			tctx_set(errors, "e_customer_phone",
+			    phone_country_or_zone(shop.phone_country, shop.timezone)
 			    ? "That is not a phone number we can use: check the digits, or give it with "
 			    "its country code (+44 …)."
 			    : "Give the number with its country code, such as +44 7700 900101, or choose "

@@ -56,7 +56,14 @@ void do_job_new(struct staff *a)
 		id = db_form_prior();	/* booked in by the first click */
 	else if (rc == HM_NOTFOUND)
 		rc = HM_CONFLICT;	/* a workflow that is not this shop's */
-	admin_after(a, rc, "jobs", id);
+	if (rc != HM_OK && rc != HM_DUPLICATE) {
+		web_fail(&a->w, rc);
+		goto out;
+	}
+	/* The page after booking in offers the slip and the link. */
+	char path[64];
+	snprintf(path, sizeof path, "/admin/jobs/%lld?show=booked", (long long)id);
+	web_redirect(&a->w, path);
 out:
 	tctx_free(c);
 }

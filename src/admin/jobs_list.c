@@ -69,6 +69,7 @@ void page_jobs(struct staff *a)
 		struct tctx *it = tctx_add_item(c, "jobs");
 		tctx_set_int(it, "id", j->id);
 		tctx_set(it, "tracking_id", j->tracking_id);
+		tctx_set_int(it, "number", j->number);
 		tctx_set(it, "customer_name", j->customer_name);
 		tctx_set(it, "item_type", j->item_type);
 		tctx_set(it, "stage_label", j->stage.label);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "notify.h"
 #include "attachments.h"
 
 static const char *const event_kinds[][2] = {
@@ -120,6 +121,20 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 	today_iso(a->now, shop.timezone, today);
 	tctx_set(c, "today", today);
 	refill(a, c, today);
+	{
+		struct notify_env env;
+		admin_notify_env(a, &env);
+		tctx_set_bool(c, "can_email", (env.channels & NOTIFY_EMAIL) && *p->f[PF_OWNER_EMAIL] &&
+		    p->is_public && !p->deleted_at);
+		tctx_set(c, "owner_email", p->f[PF_OWNER_EMAIL]);
+	}
+	notifications_fill(a, c, 0, p->id);
+	const char *show = req_val(&a->w.req, A_SHOW);
+	if (show && !strcmp(show, "queued"))
+		tctx_set(c, "notice", "The passport email will be sent in a moment.");
+	else if (show && !strcmp(show, "not_queued"))
+		tctx_set(c, "notice", "Nothing was sent: the passport needs an owner email and must be "
+		    "public, and this installation must send email.");
 	if (error_key)
 		tctx_set(c, error_key, error);
 	struct attachment_list photos = {0};

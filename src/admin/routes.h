@@ -24,6 +24,8 @@
 	X(METHOD_POST, "/jobs/#/undelete", STAFF_SIGNED_IN, do_job_undelete) \
 	X(METHOD_POST, "/jobs/#/rotate", STAFF_SIGNED_IN, do_job_rotate) \
 	X(METHOD_POST, "/jobs/#/message", STAFF_SIGNED_IN, do_job_message) \
+	X(METHOD_POST, "/jobs/#/notify", STAFF_SIGNED_IN, do_job_notify) \
+	X(METHOD_POST, "/passports/#/notify", STAFF_SIGNED_IN, do_passport_notify) \
 	X(METHOD_GET, "/messages", STAFF_SIGNED_IN, page_messages) \
 	X(METHOD_POST, "/jobs/#/photo", STAFF_SIGNED_IN, do_job_photo) \
 	X(METHOD_GET, "/passports", STAFF_SIGNED_IN, page_passports) \
@@ -43,6 +45,8 @@
 	X(METHOD_GET, "/photo/#", STAFF_SIGNED_IN, page_photo) \
 	X(METHOD_GET, "/settings", STAFF_SIGNED_IN, page_settings) \
 	X(METHOD_POST, "/settings", STAFF_SIGNED_IN, do_settings) \
+	X(METHOD_GET, "/settings/messages", STAFF_SIGNED_IN, page_message_texts) \
+	X(METHOD_POST, "/settings/messages", STAFF_SIGNED_IN, do_message_text) \
 	X(METHOD_GET, "/danger", STAFF_SIGNED_IN, page_danger) \
 	X(METHOD_POST, "/danger", STAFF_SIGNED_IN, do_danger) \
 	X(METHOD_GET, "/workflows", STAFF_SIGNED_IN, page_workflows) \

@@ -102,14 +102,14 @@ void page_settings(struct staff *a)
 }
 
 /* The shop's WhatsApp number in international form, by its country's
- * rules; *ok 0 when it cannot be read. Caller frees. */
-static char *whatsapp_number(const char *typed, const char *country, int *ok)
+ * rules (or its time zone's); *ok 0 when it cannot be read. Caller frees. */
+static char *whatsapp_number(const char *typed, const char *country, const char *tz, int *ok)
 {
 	char out[PHONE_MAX];
 	*ok = 1;
 	if (!typed || !*typed)
 		return xstrdup("");
-	if (phone_normalise(typed, phone_country(country), out) != 0) {
+	if (phone_normalise(typed, phone_country_or_zone(country, tz), out) != 0) {
 		*ok = 0;
 		return NULL;
 	}
@@ -150,7 +150,8 @@ void do_settings(struct staff *a)
 	}
 	int wa_ok = 1;
 	char *whatsapp = bad ? NULL : whatsapp_number(req_val(r, A_WHATSAPP),
-	    req_present(r, A_PHONE_COUNTRY) ? req_val(r, A_PHONE_COUNTRY) : now.phone_country, &wa_ok);
+	    req_present(r, A_PHONE_COUNTRY) ? req_val(r, A_PHONE_COUNTRY) : now.phone_country, tz,
+	    &wa_ok);
 	if (!wa_ok) {
 		tctx_set(c, "e_whatsapp", "Give the number with its country code, such as +44 7700 "
 		    "900321, or choose the shop's country below.");

@@ -15,6 +15,7 @@ static const struct flag_param {
 	{SR_FINAL, STAGE_FINAL, "final"},
 	{SR_CANCELLED, STAGE_CANCELLED, "cancelled"},
 	{SR_DECISION, STAGE_DECISION, "decision"},
+	{SR_NOTIFY, STAGE_NOTIFY, "notify"},
 };
 
 /* The first problem found names the row and field; its sentence comes

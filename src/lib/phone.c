@@ -68,6 +68,12 @@ const struct phone_country *phone_country_of_zone(const char *tz)
 	return phone_country(iso);
 }
 
+const struct phone_country *phone_country_or_zone(const char *iso, const char *tz)
+{
+	const struct phone_country *c = phone_country(iso);
+	return c ? c : phone_country_of_zone(tz);
+}
+
 int phone_normalise(const char *typed, const struct phone_country *country, char out[PHONE_MAX])
 {
 	char digits[64];

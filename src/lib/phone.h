@@ -22,6 +22,10 @@ const struct phone_country *phone_country(const char *iso);
  * otherwise. */
 const struct phone_country *phone_country_of_zone(const char *tz);
 
+/* The country a shop's local numbers are read by: its own setting (iso),
+ * else its time zone's; NULL when neither names one. */
+const struct phone_country *phone_country_or_zone(const char *iso, const char *tz);
+
 #define PHONE_MAX 17	/* "+" and up to 15 digits, and the NUL */
 /* Turns what was typed into "+<digits>": spaces, dots, hyphens and
  * brackets are dropped; "+" or "00" starts an international number; any

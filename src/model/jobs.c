@@ -459,7 +459,8 @@ static char *like_pattern(const char *q, int fold_tid)
 #define JOB_LIST_WHERE \
 	"WHERE j.shop_id = ?1 AND (?2 IS NULL OR s.code = ?2) " \
 	"AND (CASE WHEN ?5 THEN j.deleted_at IS NOT NULL ELSE j.deleted_at IS NULL END) " \
-	"AND (?3 IS NULL OR j.tracking_id = ?6 OR j.customer_name LIKE ?3 ESCAPE '\\' " \
+	"AND (?3 IS NULL OR j.tracking_id = ?6 OR j.number = ?9 " \
+	"     OR j.customer_name LIKE ?3 ESCAPE '\\' " \
 	"     OR replace(j.tracking_id, '-', '') LIKE ?4 ESCAPE '\\') "
 
 enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const char *q,
@@ -481,6 +482,13 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 		pat = like_pattern(q, 0);
 		tpat = like_pattern(q, 1);
 	}
+	/* "#1042" or "1042" finds the job with that number. */
+	int64_t number = 0;
+	const char *d = q && *q == '#' ? q + 1 : q;
+	for (; d && *d >= '0' && *d <= '9' && number < INT64_MAX / 10; d++)
+		number = number * 10 + (*d - '0');
+	if (!d || *d || number == 0)
+		number = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		st = db_prepare(db, sql[pass]);
 		if (!st)
@@ -492,6 +500,8 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 		sqlite3_bind_int(st, 5, show_deleted ? 1 : 0);
 		if (q && tid_parse(q, tid) == 0)
 			sqlite3_bind_text(st, 6, tid, -1, SQLITE_TRANSIENT);
+		if (number)
+			sqlite3_bind_int64(st, 9, number);
 		if (pass == 1) {
 			sqlite3_bind_int64(st, 7, (int64_t)limit);
 			sqlite3_bind_int64(st, 8, (int64_t)offset);

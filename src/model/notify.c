@@ -130,7 +130,7 @@ void message_text_free(struct message_text *t)
 
 /* The variables kind k may use: the passport's own, or the job's (any
  * for NK_COUNT, when rendering). */
-static int var_allowed(enum notify_kind k, enum text_var v)
+int text_var_allowed(enum notify_kind k, enum text_var v)
 {
 	if (k == NK_COUNT)
 		return 1;
@@ -177,11 +177,11 @@ static int text_walk(const char *tmpl, enum notify_kind k, const struct text_var
 		}
 		const char *end = strchr(brace + 1, '}');
 		int v = end ? var_named(brace + 1, (size_t)(end - brace - 1)) : -1;
-		if (v < 0 || !var_allowed(k, (enum text_var)v)) {
+		if (v < 0 || !text_var_allowed(k, (enum text_var)v)) {
 			if (why) {
 				struct buf list = {0};
 				for (int i = 0; i < TV_COUNT; i++)
-					if (var_allowed(k, (enum text_var)i))
+					if (text_var_allowed(k, (enum text_var)i))
 						buf_printf(&list, "%s{%s}", list.len ? ", " : "", text_var_name[i]);
 				int len = end ? (int)(end - brace + 1) : (int)strcspn(brace, " \n");
 				snprintf(why, n, "%.*s is not something this message can fill in. You can "
@@ -367,19 +367,39 @@ static const char *job_recipient(const char *channel, const char *email, const c
 	return NULL;
 }
 
+/* A job's variables, from a row of JOB_TEXT_SQL. url, number and due are
+ * the caller's buffers the values point into. */
+#define JOB_TEXT_SQL "SELECT j.shop_id, j.number, j.tracking_id, j.customer_name, " \
+	"coalesce(j.customer_email, ''), coalesce(j.customer_phone, ''), j.item_type, " \
+	"coalesce(j.due_date, ''), j.notify_channel, j.notify_off, s.label, sh.name " \
+	"FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN shops sh ON sh.id = j.shop_id "
+
+static void job_vars(sqlite3_stmt *st, const char *url, char number[24], char due[64],
+    struct text_vars *v)
+{
+	snprintf(number, 24, "%lld", (long long)sqlite3_column_int64(st, 1));
+	fmt_date(db_col_str(st, 7), DATE_SHORT, due, 64);
+	memset(v, 0, sizeof *v);
+	v->v[TV_TRACKING_URL] = url;
+	v->v[TV_TRACKING_ID] = db_col_str(st, 2);
+	v->v[TV_JOB_NUMBER] = number;
+	v->v[TV_CUSTOMER_NAME] = db_col_str(st, 3);
+	v->v[TV_SHOP_NAME] = db_col_str(st, 11);
+	v->v[TV_ITEM] = db_col_str(st, 6);
+	v->v[TV_STAGE] = db_col_str(st, 10);
+	v->v[TV_DUE_DATE] = due;
+}
+
 enum hm_rc notify_job(sqlite3 *db, int64_t job_id, enum notify_kind k, const struct notify_env *env)
 {
 	struct message_text t = {0};
+	struct text_vars v;
 	char number[24], due[64], token[NOTIFY_TOKEN_STR];
 	char *url = NULL, *unsub = NULL;
 	enum hm_rc rc;
 	if (!env || !env->base || k >= NK_TEXTS || k == NK_PASSPORT)
 		return HM_OK;
-	sqlite3_stmt *st = db_prepare(db, "SELECT j.shop_id, j.number, j.tracking_id, j.customer_name, "
-	    "coalesce(j.customer_email, ''), coalesce(j.customer_phone, ''), j.item_type, "
-	    "coalesce(j.due_date, ''), j.notify_channel, j.notify_off, s.label, sh.name "
-	    "FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN shops sh ON sh.id = j.shop_id "
-	    "WHERE j.id = ?1 AND " JOB_PUBLIC_SQL("?2"));
+	sqlite3_stmt *st = db_prepare(db, JOB_TEXT_SQL "WHERE j.id = ?1 AND " JOB_PUBLIC_SQL("?2"));
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, job_id);
@@ -397,18 +417,12 @@ enum hm_rc notify_job(sqlite3 *db, int64_t job_id, enum notify_kind k, const str
 	int64_t shop_id = sqlite3_column_int64(st, 0);
 	if ((rc = text_get(db, shop_id, k, &t)) != HM_OK)
 		goto out;
-	snprintf(number, sizeof number, "%lld", (long long)sqlite3_column_int64(st, 1));
-	fmt_date(db_col_str(st, 7), DATE_SHORT, due, sizeof due);
 	url = xasprintf("%s/track/%s", env->base, db_col_str(st, 2));
 	if (!strcmp(db_col_str(st, 8), "email") && env->master) {
 		notify_unsubscribe_token(env->master, job_id, token);
 		unsub = xasprintf("%s/track/unsubscribe/%s", env->base, token);
 	}
-	struct text_vars v = {{
-		[TV_TRACKING_URL] = url, [TV_TRACKING_ID] = db_col_str(st, 2), [TV_JOB_NUMBER] = number,
-		[TV_CUSTOMER_NAME] = db_col_str(st, 3), [TV_SHOP_NAME] = db_col_str(st, 11),
-		[TV_ITEM] = db_col_str(st, 6), [TV_STAGE] = db_col_str(st, 10), [TV_DUE_DATE] = due,
-	}};
+	job_vars(st, url, number, due, &v);
 	char *subject = render(t.subject, &v), *body = render(t.body, &v);
 	struct queued q = {
 		.shop_id = shop_id, .job_id = job_id, .kind = k, .channel = db_col_str(st, 8),
@@ -422,6 +436,41 @@ out:
 	message_text_free(&t);
 	free(url);
 	free(unsub);
+	return rc;
+}
+
+enum hm_rc notify_job_text(sqlite3 *db, int64_t shop_id, int64_t job_id, enum notify_kind k,
+    const char *base, char **subject, char **body)
+{
+	struct message_text t = {0};
+	struct text_vars v;
+	char number[24], due[64];
+	char *url = NULL;
+	enum hm_rc rc;
+	*subject = *body = NULL;
+	if (k >= NK_TEXTS || k == NK_PASSPORT)
+		return HM_NOTFOUND;
+	sqlite3_stmt *st = db_prepare(db, JOB_TEXT_SQL "WHERE j.id = ?1 AND j.shop_id = ?2 "
+	    "AND j.link_issued = 1 AND j.revoked_at IS NULL AND j.deleted_at IS NULL");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	int s = sqlite3_step(st);
+	if (s != SQLITE_ROW) {
+		rc = s == SQLITE_DONE ? HM_NOTFOUND : db_rc(db, s, "job text");
+		goto out;
+	}
+	if ((rc = text_get(db, shop_id, k, &t)) != HM_OK)
+		goto out;
+	url = xasprintf("%s/track/%s", base ? base : "", db_col_str(st, 2));
+	job_vars(st, url, number, due, &v);
+	*subject = render(t.subject, &v);
+	*body = render(t.body, &v);
+out:
+	sqlite3_finalize(st);
+	message_text_free(&t);
+	free(url);
 	return rc;
 }
 
@@ -503,6 +552,37 @@ out:
 	free(url);
 	free(subject);
 	free(body);
+	return rc;
+}
+
+enum hm_rc notify_send_now(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t passport_id,
+    enum notify_kind k, const struct notify_env *env, int *queued)
+{
+	*queued = 0;
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	/* The record must be the shop's: never trust the form for that. */
+	sqlite3_stmt *st = job_id
+	    ? db_prepare(db, "SELECT 1 FROM jobs WHERE id = ?1 AND shop_id = ?2")
+	    : db_prepare(db, "SELECT 1 FROM passports WHERE id = ?1 AND shop_id = ?2");
+	if (!st) {
+		db_rollback(db);
+		return HM_ERR;
+	}
+	sqlite3_bind_int64(st, 1, job_id ? job_id : passport_id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	int s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	rc = s == SQLITE_ROW ? HM_OK : s == SQLITE_DONE ? HM_NOTFOUND : db_rc(db, s, "send now");
+	int before = sqlite3_total_changes(db);
+	if (rc == HM_OK)
+		rc = job_id ? notify_job(db, job_id, k, env) : notify_passport(db, passport_id, env);
+	if (rc == HM_OK) {
+		*queued = sqlite3_total_changes(db) != before;
+		return db_commit(db);
+	}
+	db_rollback(db);
 	return rc;
 }
 

@@ -61,6 +61,8 @@ void text_builtin(enum notify_kind k, const char **subject, const char **body);
 enum hm_rc text_set(sqlite3 *db, int64_t shop_id, enum notify_kind k, const char *subject,
     const char *body, time_t now);
 void message_text_free(struct message_text *t);
+/* 1 when a text of kind k may use v (NK_COUNT: any). */
+int text_var_allowed(enum notify_kind k, enum text_var v);
 /* Checks a shop's wording: only the variables kind k knows, braces that
  * close, and the link the kind exists to send. 0, or -1 with a sentence
  * for staff in why (n bytes). */
@@ -95,12 +97,23 @@ void notify_env_init(struct notify_env *e, const struct config *cfg, const char 
  * WhatsApp by hand or none, opted out, gave no address for the channel,
  * or the installation cannot deliver it. env NULL queues nothing. */
 enum hm_rc notify_job(sqlite3 *db, int64_t job_id, enum notify_kind k, const struct notify_env *env);
+/* The text kind k about a job would have (for staff to send by hand:
+ * WhatsApp, their own SMS app, a copy): subject and body, heap. Scoped by
+ * shop; HM_NOTFOUND when the job has no customer link. */
+enum hm_rc notify_job_text(sqlite3 *db, int64_t shop_id, int64_t job_id, enum notify_kind k,
+    const char *base, char **subject, char **body);
 /* The passport email to its owner, if it has an email address. */
 enum hm_rc notify_passport(sqlite3 *db, int64_t passport_id, const struct notify_env *env);
 /* Tells the shop (its notify_email) that the customer of job_id wrote or
  * decided: what says which, text is their words (may be NULL). */
 enum hm_rc notify_staff(sqlite3 *db, int64_t job_id, const char *what, const char *text,
     const struct notify_env *env);
+
+/* Staff's "send again": queues kind k about the shop's job (or the
+ * passport email, for passport_id) in a transaction of its own. *queued
+ * says whether anything was queued (0: nothing to send it by). */
+enum hm_rc notify_send_now(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t passport_id,
+    enum notify_kind k, const struct notify_env *env, int *queued);
 
 /* The token of a job's unsubscribe link (/track/unsubscribe/<token>):
  * the job's id and a MAC, not the tracking ID. NOTIFY_TOKEN_STR bytes. */

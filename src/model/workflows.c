@@ -16,7 +16,7 @@
  * at most 40 characters) and never change once made. */
 #define CODE_MAX 32
 #define CODE_BUF (CODE_MAX + 8)	/* room for a "_100" suffix */
-#define FLAGS_ALL (STAGE_READY | STAGE_FINAL | STAGE_CANCELLED | STAGE_DECISION)
+#define FLAGS_ALL (STAGE_READY | STAGE_FINAL | STAGE_CANCELLED | STAGE_DECISION | STAGE_NOTIFY)
 
 /* One stage of the workflow as it will be after the change. */
 struct plan {

@@ -353,7 +353,7 @@ class Client:
         r = self.post("/admin/jobs/new", form)
         if r.status != 303:
             raise AssertionError("book-in failed: %r" % r)
-        job = int(r.header("Location").rsplit("/", 1)[1])
+        job = int(r.header("Location").split("?")[0].rsplit("/", 1)[1])
         page = self.get("/admin/jobs/%d" % job)
         tid = re.search(r'/track/([A-Z0-9-]+)"', page.text).group(1)
         return job, tid

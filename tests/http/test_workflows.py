@@ -113,7 +113,7 @@ def book_on(c, workflow_name, prefix, **fields):
     form.update(fields)
     r = c.post("/admin/jobs/new", form)
     assert r.status == 303, r
-    job = int(r.header("Location").rsplit("/", 1)[1])
+    job = int(r.header("Location").split("?")[0].rsplit("/", 1)[1])
     tid = re.search(r'/track/([A-Z0-9-]+)"', c.get("/admin/jobs/%d" % job).text).group(1)
     return job, tid
 
