@@ -156,6 +156,7 @@ struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav)
 		struct shop s;
 		if (shop_get(a->db, a->user.shop_id, &s) == HM_OK) {
 			tctx_set(c, "shop_name", *s.name ? s.name : "Your shop");
+			tctx_set_bool(c, "tracking_off", s.tracking_off);
 			shop_free(&s);
 		}
 		tctx_set(c, "staff_name", *a->user.display_name ? a->user.display_name : a->user.username);
