@@ -72,7 +72,7 @@ DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
 
-.PHONY: all deps deps-test run reset test unit http fuzz bench install clean
+.PHONY: all deps deps-test run reset lint test unit http fuzz valgrind bench install clean
 all: $(CGIS) $(TOOLS)
 
 deps:
@@ -140,9 +140,15 @@ reset:
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
-# Every test: unit tests of the library, then HTTP tests through lighttpd.
-# SAN=1 runs the same suite built with AddressSanitizer and UBSan.
-test: deps-test all $(UNIT_BIN)
+# Build-time rules the compiler cannot check (tests/lint/lint.py: literal
+# SQL, escaped output, the request layer, form keys), with their self-test.
+lint:
+	@sh tests/deps.sh python3
+	python3 tests/lint/lint.py
+
+# Every test: the lint, unit tests of the library, then HTTP tests through
+# lighttpd. SAN=1 runs the same suite built with AddressSanitizer and UBSan.
+test: deps-test lint all $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN) > $(BUILD)/unit.log 2>&1; s=$$?; cat $(BUILD)/unit.log; \
 	HALLMARK_CGI_BIN=$(abspath $(OUT)) python3 tests/http/run.py --unit-log $(BUILD)/unit.log --unit-status $$s
 
