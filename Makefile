@@ -71,6 +71,7 @@ DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrenco
 DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
+DEB_VALGRIND = valgrind
 
 .PHONY: all deps deps-test run reset lint test unit http fuzz valgrind bench install clean
 all: $(CGIS) $(TOOLS)
@@ -161,6 +162,14 @@ fuzz:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_FUZZ)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# The unit tests and a sample of CGI requests under valgrind (memcheck). The
+# CGIs are built again, dynamically linked, in build-vg/: valgrind sees the
+# heap of a static binary not at all (tests/valgrind/run.py).
+valgrind: deps-test $(UNIT_BIN)
+	@sh tests/deps.sh $(DEB_VALGRIND)
+	$(MAKE) BUILD=build-vg OUT=build-vg/cgi-bin STATIC= all
+	python3 tests/valgrind/run.py --cgi-bin build-vg/cgi-bin $(UNIT_BIN)
+
 # Throughput of the order page beside a minimal SQLite CGI and a static file.
 bench: deps all
 	@sh tests/deps.sh $(DEB_BENCH)
@@ -171,4 +180,4 @@ install: all
 	    sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 
 clean:
-	rm -rf build build-san cgi-bin/*.cgi cgi-bin/hallmarkctl
+	rm -rf build build-san build-vg cgi-bin/*.cgi cgi-bin/hallmarkctl
