@@ -584,11 +584,8 @@ out:
 }
 
 enum hm_rc passport_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct passport_input *in,
-    const char *signer, const unsigned char master[KEY_BYTES], int64_t user_id, time_t now,
-    const char *today)
+    const char *signer, const unsigned char master[KEY_BYTES], time_t now)
 {
-	(void)user_id;
-	(void)today;
 	enum hm_rc rc = db_begin(db);
 	if (rc != HM_OK)
 		return rc;
