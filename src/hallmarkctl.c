@@ -18,7 +18,6 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
-#include "ids.h"
 #include "model.h"
 #include "passport.h"
 #include "ratelimit.h"
