@@ -1,6 +1,6 @@
 /* What the request parser promises a handler about each declared field,
  * checked by fuzz_request.c and fuzz_multipart.c after a successful parse.
- * The including harness defines require(cond). What a person typed wrong
+ * What a person typed wrong
  * (too long, a control character, a bad format) is kept, marked invalid,
  * so the form can come back with it; nothing with a control character
  * ever reaches a handler's value or the form shown back. */
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "request.h"
+#include "require.h"
 
 /* A C0 control, DEL, or a C1 control (U+0080 to U+009F, 0xC2 0x80-0x9F
  * in UTF-8); multiline lets CR, LF and TAB through. */

@@ -11,6 +11,7 @@
  * Build: see tests/fuzz/run.sh. */
 #include "request.h"
 #include "staff.h"
+#include "require.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -18,13 +19,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define require(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: requirement failed: %s\n", __FILE__, __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
 
 static const char *const names[] = { REQ_COOKIE_NAME, STAFF_LOGIN_COOKIE, "a", "a b", "=" };
 

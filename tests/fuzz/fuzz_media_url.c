@@ -15,6 +15,7 @@
  * Build: see tests/fuzz/run.sh. */
 #include "media_url.h"
 #include "util.h"
+#include "require.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -25,13 +26,6 @@
 #include <sodium.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define require(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: requirement failed: %s\n", __FILE__, __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
 
 #define BUF 96
 

@@ -11,6 +11,8 @@
 #include "multipart.h"
 #include "request.h"
 #include "util.h"
+#include "fields.h"
+#include "require.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,17 +28,6 @@ static const struct param params[] = {
 	{ .name = "doc", .flags = PARAM_FILE },
 };
 #define NPARAMS (sizeof params / sizeof params[0])
-
-static void require_at(int cond, int line)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_multipart.c:%d: requirement failed\n", line);
-		abort();
-	}
-}
-#define require(c) require_at((c), __LINE__)
-
-#include "fields.h"
 
 /* The multipart layer refuses C0 controls and DEL in what it returns;
  * request.c then holds names to the table and labels to valid UTF-8

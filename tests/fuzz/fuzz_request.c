@@ -9,6 +9,8 @@
  * handlers, so a regression that lets bad bytes through fails loudly. */
 #include "request.h"
 #include "util.h"
+#include "fields.h"
+#include "require.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,16 +45,6 @@ static const struct param params[] = {
 	{ .name = "pw", .valid = v_secret, .flags = PARAM_SECRET },
 };
 #define NPARAMS (sizeof params / sizeof params[0])
-
-/* An invariant broke: say which, then crash so libFuzzer keeps the input. */
-#define require(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: requirement failed: %s\n", __FILE__, __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
-
-#include "fields.h"
 
 static void check_fields(const struct req *r)
 {

@@ -15,6 +15,7 @@
 #include "request.h"
 #include "route.h"
 #include "routes.h"
+#include "require.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -22,13 +23,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define require(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: requirement failed: %s\n", __FILE__, __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
 
 #define PATTERN(m, pattern, access, fn) pattern,
 static const char *const patterns[] = { ADMIN_ROUTES(PATTERN) UPLOAD_ROUTES(PATTERN) };
