@@ -619,50 +619,41 @@ enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage
 	return rc;
 }
 
-/* Sets or clears one of a job's timestamp flags (binding now, id, shop_id
- * as ?1 ?2 ?3) with its event; HM_NOTFOUND when it was so already. */
+/* Sets or clears one of a job's timestamp flags with its event, in one
+ * transaction: st (finalized here, NULL when its prepare failed) binds
+ * now, id, shop_id as ?1 ?2 ?3; HM_NOTFOUND when it was so already. */
 static enum hm_rc job_flag(sqlite3 *db, sqlite3_stmt *st, int64_t shop_id, int64_t id,
     int64_t user_id, time_t now, const char *kind)
 {
-	enum hm_rc rc;
-	if (!st) {
-		db_rollback(db);
-		return HM_ERR;
+	enum hm_rc rc = st ? db_begin(db) : HM_ERR;
+	if (rc == HM_OK) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, id);
+		sqlite3_bind_int64(st, 3, shop_id);
+		rc = job_change(db, st, id, now, kind, 0, NULL, 0, user_id);
 	}
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int64(st, 3, shop_id);
-	rc = job_change(db, st, id, now, kind, 0, NULL, 0, user_id);
 	sqlite3_finalize(st);
 	return rc;
 }
 
 enum hm_rc job_set_revoked(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now)
 {
-	enum hm_rc rc = db_begin(db);
-	if (rc != HM_OK)
-		return rc;
-	if (on)
-		return job_flag(db, db_prepare(db, "UPDATE jobs SET revoked_at = ?1, updated_at = ?1 "
-		    "WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NULL"),
-		    shop_id, id, user_id, now, "revoked");
-	return job_flag(db, db_prepare(db, "UPDATE jobs SET revoked_at = NULL, updated_at = ?1 "
-	    "WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NOT NULL"),
-	    shop_id, id, user_id, now, "restored_link");
+	return job_flag(db, on
+	    ? db_prepare(db, "UPDATE jobs SET revoked_at = ?1, updated_at = ?1 "
+	      "WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NULL")
+	    : db_prepare(db, "UPDATE jobs SET revoked_at = NULL, updated_at = ?1 "
+	      "WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NOT NULL"),
+	    shop_id, id, user_id, now, on ? "revoked" : "restored_link");
 }
 
 enum hm_rc job_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now)
 {
-	enum hm_rc rc = db_begin(db);
-	if (rc != HM_OK)
-		return rc;
-	if (on)
-		return job_flag(db, db_prepare(db, "UPDATE jobs SET deleted_at = ?1, updated_at = ?1 "
-		    "WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NULL"),
-		    shop_id, id, user_id, now, "deleted");
-	return job_flag(db, db_prepare(db, "UPDATE jobs SET deleted_at = NULL, updated_at = ?1 "
-	    "WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NOT NULL"),
-	    shop_id, id, user_id, now, "restored");
+	return job_flag(db, on
+	    ? db_prepare(db, "UPDATE jobs SET deleted_at = ?1, updated_at = ?1 "
+	      "WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NULL")
+	    : db_prepare(db, "UPDATE jobs SET deleted_at = NULL, updated_at = ?1 "
+	      "WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NOT NULL"),
+	    shop_id, id, user_id, now, on ? "deleted" : "restored");
 }
 
 enum hm_rc job_events(sqlite3 *db, int64_t job_id, struct event_list *out)
