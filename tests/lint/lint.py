@@ -16,8 +16,9 @@ Rules (DESIGN.md, Conventions and Security model):
                   ALL_CAPS macros that are themselves literal SQL
   sqlite-printf   no sqlite3_exec, sqlite3_*printf, sqlite3_str_*appendf
   raw-html        no {{RAW_HTML ...}} in templates, no tctx_set_trusted_html
-  request-field   no .raw/.rawlen/.state/.fields outside the request layer:
-                  handlers use req_val, req_int, req_present, req_shown...
+  request-field   no .raw, .rawlen, .fields, nor .state of a struct field,
+                  outside the request layer: handlers use req_val, req_int,
+                  req_present, req_shown, req_message, req_invalid
   request-getenv  CGI request variables are read in src/lib/request.c only
   tmpl-maxlength  maxlength="{{max_<name>}}", from the parameter table
   form-token      every POST form carries the form key (idempotent posts)
@@ -59,7 +60,9 @@ SQL_FUNCS = {
 }
 SQLITE_BANNED = {"sqlite3_exec", "sqlite3_mprintf", "sqlite3_vmprintf", "sqlite3_snprintf",
                  "sqlite3_vsnprintf", "sqlite3_str_appendf", "sqlite3_str_vappendf"}
-RAW_FIELDS = {"raw", "rawlen", "state", "fields"}
+# Members only struct field and struct req have; `state` is a common name,
+# so it counts only on a struct field (field_state below).
+RAW_FIELDS = {"raw", "rawlen", "fields"}
 GETENV_FUNCS = {"getenv", "secure_getenv"}
 REQUEST_VARS = re.compile(r"(REQUEST_METHOD|QUERY_STRING|PATH_INFO|SCRIPT_NAME|CONTENT_TYPE|"
                           r"CONTENT_LENGTH|REMOTE_ADDR|HTTPS|HTTP_\w*|SERVER_\w*)\Z")
@@ -338,7 +341,39 @@ class Literals:
 
 
 # --- Rules ----------------------------------------------------------------------
-def check_tokens(path, text, toks, where, lits, report):
+def field_vars(toks):
+    """Names declared as struct field (or a pointer to one) in toks."""
+    out = set()
+    for i in range(len(toks) - 2):
+        if toks[i].text == "struct" and toks[i + 1].text == "field":
+            k = i + 2
+            while k < len(toks) and toks[k].text in ("*", "const"):
+                k += 1
+            if k < len(toks) and toks[k].kind == "id":
+                out.add(toks[k].text)
+    return out
+
+
+def field_state(toks, i, fvars):
+    """1 when toks[i] is `state` read from a struct field: f->state for an f
+    declared as one, or x.fields[k].state."""
+    if toks[i].text != "state" or i < 2 or toks[i - 1].text not in (".", "->"):
+        return False
+    obj = toks[i - 2]
+    if obj.kind == "id":
+        return obj.text in fvars
+    if obj.text == "]":
+        depth, k = 0, i - 2
+        while k >= 0:
+            depth += {"]": 1, "[": -1}.get(toks[k].text, 0)
+            if depth == 0:
+                break
+            k -= 1
+        return k > 0 and toks[k - 1].text == "fields"
+    return False
+
+
+def check_tokens(path, text, toks, where, lits, report, fvars=frozenset()):
     """The code rules over one stream of tokens (a file's code, or one macro
     body, where = "#define NAME")."""
     request_layer = path in REQUEST_LAYER
@@ -364,8 +399,8 @@ def check_tokens(path, text, toks, where, lits, report):
                 not (path in TEMPLATE_ENGINE and is_declaration(toks, i)):
             report(path, t.line, "raw-html", ctx,
                    "tctx_set_trusted_html: raw HTML output needs an allow-list entry")
-        if not request_layer and t.kind == "id" and t.text in RAW_FIELDS and prev and \
-                prev.text in (".", "->"):
+        if not request_layer and t.kind == "id" and prev and prev.text in (".", "->") and \
+                (t.text in RAW_FIELDS or field_state(toks, i, fvars)):
             report(path, t.line, "request-field", ctx,
                    "%s%s read outside the request layer: use req_val, req_int, "
                    "req_present, req_shown, req_message or req_invalid" % (prev.text, t.text))
@@ -388,9 +423,10 @@ def check_tokens(path, text, toks, where, lits, report):
 
 def check_c(path, text, lits, report):
     toks, macros = tokenize(text)
-    check_tokens(path, text, toks, None, lits, report)
+    fvars = field_vars(toks)
+    check_tokens(path, text, toks, None, lits, report, fvars)
     for m in macros:
-        check_tokens(path, text, m.body, "#define " + m.name, lits, report)
+        check_tokens(path, text, m.body, "#define " + m.name, lits, report, fvars)
 
 
 FK_INPUT = re.compile(r"<input\s+type=\"hidden\"\s+name=\"fk\"\s+value=\"\{\{fk\}\}\"\s*/?>")
@@ -498,11 +534,15 @@ CASES = [
      'void f(struct tctx *c) { tctx_set_trusted_html(c, "h", "<b>"); }', 1),
     ("request-field", "src/admin/x.c",
      'void f(struct req *r) { const char *v = req_val(r, A_X); int raw = 1; s.rawness = 2; }', 0),
+    ("request-field", "src/admin/x.c",
+     'void f(const struct notification *n, struct job j) { use(n->state, j.state, st[1].state); }', 0),
     ("request-field", "src/lib/request.c",
      'void f(struct field *f) { f->raw = 0; f->state = FIELD_OK; r->fields[0].rawlen = 1; }', 0),
     ("request-field", "src/admin/x.c",
      'void f(struct req *r) { use(r->fields[A_X].raw, r->fields[1].rawlen); '
      'if (r->fields[2].state == FIELD_OK) {} struct field g = {.raw = "x"}; }', 7),
+    ("request-field", "src/admin/x.c",
+     'static int g(const struct field *f, struct field h) { return f->state + h.state; }', 2),
     ("request-getenv", "src/lib/util.c",
      '#define CONF_ENV "HALLMARK_CONFIG"\nvoid f(void) { getenv("HALLMARK_FAKE_NOW"); getenv(CONF_ENV); '
      'puts("getenv(\\"PATH_INFO\\")"); }', 0),
