@@ -222,8 +222,9 @@ def run_cgis(runner, cgi_bin):
             "customer_name": "Ada Lovelace", "item_type": "Ring", "problem": "Resize to N",
             "workflow": s.find(r'name="workflow" value="(\d+)" checked'),
             "csrf": s.token("csrf"), "fk": s.token("fk")})
-        job = r.header("location").rsplit("/", 1)[1]
-        s.request("admin", "GET", "/jobs/" + job)
+        loc = urllib.parse.urlsplit(r.header("location"))
+        job = loc.path.rsplit("/", 1)[1]
+        s.request("admin", "GET", "/jobs/" + job, query=loc.query)
         tid = s.find(r'/track/([A-Z0-9-]+)"')
         s.request("admin", "GET", "/passports")
         passport = s.find(r'href="/admin/passports/(\d+)"')
