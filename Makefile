@@ -71,8 +71,9 @@ DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrenco
 DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
+DEB_VALGRIND = valgrind
 
-.PHONY: all deps deps-test run reset test unit http fuzz bench install clean
+.PHONY: all deps deps-test run reset lint test unit http fuzz valgrind bench install clean
 all: $(CGIS) $(TOOLS)
 
 deps:
@@ -140,9 +141,15 @@ reset:
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
-# Every test: unit tests of the library, then HTTP tests through lighttpd.
-# SAN=1 runs the same suite built with AddressSanitizer and UBSan.
-test: deps-test all $(UNIT_BIN)
+# Build-time rules the compiler cannot check (tests/lint/lint.py: literal
+# SQL, escaped output, the request layer, form keys), with their self-test.
+lint:
+	@sh tests/deps.sh python3
+	python3 tests/lint/lint.py
+
+# Every test: the lint, unit tests of the library, then HTTP tests through
+# lighttpd. SAN=1 runs the same suite built with AddressSanitizer and UBSan.
+test: deps-test lint all $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN) > $(BUILD)/unit.log 2>&1; s=$$?; cat $(BUILD)/unit.log; \
 	HALLMARK_CGI_BIN=$(abspath $(OUT)) python3 tests/http/run.py --unit-log $(BUILD)/unit.log --unit-status $$s
 
@@ -155,6 +162,14 @@ fuzz:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_FUZZ)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# The unit tests and a sample of CGI requests under valgrind (memcheck). The
+# CGIs are built again, dynamically linked, in build-vg/: valgrind sees the
+# heap of a static binary not at all (tests/valgrind/run.py).
+valgrind: deps-test $(UNIT_BIN)
+	@sh tests/deps.sh $(DEB_VALGRIND)
+	$(MAKE) BUILD=build-vg OUT=build-vg/cgi-bin STATIC= all
+	python3 tests/valgrind/run.py --cgi-bin build-vg/cgi-bin $(UNIT_BIN)
+
 # Throughput of the order page beside a minimal SQLite CGI and a static file.
 bench: deps all
 	@sh tests/deps.sh $(DEB_BENCH)
@@ -165,4 +180,4 @@ install: all
 	    sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 
 clean:
-	rm -rf build build-san cgi-bin/*.cgi cgi-bin/hallmarkctl
+	rm -rf build build-san build-vg cgi-bin/*.cgi cgi-bin/hallmarkctl

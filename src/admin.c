@@ -2,13 +2,11 @@
  * is the only place that decides a path's method and who may use it; the
  * library's staff gate enforces it. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
 #include "messages.h"
 #include "notify.h"
-#include "ratelimit.h"
 #include "routes.h"
 
 /* The parameters of the workflow form's stage row n: declared names cannot

@@ -18,7 +18,6 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
-#include "ids.h"
 #include "model.h"
 #include "passport.h"
 #include "ratelimit.h"
@@ -272,10 +271,8 @@ static int slug_ok(const char *s)
 
 static int tz_ok(const char *tz)
 {
-	struct field f = {.raw = (char *)tz, .rawlen = strlen(tz)};
 	struct param p = {.name = "tz"};
-	int ok = v_tzname(&f, &p);
-	free(f.val);
+	int ok = v_accepts(v_tzname, &p, tz);
 	if (ok) {
 		char *path = xasprintf("/usr/share/zoneinfo/%s", tz);
 		ok = access(path, R_OK) == 0;

@@ -1,6 +1,5 @@
 /* Delete or restore a job (soft delete: it leaves the list and its public
  * page, and can be brought back). */
-#include <stdio.h>
 
 #include "admin.h"
 

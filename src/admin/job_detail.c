@@ -1,6 +1,5 @@
 /* A job's page: every field, the customer's link, the timeline, and the
  * forms that move it along, revoke its link or delete it. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

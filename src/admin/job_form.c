@@ -1,5 +1,4 @@
 /* The job form shared by book-in and edit: reading, checking, re-showing. */
-#include <stdio.h>
 #include <string.h>
 
 #include "admin.h"

@@ -1,6 +1,5 @@
 /* Revoke or restore a job's tracking link. A revoked link answers exactly
  * like an unknown one. */
-#include <stdio.h>
 
 #include "admin.h"
 

@@ -1,5 +1,4 @@
 /* Book a job in: the form, and saving it (which mints the tracking ID). */
-#include <stdio.h>
 #include <string.h>
 
 #include "admin.h"

@@ -1,6 +1,5 @@
 /* Move a job to another stage, with an optional note the customer may see.
  * A note that cannot be saved comes back on the job page, as typed. */
-#include <stdio.h>
 
 #include "admin.h"
 #include "notify.h"

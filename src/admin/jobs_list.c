@@ -1,10 +1,8 @@
 /* The shop's job list: newest first, filter by stage, search, pages. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
-#include "ids.h"
 
 #define PER_PAGE 25
 

@@ -1,6 +1,5 @@
 /* A passport's staff page: specifications, timeline, QR code, visibility
  * and the actions that add events, transfer ownership or flag it. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

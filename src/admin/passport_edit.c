@@ -33,8 +33,6 @@ void page_passport_edit(struct staff *a)
 void do_passport_edit(struct staff *a)
 {
 	struct passport_input in;
-	struct shop s = {0};
-	char today[11];
 	struct tctx *c = admin_ctx(a, "Edit passport", "passports");
 
 	if (passport_form_read(a, &in, c) != 0) {
@@ -42,14 +40,8 @@ void do_passport_edit(struct staff *a)
 		edit_form(a, 422, c);
 		goto out;
 	}
-	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &s);
-	if (rc == HM_OK) {
-		today_iso(a->now, s.timezone, today);
-		rc = passport_update(a->db, a->user.shop_id, a->id, &in, admin_signer(a), a->w.master,
-		    a->user.user_id, a->now, today);
-	}
-	admin_after(a, rc, "passports", a->id);
+	admin_after(a, passport_update(a->db, a->user.shop_id, a->id, &in, admin_signer(a),
+	    a->w.master, a->now), "passports", a->id);
 out:
-	shop_free(&s);
 	tctx_free(c);
 }

@@ -1,7 +1,6 @@
 /* Record an event in a passport's history (serviced, valued, resized,
  * repaired, note); the shop re-signs. A refused event comes back on the
  * passport page with what was typed. */
-#include <stdio.h>
 #include <string.h>
 
 #include "admin.h"

@@ -1,6 +1,5 @@
 /* Flags on a passport: lost or stolen (signed, on the public page),
  * public or private, deleted or not. Repeating an action changes nothing. */
-#include <stdio.h>
 
 #include "admin.h"
 

@@ -1,6 +1,5 @@
 /* Issue a passport: the form and saving it (UUID, identity number, a
  * "created" event and the shop's signature, in one transaction). */
-#include <stdio.h>
 
 #include "admin.h"
 #include "notify.h"

@@ -1,6 +1,5 @@
 /* Transfer ownership: the previous owner joins the history. A refused
  * transfer comes back on the passport page with what was typed. */
-#include <stdio.h>
 
 #include "admin.h"
 #include "form.h"

@@ -1,5 +1,4 @@
 /* The shop's passports: newest first, search by title, number or owner. */
-#include <stdio.h>
 #include <string.h>
 
 #include "admin.h"

@@ -1,7 +1,6 @@
 /* Shop settings: the details and the look customers see on their tracking
  * page, and how long finished jobs stay there. A refused save comes back
  * with every field as typed and each problem beside its field. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,6 +1,5 @@
 /* One of the shop's workflows: the edit form, and saving it (name, stage
  * texts and flags, new stages, removals) all at once. */
-#include <stdio.h>
 #include <string.h>
 
 #include "admin.h"

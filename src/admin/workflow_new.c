@@ -1,5 +1,4 @@
 /* A shop's own workflow: the form, and creating it with its stages. */
-#include <stdio.h>
 #include <string.h>
 
 #include "admin.h"

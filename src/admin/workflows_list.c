@@ -1,6 +1,5 @@
 /* The shop's workflows: what each is called, its tracking-ID prefix, how
  * many stages it has and how many jobs are on it. */
-#include <stdio.h>
 
 #include "admin.h"
 

@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include "db.h"
-#include "util.h"
 
 int rl_migrate(sqlite3 *db)
 {

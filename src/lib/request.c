@@ -10,7 +10,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,8 +402,9 @@ static void trim_span(const char **s, const char **e)
 		(*e)--;
 }
 
-/* Unwraps a quoted cookie value; one holding a control character is
- * treated as absent so it can never be carried on into a header or log. */
+/* Unwraps a quoted cookie value; one holding a control character (C0, DEL
+ * or C1, as in fields) is treated as absent so it can never be carried on
+ * into a header or log. */
 static char *cookie_value(const char *s, const char *e)
 {
 	if (e - s >= 2 && *s == '"' && e[-1] == '"') {
@@ -412,7 +412,7 @@ static char *cookie_value(const char *s, const char *e)
 		e--;
 	}
 	for (const char *c = s; c < e; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+		if (utf8_is_control((const unsigned char *)c, (size_t)(e - c)))
 			return NULL;
 	return xstrndup(s, (size_t)(e - s));
 }

@@ -1,6 +1,5 @@
 #include "response.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 

@@ -8,6 +8,9 @@ int path_match(const char *pat, const char *path, int64_t *id)
 		if (*pat == '#') {
 			int64_t v = 0;
 			int n = 0;
+			/* Ids start at 1 and have one spelling: no leading zero. */
+			if (*path == '0')
+				return 0;
 			while (*path >= '0' && *path <= '9' && n < 18)
 				v = v * 10 + (*path++ - '0'), n++;
 			if (n == 0 || (*path >= '0' && *path <= '9'))

@@ -8,7 +8,8 @@
 #include <stdint.h>
 
 /* Matches a whole PATH_INFO against a pattern in which '#' stands for one
- * segment of 1-18 digits (stored in *id). 1 on a match. */
+ * segment of 1-18 digits without a leading zero (stored in *id, so it is
+ * positive and each record has one URL). 1 on a match. */
 int path_match(const char *pattern, const char *path, int64_t *id);
 
 /* order.cgi: /track/<ID>[/messages.json|/messages|/decision]. */

@@ -1,6 +1,5 @@
 #include "staff.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

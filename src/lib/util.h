@@ -58,7 +58,5 @@ int b64url_decode(const char *in, unsigned char *out, size_t outsz);
 char *str_trim(char *s);
 /* 1 when s is exactly YYYY-MM-DD and a real calendar day. */
 int iso_date_ok(const char *s);
-/* Case-insensitive ASCII prefix test. */
-int str_has_prefix_ci(const char *s, const char *prefix);
 
 #endif

@@ -434,3 +434,12 @@ int v_country(struct field *f, const struct param *p)
 	}
 	return accept_val(f, s, 0);
 }
+
+int v_accepts(int (*v)(struct field *, const struct param *), const struct param *p,
+    const char *s)
+{
+	struct field f = {.raw = (char *)s, .rawlen = strlen(s)};
+	int ok = v(&f, p);
+	free(f.val);
+	return ok;
+}

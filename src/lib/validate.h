@@ -24,4 +24,9 @@ int v_choice(struct field *f, const struct param *p); /* exactly one of p->choic
 int v_colour(struct field *f, const struct param *p); /* #rrggbb in any case -> lower case; or empty */
 int v_country(struct field *f, const struct param *p); /* a country of phone.h (ISO code, any case) -> upper case; or empty */
 
+/* Runs validator v on a string that did not come from a request (an
+ * operator's argument to hallmarkctl): 1 when it accepts s. */
+int v_accepts(int (*v)(struct field *, const struct param *), const struct param *p,
+    const char *s);
+
 #endif

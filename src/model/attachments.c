@@ -1,5 +1,5 @@
-/* Photos of passports and jobs, and shop logos. SQL is chosen from fixed
- * strings by owner kind, never built from what a request carried. */
+/* Photos of passports and jobs, and shop logos. The owner kind chooses
+ * between fixed statements; SQL is never built from what a request carried. */
 #include "attachments.h"
 
 #include <stdio.h>
@@ -7,19 +7,6 @@
 #include <string.h>
 
 #include "util.h"
-
-/* The owner-exists-in-shop query for each kind. */
-static const char *owner_sql(const char *kind)
-{
-	if (kind && !strcmp(kind, "passport"))
-		return "SELECT 1 FROM passports WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL";
-	if (kind && !strcmp(kind, "job"))
-		return "SELECT 1 FROM jobs WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL";
-	/* A shop owns its logo: the owner is the shop itself. */
-	if (kind && !strcmp(kind, "shop"))
-		return "SELECT 1 FROM shops WHERE id = ?1 AND id = ?2";
-	return NULL;
-}
 
 static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
 {
@@ -108,10 +95,19 @@ void attachment_list_free(struct attachment_list *l)
 enum hm_rc attachment_owner_check(sqlite3 *db, int64_t shop_id, const char *owner_kind,
     int64_t owner_id)
 {
-	const char *sql = owner_sql(owner_kind);
-	if (!sql)
+	/* The owner-exists-in-shop query for each kind. */
+	sqlite3_stmt *st;
+	if (owner_kind && !strcmp(owner_kind, "passport"))
+		st = db_prepare(db, "SELECT 1 FROM passports WHERE id = ?1 AND shop_id = ?2 "
+		    "AND deleted_at IS NULL");
+	else if (owner_kind && !strcmp(owner_kind, "job"))
+		st = db_prepare(db, "SELECT 1 FROM jobs WHERE id = ?1 AND shop_id = ?2 "
+		    "AND deleted_at IS NULL");
+	/* A shop owns its logo: the owner is the shop itself. */
+	else if (owner_kind && !strcmp(owner_kind, "shop"))
+		st = db_prepare(db, "SELECT 1 FROM shops WHERE id = ?1 AND id = ?2");
+	else
 		return HM_NOTFOUND;
-	sqlite3_stmt *st = db_prepare(db, sql);
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, owner_id);

@@ -466,11 +466,6 @@ static char *like_pattern(const char *q, int fold_tid)
 enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const char *q,
     int show_deleted, size_t offset, size_t limit, struct job_list *out)
 {
-	static const char *const sql[2] = {
-		"SELECT count(*) " JOB_FROM JOB_LIST_WHERE,
-		"SELECT " JOB_COLS JOB_FROM JOB_LIST_WHERE
-		    "ORDER BY j.created_at DESC, j.id DESC LIMIT ?7 OFFSET ?8",
-	};
 	char tid[TID_MAX];
 	char *pat = NULL, *tpat = NULL;
 	enum hm_rc rc = HM_ERR;
@@ -490,7 +485,11 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 	if (!d || *d || number == 0)
 		number = 0;
 	for (int pass = 0; pass < 2; pass++) {
-		st = db_prepare(db, sql[pass]);
+		if (pass == 0)
+			st = db_prepare(db, "SELECT count(*) " JOB_FROM JOB_LIST_WHERE);
+		else
+			st = db_prepare(db, "SELECT " JOB_COLS JOB_FROM JOB_LIST_WHERE
+			    "ORDER BY j.created_at DESC, j.id DESC LIMIT ?7 OFFSET ?8");
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, shop_id);
@@ -620,39 +619,41 @@ enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage
 	return rc;
 }
 
-static enum hm_rc job_flag(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id,
-    time_t now, const char *set_sql, const char *clear_sql, const char *on_kind, const char *off_kind)
+/* Sets or clears one of a job's timestamp flags with its event, in one
+ * transaction: st (finalized here, NULL when its prepare failed) binds
+ * now, id, shop_id as ?1 ?2 ?3; HM_NOTFOUND when it was so already. */
+static enum hm_rc job_flag(sqlite3 *db, sqlite3_stmt *st, int64_t shop_id, int64_t id,
+    int64_t user_id, time_t now, const char *kind)
 {
-	enum hm_rc rc = db_begin(db);
-	if (rc != HM_OK)
-		return rc;
-	sqlite3_stmt *st = db_prepare(db, on ? set_sql : clear_sql);
-	if (!st) {
-		db_rollback(db);
-		return HM_ERR;
+	enum hm_rc rc = st ? db_begin(db) : HM_ERR;
+	if (rc == HM_OK) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, id);
+		sqlite3_bind_int64(st, 3, shop_id);
+		rc = job_change(db, st, id, now, kind, 0, NULL, 0, user_id);
 	}
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int64(st, 3, shop_id);
-	rc = job_change(db, st, id, now, on ? on_kind : off_kind, 0, NULL, 0, user_id);
 	sqlite3_finalize(st);
 	return rc;
 }
 
 enum hm_rc job_set_revoked(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now)
 {
-	return job_flag(db, shop_id, id, on, user_id, now,
-	    "UPDATE jobs SET revoked_at = ?1, updated_at = ?1 WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NULL",
-	    "UPDATE jobs SET revoked_at = NULL, updated_at = ?1 WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NOT NULL",
-	    "revoked", "restored_link");
+	return job_flag(db, on
+	    ? db_prepare(db, "UPDATE jobs SET revoked_at = ?1, updated_at = ?1 "
+	      "WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NULL")
+	    : db_prepare(db, "UPDATE jobs SET revoked_at = NULL, updated_at = ?1 "
+	      "WHERE id = ?2 AND shop_id = ?3 AND revoked_at IS NOT NULL"),
+	    shop_id, id, user_id, now, on ? "revoked" : "restored_link");
 }
 
 enum hm_rc job_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now)
 {
-	return job_flag(db, shop_id, id, on, user_id, now,
-	    "UPDATE jobs SET deleted_at = ?1, updated_at = ?1 WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NULL",
-	    "UPDATE jobs SET deleted_at = NULL, updated_at = ?1 WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NOT NULL",
-	    "deleted", "restored");
+	return job_flag(db, on
+	    ? db_prepare(db, "UPDATE jobs SET deleted_at = ?1, updated_at = ?1 "
+	      "WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NULL")
+	    : db_prepare(db, "UPDATE jobs SET deleted_at = NULL, updated_at = ?1 "
+	      "WHERE id = ?2 AND shop_id = ?3 AND deleted_at IS NOT NULL"),
+	    shop_id, id, user_id, now, on ? "deleted" : "restored");
 }
 
 enum hm_rc job_events(sqlite3 *db, int64_t job_id, struct event_list *out)

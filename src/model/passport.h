@@ -93,8 +93,7 @@ enum hm_rc passport_create(sqlite3 *db, int64_t shop_id, const struct passport_i
     const char *signer, const unsigned char master[KEY_BYTES], int64_t user_id,
     time_t now, const char *today, const struct notify_env *env, int64_t *id);
 enum hm_rc passport_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct passport_input *in,
-    const char *signer, const unsigned char master[KEY_BYTES], int64_t user_id, time_t now,
-    const char *today);
+    const char *signer, const unsigned char master[KEY_BYTES], time_t now);
 /* Adds an event (serviced, valued, resized, repaired, note) and re-signs. */
 enum hm_rc passport_add_event(sqlite3 *db, int64_t shop_id, int64_t id, const char *kind,
     const char *date, const char *text, const char *signer,

@@ -351,9 +351,10 @@ enum hm_rc passport_get_public(sqlite3 *db, const char *uid, struct passport_ful
 	return get_one(db, st, out);
 }
 
-static enum hm_rc uid_where(sqlite3 *db, const char *sql, int64_t n, const char *code, char uid[37])
+/* Steps a prepared one-column public_uid query whose ?1 is n, or code
+ * when that is not NULL; finalizes it. */
+static enum hm_rc uid_where(sqlite3 *db, sqlite3_stmt *st, int64_t n, const char *code, char uid[37])
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
 	if (!st)
 		return HM_ERR;
 	if (code)
@@ -374,23 +375,25 @@ static enum hm_rc uid_where(sqlite3 *db, const char *sql, int64_t n, const char 
 
 enum hm_rc passport_uid_by_number(sqlite3 *db, int64_t number, char uid[37])
 {
-	return uid_where(db, "SELECT public_uid FROM passports WHERE identity_number = ? "
-	    "AND is_public = 1 AND deleted_at IS NULL", number, NULL, uid);
+	return uid_where(db, db_prepare(db, "SELECT public_uid FROM passports "
+	    "WHERE identity_number = ? AND is_public = 1 AND deleted_at IS NULL"), number, NULL, uid);
 }
 
 enum hm_rc passport_uid_by_legacy(sqlite3 *db, const char *code, char uid[37])
 {
-	return uid_where(db, "SELECT public_uid FROM passports WHERE legacy_code = ? "
-	    "AND is_public = 1 AND deleted_at IS NULL", 0, code, uid);
+	return uid_where(db, db_prepare(db, "SELECT public_uid FROM passports "
+	    "WHERE legacy_code = ? AND is_public = 1 AND deleted_at IS NULL"), 0, code, uid);
 }
+
+/* One WHERE clause serves the count and the page. */
+#define PASSPORT_LIST_WHERE "FROM passports WHERE shop_id = ?1 " \
+	"AND (CASE WHEN ?2 THEN deleted_at IS NOT NULL ELSE deleted_at IS NULL END) " \
+	"AND (?3 IS NULL OR title LIKE ?3 ESCAPE '\\' OR owner_name LIKE ?3 ESCAPE '\\' " \
+	"     OR CAST(identity_number AS TEXT) = ?4) "
 
 enum hm_rc passport_list(sqlite3 *db, int64_t shop_id, const char *q, int show_deleted,
     size_t offset, size_t limit, struct passport_list *out)
 {
-	static const char where[] = "FROM passports WHERE shop_id = ?1 "
-	    "AND (CASE WHEN ?2 THEN deleted_at IS NOT NULL ELSE deleted_at IS NULL END) "
-	    "AND (?3 IS NULL OR title LIKE ?3 ESCAPE '\\' OR owner_name LIKE ?3 ESCAPE '\\' "
-	    "     OR CAST(identity_number AS TEXT) = ?4) ";
 	struct buf pat = {0};
 	enum hm_rc rc = HM_OK;
 	int s;
@@ -406,13 +409,12 @@ enum hm_rc passport_list(sqlite3 *db, int64_t shop_id, const char *q, int show_d
 		buf_putc(&pat, '%');
 	}
 	for (int pass = 0; pass < 2 && rc == HM_OK; pass++) {
-		struct buf sql = {0};
-		buf_puts(&sql, pass == 0 ? "SELECT count(*) " : "SELECT " P_COLS);
-		buf_puts(&sql, where);
-		if (pass == 1)
-			buf_puts(&sql, "ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6");
-		sqlite3_stmt *st = db_prepare(db, sql.data);
-		buf_free(&sql);
+		sqlite3_stmt *st;
+		if (pass == 0)
+			st = db_prepare(db, "SELECT count(*) " PASSPORT_LIST_WHERE);
+		else
+			st = db_prepare(db, "SELECT " P_COLS PASSPORT_LIST_WHERE
+			    "ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6");
 		if (!st) {
 			rc = HM_ERR;
 			break;
@@ -582,11 +584,8 @@ out:
 }
 
 enum hm_rc passport_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct passport_input *in,
-    const char *signer, const unsigned char master[KEY_BYTES], int64_t user_id, time_t now,
-    const char *today)
+    const char *signer, const unsigned char master[KEY_BYTES], time_t now)
 {
-	(void)user_id;
-	(void)today;
 	enum hm_rc rc = db_begin(db);
 	if (rc != HM_OK)
 		return rc;
@@ -609,10 +608,10 @@ enum hm_rc passport_update(sqlite3 *db, int64_t shop_id, int64_t id, const struc
 	return finish(db, rc);
 }
 
-/* Runs one scoped UPDATE (binding id, shop_id, now as ?1 ?2 ?3). */
-static enum hm_rc scoped_update(sqlite3 *db, const char *sql, int64_t id, int64_t shop_id, time_t now)
+/* Runs one prepared, scoped UPDATE (binding id, shop_id, now as ?1 ?2 ?3)
+ * and finalizes it; HM_ERR when st is NULL (its prepare failed). */
+static enum hm_rc scoped_update(sqlite3 *db, sqlite3_stmt *st, int64_t id, int64_t shop_id, time_t now)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, id);
@@ -632,8 +631,8 @@ enum hm_rc passport_add_event(sqlite3 *db, int64_t shop_id, int64_t id, const ch
 	enum hm_rc rc = db_begin(db);
 	if (rc != HM_OK)
 		return rc;
-	rc = scoped_update(db, "UPDATE passports SET updated_at = ?3 WHERE id = ?1 AND shop_id = ?2 "
-	    "AND deleted_at IS NULL", id, shop_id, now);
+	rc = scoped_update(db, db_prepare(db, "UPDATE passports SET updated_at = ?3 "
+	    "WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL"), id, shop_id, now);
 	if (rc == HM_OK)
 		rc = add_event(db, id, kind, date, text, user_id, now);
 	if (rc == HM_OK)
@@ -694,10 +693,11 @@ enum hm_rc passport_set_lost(sqlite3 *db, int64_t shop_id, int64_t id, int on, c
 	if (rc != HM_OK)
 		return rc;
 	rc = scoped_update(db, on
-	    ? "UPDATE passports SET lost_stolen = 1, updated_at = ?3 WHERE id = ?1 AND shop_id = ?2 "
-	      "AND deleted_at IS NULL AND lost_stolen = 0"
-	    : "UPDATE passports SET lost_stolen = 0, updated_at = ?3 WHERE id = ?1 AND shop_id = ?2 "
-	      "AND deleted_at IS NULL AND lost_stolen = 1", id, shop_id, now);
+	    ? db_prepare(db, "UPDATE passports SET lost_stolen = 1, updated_at = ?3 "
+	      "WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL AND lost_stolen = 0")
+	    : db_prepare(db, "UPDATE passports SET lost_stolen = 0, updated_at = ?3 "
+	      "WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL AND lost_stolen = 1"),
+	    id, shop_id, now);
 	if (rc == HM_OK)
 		rc = add_event(db, id, on ? "lost" : "found", today,
 		    on ? "Reported lost or stolen" : "Lost-or-stolen report cleared", user_id, now);
@@ -709,17 +709,21 @@ enum hm_rc passport_set_lost(sqlite3 *db, int64_t shop_id, int64_t id, int on, c
 enum hm_rc passport_set_public(sqlite3 *db, int64_t shop_id, int64_t id, int on, time_t now)
 {
 	return scoped_update(db, on
-	    ? "UPDATE passports SET is_public = 1, updated_at = ?3 WHERE id = ?1 AND shop_id = ?2"
-	    : "UPDATE passports SET is_public = 0, updated_at = ?3 WHERE id = ?1 AND shop_id = ?2",
+	    ? db_prepare(db, "UPDATE passports SET is_public = 1, updated_at = ?3 "
+	      "WHERE id = ?1 AND shop_id = ?2")
+	    : db_prepare(db, "UPDATE passports SET is_public = 0, updated_at = ?3 "
+	      "WHERE id = ?1 AND shop_id = ?2"),
 	    id, shop_id, now);
 }
 
 enum hm_rc passport_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, time_t now)
 {
 	return scoped_update(db, on
-	    ? "UPDATE passports SET deleted_at = ?3 WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL"
-	    : "UPDATE passports SET deleted_at = NULL, updated_at = ?3 WHERE id = ?1 AND shop_id = ?2 "
-	      "AND deleted_at IS NOT NULL", id, shop_id, now);
+	    ? db_prepare(db, "UPDATE passports SET deleted_at = ?3 "
+	      "WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL")
+	    : db_prepare(db, "UPDATE passports SET deleted_at = NULL, updated_at = ?3 "
+	      "WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NOT NULL"),
+	    id, shop_id, now);
 }
 
 /* ---- freeing ------------------------------------------------------------ */

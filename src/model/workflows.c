@@ -531,19 +531,17 @@ enum hm_rc stage_usage(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 {
 	/* Grouped over the workflow's jobs (found through jobs_by_shop), not
 	 * one count per stage: neither jobs nor job_events is indexed by stage. */
-	static const char *const sql[2] = {
-		"SELECT stage_id, count(*) FROM jobs WHERE shop_id = ?1 AND workflow_id = ?2 "
-		"GROUP BY stage_id",
-		"SELECT e.stage_id, count(DISTINCT e.job_id) FROM jobs j "
-		"JOIN job_events e ON e.job_id = j.id WHERE j.shop_id = ?1 AND j.workflow_id = ?2 "
-		"AND e.stage_id IS NOT NULL GROUP BY e.stage_id",
-	};
 	enum hm_rc rc = HM_OK;
 	if (l->n)
 		memset(out, 0, l->n * sizeof *out);
 	for (int q = 0; q < 2 && rc == HM_OK; q++) {
 		int s;
-		sqlite3_stmt *st = db_prepare(db, sql[q]);
+		sqlite3_stmt *st = q == 0
+		    ? db_prepare(db, "SELECT stage_id, count(*) FROM jobs "
+		      "WHERE shop_id = ?1 AND workflow_id = ?2 GROUP BY stage_id")
+		    : db_prepare(db, "SELECT e.stage_id, count(DISTINCT e.job_id) FROM jobs j "
+		      "JOIN job_events e ON e.job_id = j.id WHERE j.shop_id = ?1 AND j.workflow_id = ?2 "
+		      "AND e.stage_id IS NOT NULL GROUP BY e.stage_id");
 		if (!st)
 			return HM_ERR;
 		sqlite3_bind_int64(st, 1, shop_id);

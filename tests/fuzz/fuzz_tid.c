@@ -13,6 +13,7 @@
  *   - a UUID is accepted only as 36 characters equal to the output but for case.
  * Build: see tests/fuzz/run.sh (needs src/lib/ids.c, -lsodium). */
 #include "ids.h"
+#include "require.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -26,14 +27,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/* An invariant broke: say which, then crash so libFuzzer keeps the input. */
-#define require(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: requirement failed: %s\n", __FILE__, __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
 
 static int in_set(char c, const char *set)
 {

@@ -29,7 +29,7 @@ obj=$out/obj
 mkdir -p "$obj" "$out/gen" || exit 2
 # -fno-sanitize-recover makes UBSan findings crashes, which libFuzzer reports.
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
- -D_GNU_SOURCE -Isrc/lib -Isrc/model -I$out/gen"
+ -D_GNU_SOURCE -Isrc/lib -Isrc/model -Isrc/admin -I$out/gen"
 LIBS="-lsodium -lsqlite3 -lm"
 
 work=

@@ -589,6 +589,11 @@ static const struct ccase ccases[] = {
 	{ "hm_session;a=1", NULL },
 	{ "hm_session=", "" },
 	{ "hm_session=a\x01" "b", NULL },
+	{ "hm_session=a\x7f", NULL },
+	/* C1 controls (U+0085 NEL, U+009B CSI) are controls here as in fields. */
+	{ "hm_session=a\xc2\x85" "b", NULL },
+	{ "hm_session=\xc2\x9b" "31m", NULL },
+	{ "hm_session=caf\xc3\xa9", "caf\xc3\xa9" },
 	{ "", NULL },
 	{ ";;;", NULL },
 	{ NULL, NULL },

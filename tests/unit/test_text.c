@@ -170,6 +170,9 @@ static void test_print_route_and_match(void)
 	CHECK(!path_match("/jobs/#", "/jobs/1x", &id));
 	CHECK(path_match("/jobs/#/edit", "/jobs/3/edit", &id) && id == 3);
 	CHECK(!path_match("/jobs/#", "/jobs/1234567890123456789", &id));
+	CHECK(path_match("/jobs/#", "/jobs/999999999999999999", &id) && id == 999999999999999999);
+	CHECK(!path_match("/jobs/#", "/jobs/0", &id));
+	CHECK(!path_match("/jobs/#/edit", "/jobs/012/edit", &id));
 	CHECK(path_match("/jobs", "/jobs", &id));
 	CHECK(!path_match("/jobs", "/jobsx", &id));
 }
