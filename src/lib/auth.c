@@ -172,18 +172,27 @@ int signin_attempt(struct signin *s, sqlite3 *rl, const unsigned char ipkey[32],
 	keyed(ipkey, "signin-account", acct, NULL, s->k_account);
 	keyed(ipkey, "signin-address", addr, NULL, s->k_addr);
 	free(acct);
+	/* Both counts in one transaction: parallel attempts are counted in
+	 * one order for the address and the account alike, so exactly the
+	 * first `limit` of them go ahead. (Not db_begin: the store has no
+	 * form keys.) */
+	if (db_exec(rl, "BEGIN IMMEDIATE") != HM_OK)
+		return -1;
+	int go = -1;
 	s->known = rl_known(rl, s->k_known, now);
-	if (s->known < 0)
-		return -1;
-	if (s->known) {
+	if (s->known > 0) {
 		int n = rl_hit(rl, "login_known", s->k_known, window, now);
-		return n < 0 ? -1 : n <= limit;
+		go = n < 0 ? -1 : n <= limit;
+	} else if (s->known == 0) {
+		int na = rl_hit(rl, "login_ip", s->k_addr, window, now);
+		int nu = rl_hit(rl, "login_user", s->k_account, window, now);
+		go = na < 0 || nu < 0 ? -1 : na <= limit && nu <= limit;
 	}
-	int na = rl_hit(rl, "login_ip", s->k_addr, window, now);
-	int nu = rl_hit(rl, "login_user", s->k_account, window, now);
-	if (na < 0 || nu < 0)
+	if (go < 0 || db_exec(rl, "COMMIT") != HM_OK) {
+		db_rollback(rl);
 		return -1;
-	return na <= limit && nu <= limit;
+	}
+	return go;
 }
 
 void signin_succeeded(struct signin *s)

@@ -88,6 +88,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+class PortTaken(Exception):
+    pass
+
+
 class Server:
     """One installation: database, key, config, lighttpd. Use as a context
     manager; settings override hallmark.conf keys."""
@@ -137,6 +141,22 @@ class Server:
 
     def __enter__(self):
         self.ctl("init")
+        # The port was free when chosen; another process may take it before
+        # lighttpd binds. Then choose again.
+        for attempt in range(5):
+            try:
+                return self._start()
+            except PortTaken:
+                old = self.base
+                self.port = free_port()
+                self.base = "http://127.0.0.1:%d" % self.port
+                with open(self.conf) as f:
+                    text = f.read()
+                with open(self.conf, "w") as f:
+                    f.write(text.replace(old, self.base))
+        raise AssertionError("no free port for lighttpd")
+
+    def _start(self):
         import grp
         conf = subprocess.run(
             ["sh", os.path.join(ROOT, "src/scripts/lighttpd-conf.sh"), self.web, self.cgi_bin,
@@ -155,7 +175,11 @@ class Server:
                     return self
             except OSError:
                 if self.proc.poll() is not None:
-                    raise AssertionError("lighttpd exited: %s" % self.proc.stderr.read())
+                    err = self.proc.stderr.read().decode(errors="replace")
+                    self.proc = None
+                    if "Address already in use" in err:
+                        raise PortTaken()
+                    raise AssertionError("lighttpd exited: %s" % err)
                 time.sleep(0.05)
         raise AssertionError("lighttpd did not start")
 
