@@ -50,10 +50,12 @@ LIB_SRC   = $(sort $(wildcard src/lib/*.c))
 MODEL_SRC = $(sort $(wildcard src/model/*.c))
 ADMIN_SRC = $(sort $(wildcard src/admin/*.c))
 PRINT_SRC = $(sort $(wildcard src/print/*.c))
+SEND_SRC  = $(sort $(wildcard src/send/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 MODEL_OBJ = $(MODEL_SRC:src/%.c=$(BUILD)/%.o)
 ADMIN_OBJ = $(ADMIN_SRC:src/%.c=$(BUILD)/%.o)
 PRINT_OBJ = $(PRINT_SRC:src/%.c=$(BUILD)/%.o)
+SEND_OBJ  = $(SEND_SRC:src/%.c=$(BUILD)/%.o)
 LIBA      = $(BUILD)/libhallmark.a
 
 # Each src/NAME.c but hallmarkctl.c is the main of cgi-bin/NAME.cgi.
@@ -81,7 +83,7 @@ deps:
 deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
-HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h)
+HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h src/send/*.h)
 
 $(BUILD)/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -108,9 +110,12 @@ $(OUT)/admin.cgi: $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA)
 	@mkdir -p $(OUT)
 	$(CC) $(LDFLAGS) $(STATIC) -o $@ $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA) $(LIBS_CORE)
 
-$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(LIBA)
+# Delivering notifications (src/send/) is hallmarkctl's alone: no CGI
+# links libcurl or talks to the network.
+$(BUILD)/hallmarkctl.o $(SEND_OBJ): CPPFLAGS += -Isrc/send
+$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(LIBA)
 	@mkdir -p $(OUT)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
 
 # The printed documents' layout (src/print/) is linked into print.cgi alone.
 $(BUILD)/print.o $(PRINT_OBJ): CFLAGS += $(CFLAGS_PRINT) -Isrc/print
