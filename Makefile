@@ -70,7 +70,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
             libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
             libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata
-DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
+DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
 
