@@ -12,6 +12,11 @@ STATEDIR ?= /var/lib/hallmark
 # Hallmark's part in their conf-available/ when they exist (under DESTDIR).
 LIGHTTPD_CONFDIR ?= /etc/lighttpd
 APACHE_CONFDIR   ?= /etc/apache2
+# ... and the systemd units that send notifications and purge, not enabled,
+# when this exists under DESTDIR. Their User=: CGI_USER, else cgi_user from
+# an existing hallmark.conf, else www-data.
+SYSTEMD_UNITDIR  ?= /etc/systemd/system
+CGI_USER         ?=
 PORT     ?= 8080
 
 CC      ?= cc
@@ -167,6 +172,7 @@ bench: deps all
 
 install: all
 	LIGHTTPD_CONFDIR="$(LIGHTTPD_CONFDIR)" APACHE_CONFDIR="$(APACHE_CONFDIR)" \
+	    SYSTEMD_UNITDIR="$(SYSTEMD_UNITDIR)" CGI_USER="$(CGI_USER)" \
 	    sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 
 clean:
