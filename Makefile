@@ -12,6 +12,11 @@ STATEDIR ?= /var/lib/hallmark
 # Hallmark's part in their conf-available/ when they exist (under DESTDIR).
 LIGHTTPD_CONFDIR ?= /etc/lighttpd
 APACHE_CONFDIR   ?= /etc/apache2
+# ... and the systemd units that send notifications and purge, not enabled,
+# when this exists under DESTDIR. Their User=: CGI_USER, else cgi_user from
+# an existing hallmark.conf, else www-data.
+SYSTEMD_UNITDIR  ?= /etc/systemd/system
+CGI_USER         ?=
 PORT     ?= 8080
 
 CC      ?= cc
@@ -50,10 +55,12 @@ LIB_SRC   = $(sort $(wildcard src/lib/*.c))
 MODEL_SRC = $(sort $(wildcard src/model/*.c))
 ADMIN_SRC = $(sort $(wildcard src/admin/*.c))
 PRINT_SRC = $(sort $(wildcard src/print/*.c))
+SEND_SRC  = $(sort $(wildcard src/send/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 MODEL_OBJ = $(MODEL_SRC:src/%.c=$(BUILD)/%.o)
 ADMIN_OBJ = $(ADMIN_SRC:src/%.c=$(BUILD)/%.o)
 PRINT_OBJ = $(PRINT_SRC:src/%.c=$(BUILD)/%.o)
+SEND_OBJ  = $(SEND_SRC:src/%.c=$(BUILD)/%.o)
 LIBA      = $(BUILD)/libhallmark.a
 
 # Each src/NAME.c but hallmarkctl.c is the main of cgi-bin/NAME.cgi.
@@ -68,7 +75,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
             libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
             libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata
-DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils
+DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
 DEB_VALGRIND = valgrind
@@ -82,7 +89,7 @@ deps:
 deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
-HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h)
+HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h src/send/*.h)
 
 $(BUILD)/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -109,9 +116,12 @@ $(OUT)/admin.cgi: $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA)
 	@mkdir -p $(OUT)
 	$(CC) $(LDFLAGS) $(STATIC) -o $@ $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA) $(LIBS_CORE)
 
-$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(LIBA)
+# Delivering notifications (src/send/) is hallmarkctl's alone: no CGI
+# links libcurl or talks to the network.
+$(BUILD)/hallmarkctl.o $(SEND_OBJ): CPPFLAGS += -Isrc/send
+$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(LIBA)
 	@mkdir -p $(OUT)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
 
 # The printed documents' layout (src/print/) is linked into print.cgi alone.
 $(BUILD)/print.o $(PRINT_OBJ): CFLAGS += $(CFLAGS_PRINT) -Isrc/print
@@ -177,6 +187,7 @@ bench: deps all
 
 install: all
 	LIGHTTPD_CONFDIR="$(LIGHTTPD_CONFDIR)" APACHE_CONFDIR="$(APACHE_CONFDIR)" \
+	    SYSTEMD_UNITDIR="$(SYSTEMD_UNITDIR)" CGI_USER="$(CGI_USER)" \
 	    sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 
 clean:

@@ -1,5 +1,6 @@
 /* hallmarkctl: the operator's command line. Initialises an installation,
- * applies migrations, adds shops and staff, provisions the demo shop. */
+ * applies migrations, adds shops and staff, provisions the demo shop, and
+ * delivers queued notifications (send: src/send/). */
 #include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
@@ -24,6 +25,7 @@
 #include "messages.h"
 #include "request.h"
 #include "retention.h"
+#include "send.h"
 #include "sign.h"
 #include "util.h"
 
@@ -43,6 +45,9 @@ static void usage(void)
 	    "  fix-ownership                 (as root) give the state files to cgi_user\n"
 	    "  purge                         delete what each shop's retention period lets go\n"
 	    "                                (run it daily, e.g. from cron)\n"
+	    "  send [--loop SECONDS]         deliver the queued notifications that are due (run it\n"
+	    "                                every minute: systemd timer or cron); --loop: go on,\n"
+	    "                                a round every SECONDS, until stopped\n"
 	    "  demo [BASE_URL]               add the demo shop, its staff user and sample jobs\n"
 	    "  passport check [--fingerprint FP | --key KEY | --key-url URL] FILE.json\n"
 	    "                                check a passport record from /verify/<uid>.json offline\n"
@@ -458,6 +463,16 @@ static int cmd_purge(void)
 	if (left)
 		return fail("%d photo file%s could not be removed (see above)", left, left == 1 ? "" : "s");
 	return 0;
+}
+
+/* send [--loop SECONDS]: see src/send/send.h. */
+static int cmd_send(const char *loop)
+{
+	char *end = NULL;
+	long secs = loop ? strtol(loop, &end, 10) : 0;
+	if (loop && (end == loop || *end || secs < 1 || secs > 3600))
+		return fail("--loop takes the seconds between rounds, 1 to 3600");
+	return send_main(&cfg, (int)secs);
 }
 
 static int cmd_user_passwd(const char *username)
@@ -1005,6 +1020,8 @@ int main(int argc, char **argv)
 		rc = cmd_user_passwd(argv[3]);
 	else if (!strcmp(c, "purge") && argc == 2)
 		rc = cmd_purge();
+	else if (!strcmp(c, "send") && (argc == 2 || (argc == 4 && !strcmp(sub, "--loop"))))
+		rc = cmd_send(argc == 4 ? argv[3] : NULL);
 	else if (!strcmp(c, "demo") && argc <= 3)
 		rc = cmd_demo(argc == 3 ? argv[2] : (*cfg.base_url ? cfg.base_url : "http://127.0.0.1:8080"));
 	else {

@@ -4,9 +4,10 @@
  *   GET  /track/<ID>/messages.json   the thread, for the page's refresh
  *   POST /track/<ID>/messages        a message to the workshop
  *   POST /track/<ID>/decision        approve the design, or ask for changes
+ *   GET  /track/unsubscribe/<token>  the page that stops a job's messages
+ *   POST /track/unsubscribe/<token>  stopping them (its button, or RFC 8058's one-click)
  *
- * Pages open the database read-only; only the two POSTs open it for
- * writing. Failed lookups are counted per client in the rate-limit store,
+ * Pages open the database read-only; only the POSTs open it for writing. Failed lookups are counted per client in the rate-limit store,
  * and every kind of miss gets the same not-found response. */
 #include <ctype.h>
 #include <inttypes.h>
@@ -38,6 +39,15 @@ static const struct param params[P_NPARAMS] = {
 	[P_STAGE] = {"stage", v_int, 20, 0, 1, INT64_MAX, NULL},
 	[P_SENT] = {"sent", v_choice, 16, 0, 0, 0, sents},
 	[P_FK] = {FORM_KEY_PARAM, v_token, 64, 0, 0, 0, NULL},
+};
+
+/* The unsubscribe link's surface: its button's form token, and RFC 8058's
+ * "List-Unsubscribe=One-Click" that a mail provider POSTs. */
+enum { U_FK, U_ONE_CLICK, U_NPARAMS };
+static const char *const one_click[] = {"One-Click", NULL};
+static const struct param unsub_params[U_NPARAMS] = {
+	[U_FK] = {FORM_KEY_PARAM, v_token, 64, 0, 0, 0, NULL},
+	[U_ONE_CLICK] = {REQ_ONE_CLICK_PARAM, v_choice, 16, 0, 0, 0, one_click},
 };
 
 /* What a failed POST puts back on the page. */
@@ -493,6 +503,42 @@ static void post_decision(struct order *o)
 	back_to_page(o, outcome, approve ? "progress-h" : "messages");
 }
 
+/* /track/unsubscribe/<token>: the page and its one button (GET), and
+ * stopping the job's messages (POST: the button, or a mail provider's
+ * one-click POST). The token names the job (it is not the tracking ID);
+ * one we did not make, or for a job that is gone, is an ordinary miss. */
+static void unsubscribe(struct order *o, const char *token)
+{
+	int64_t job = notify_unsubscribe_job(o->w.master, token), shop_id = 0;
+	int off = 0;
+	enum hm_rc rc = job ? notify_unsubscribe_info(o->db, job, &shop_id, &off) : HM_NOTFOUND;
+	if (rc == HM_OK)
+		rc = shop_get(o->db, shop_id, &o->shop);
+	if (rc == HM_OK && o->w.req.method == METHOD_POST && !off) {
+		rc = notify_opt_out(o->db, job);
+		if (rc == HM_DUPLICATE)
+			rc = HM_OK;	/* the same button pressed twice */
+		off = rc == HM_OK;
+	}
+	if (rc == HM_NOTFOUND) {
+		miss(o);
+		return;
+	}
+	if (rc != HM_OK) {
+		web_fail(&o->w, rc);
+		return;
+	}
+	struct tctx *c = tctx_new();
+	tctx_set(c, "shop_name", shop_label(&o->shop));
+	tctx_setf(c, "title", "%s · %s", off ? "Messages stopped" : "Stop messages",
+	    shop_label(&o->shop));
+	tctx_set(c, "token", token);
+	tctx_set_bool(c, "done", off);
+	add_branding(o, c);
+	web_page(&o->w, 200, "unsubscribe", c);
+	tctx_free(c);
+}
+
 int main(void)
 {
 	struct order o;
@@ -500,7 +546,12 @@ int main(void)
 	enum order_action act = ORDER_PAGE;
 
 	memset(&o, 0, sizeof o);
-	if (web_init(&o.w, "order", params, P_NPARAMS) != 0)
+	/* Which parameters the surface declares depends on the path alone;
+	 * order_route below decides what the path is. */
+	const char *pi = getenv("PATH_INFO");
+	int unsub_path = pi && !strncmp(pi, "/unsubscribe/", 13);
+	if (unsub_path ? web_init(&o.w, "order", unsub_params, U_NPARAMS) != 0
+	    : web_init(&o.w, "order", params, P_NPARAMS) != 0)
 		goto out;
 	o.now = hm_now();
 	if (web_master(&o.w) != 0) {
@@ -508,14 +559,18 @@ int main(void)
 		goto out;
 	}
 	int bad_path = order_route(o.w.req.path_info, typed, sizeof typed, &act) != 0;
-	int writes = !bad_path && (act == ORDER_MESSAGE || act == ORDER_DECISION);
-	if (!bad_path && writes != (o.w.req.method == METHOD_POST)) {
+	int unsub = !bad_path && act == ORDER_UNSUBSCRIBE;
+	int writes = !bad_path && (act == ORDER_MESSAGE || act == ORDER_DECISION ||
+	    (unsub && o.w.req.method == METHOD_POST));
+	if (!bad_path && !unsub && writes != (o.w.req.method == METHOD_POST)) {
 		resp_header(&o.w.resp, "Allow", writes ? "POST" : "GET, HEAD");
 		web_error(&o.w, 405, "Not allowed", writes ? "This address takes a form."
 		    : "This page can only be viewed.");
 		goto out;
 	}
-	if (writes && !web_same_origin(&o.w)) {
+	/* The one-click POST comes from a mail provider, without an Origin:
+	 * the unsubscribe token alone is what it must get right. */
+	if (writes && !unsub && !web_same_origin(&o.w)) {
 		web_error(&o.w, 403, "Please use your order page",
 		    "For your safety, messages and answers can only be sent from your order page.");
 		goto out;
@@ -536,6 +591,10 @@ int main(void)
 		if (over < 0)
 			log_err("rate-limit store unreadable; refusing lookups");
 		not_found(&o.w);
+		goto out;
+	}
+	if (unsub) {
+		unsubscribe(&o, typed);
 		goto out;
 	}
 	if (bad_path || tid_parse(typed, o.tid) != 0) {
@@ -577,6 +636,8 @@ int main(void)
 	case ORDER_DECISION:
 		post_decision(&o);
 		break;
+	case ORDER_UNSUBSCRIBE:
+		break;	/* answered above */
 	}
 out:
 	job_free(&o.j);

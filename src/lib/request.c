@@ -91,6 +91,17 @@ static int name_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* A name as the request layer reads it: the one name a standard fixes
+ * outside our rules (REQ_ONE_CLICK_PARAM) as ours, every other unchanged. */
+static void wire_name(struct buf *name)
+{
+	static const char rfc8058[] = "List-Unsubscribe";
+	if (name->len == sizeof rfc8058 - 1 && !memcmp(name->data, rfc8058, name->len)) {
+		buf_reset(name);
+		buf_puts(name, REQ_ONE_CLICK_PARAM);
+	}
+}
+
 /* Why a decoded value cannot be taken at all, or NULL. Only invalid
  * UTF-8 is refused here: no browser sends it from a UTF-8 page, and it
  * could not be shown back. Control characters a person may have pasted
@@ -138,6 +149,7 @@ static int add_pair(struct req *r, const char *pair, size_t n, const char **why)
 		status = fail(why, 400, "bad %-escape");
 		goto out;
 	}
+	wire_name(&name);
 	if (!name_ok(name.data, name.len)) {
 		status = fail(why, 400, "bad parameter name");
 		goto out;
@@ -209,12 +221,12 @@ static enum body_kind body_kind(const char *ct)
 	return BODY_OTHER;
 }
 
-/* Multipart is accepted only by a surface that takes files: everywhere
- * else it is a body type nobody's forms send. */
-static int accepts_files(const struct req *r)
+/* Multipart is accepted only by a surface that takes files, or RFC 8058's
+ * one-click POST: everywhere else it is a body type nobody's forms send. */
+static int accepts_multipart(const struct req *r)
 {
 	for (size_t i = 0; i < r->nparams; i++)
-		if (r->params[i].flags & PARAM_FILE)
+		if ((r->params[i].flags & PARAM_FILE) || !strcmp(r->params[i].name, REQ_ONE_CLICK_PARAM))
 			return 1;
 	return 0;
 }
@@ -268,26 +280,29 @@ static int parse_multipart(struct req *r, const char *content_type, const char *
 {
 	char boundary[MP_MAX_BOUNDARY + 1];
 	struct mp_parts parts = {0};
-	struct buf val = {0};
+	struct buf val = {0}, name = {0};
 	int status = 0;
 
-	if (!accepts_files(r))
+	if (!accepts_multipart(r))
 		return fail(why, 415, "multipart body on a surface that takes no files");
 	if (mp_boundary(content_type, boundary, why) != 0 ||
 	    mp_parse(body, bodylen, boundary, &parts, why) != 0)
 		return 400;
 	for (size_t i = 0; i < parts.n && status == 0; i++) {
 		struct mp_part *pt = &parts.v[i];
-		size_t nlen = strlen(pt->name), idx;
+		size_t idx;
 		if (++*npairs > max_pairs(r)) {
 			status = fail(why, 400, "too many parameters");
 			break;
 		}
-		if (!name_ok(pt->name, nlen)) {
+		buf_reset(&name);
+		buf_puts(&name, pt->name);
+		wire_name(&name);
+		if (!name_ok(name.data, name.len)) {
 			status = fail(why, 400, "bad parameter name");
 			break;
 		}
-		idx = find_param(r, pt->name, nlen);
+		idx = find_param(r, name.data, name.len);
 		if (idx == r->nparams)
 			continue;
 		if ((r->params[idx].flags & PARAM_FILE) != 0) {
@@ -306,6 +321,7 @@ static int parse_multipart(struct req *r, const char *content_type, const char *
 		status = store_value(&r->fields[idx], &val, why);
 	}
 	buf_free(&val);
+	buf_free(&name);
 	mp_parts_free(&parts);
 	return status;
 }

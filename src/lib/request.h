@@ -101,6 +101,10 @@ struct req {
 #define REQ_MAX_FIELDS 64
 #define REQ_DEFAULT_MAXLEN 256
 #define REQ_COOKIE_NAME "hm_session"
+/* RFC 8058's one-click unsubscribe POSTs "List-Unsubscribe=One-Click", a
+ * name outside ours: it is read as this one. A surface that declares it
+ * also takes the multipart body of the RFC's own example. */
+#define REQ_ONE_CLICK_PARAM "list_unsubscribe"
 
 /* Parses the CGI environment and, for POST, exactly CONTENT_LENGTH bytes of
  * stdin (never more). max_body bounds the body, per surface: forms use the
@@ -116,7 +120,8 @@ int req_parse(struct req *r, const struct param *params, size_t nparams,
  * (and r->uploads, whose data point into body: keep body while they are
  * used). r->params/nparams must be set and r->fields allocated (zeroed).
  * Multipart bodies are parsed only when the table declares a PARAM_FILE
- * parameter; their text parts obey the same rules as form fields. */
+ * parameter (or REQ_ONE_CLICK_PARAM); their text parts obey the same rules
+ * as form fields. */
 int req_parse_data(struct req *r, const char *query, size_t qlen,
     const char *content_type, const char *body, size_t bodylen,
     const char **why);

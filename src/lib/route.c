@@ -29,6 +29,16 @@ int order_route(const char *path, char *typed, size_t n, enum order_action *act)
 {
 	if (path[0] != '/')
 		return -1;
+	/* No tracking ID is spelt "unsubscribe" (U is not Crockford's). */
+	if (!strncmp(path, "/unsubscribe/", 13)) {
+		const char *token = path + 13;
+		size_t len = strlen(token);
+		if (len == 0 || len >= n || strchr(token, '/'))
+			return -1;
+		memcpy(typed, token, len + 1);
+		*act = ORDER_UNSUBSCRIBE;
+		return 0;
+	}
 	const char *id = path + 1, *slash = strchr(id, '/');
 	size_t len = slash ? (size_t)(slash - id) : strlen(id);
 	if (len == 0 || len >= n)

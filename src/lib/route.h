@@ -12,9 +12,11 @@
  * positive and each record has one URL). 1 on a match. */
 int path_match(const char *pattern, const char *path, int64_t *id);
 
-/* order.cgi: /track/<ID>[/messages.json|/messages|/decision]. */
-enum order_action { ORDER_PAGE, ORDER_JSON, ORDER_MESSAGE, ORDER_DECISION };
-/* Copies the ID as typed into typed (n bytes). 0, or -1 for any other path. */
+/* order.cgi: /track/<ID>[/messages.json|/messages|/decision], and
+ * /track/unsubscribe/<token> (the link in a job's emails). */
+enum order_action { ORDER_PAGE, ORDER_JSON, ORDER_MESSAGE, ORDER_DECISION, ORDER_UNSUBSCRIBE };
+/* Copies the ID as typed (or the unsubscribe token) into typed (n bytes).
+ * 0, or -1 for any other path. */
 int order_route(const char *path, char *typed, size_t n, enum order_action *act);
 
 /* verify.cgi: /verify, /verify/<uid or legacy code>[.json], /verify/key/<shop>. */

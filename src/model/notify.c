@@ -625,6 +625,23 @@ int64_t notify_unsubscribe_job(const unsigned char master[KEY_BYTES], const char
 	return sodium_memcmp(mac, raw + 8, TOKEN_MAC) == 0 ? (int64_t)id : 0;
 }
 
+enum hm_rc notify_unsubscribe_info(sqlite3 *db, int64_t job_id, int64_t *shop_id, int *off)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT shop_id, notify_off FROM jobs "
+	    "WHERE id = ? AND deleted_at IS NULL");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, job_id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*shop_id = sqlite3_column_int64(st, 0);
+		*off = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return s == SQLITE_ROW ? HM_OK : s == SQLITE_DONE ? HM_NOTFOUND
+	    : db_rc(db, s, "unsubscribe info");
+}
+
 enum hm_rc notify_opt_out(sqlite3 *db, int64_t job_id)
 {
 	enum hm_rc rc = db_begin(db);

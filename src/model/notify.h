@@ -122,6 +122,9 @@ void notify_unsubscribe_token(const unsigned char master[KEY_BYTES], int64_t job
     char out[NOTIFY_TOKEN_STR]);
 /* The job a token names, or 0 when it is not one we made. */
 int64_t notify_unsubscribe_job(const unsigned char master[KEY_BYTES], const char *token);
+/* What the unsubscribe page needs about job_id: its shop, and whether its
+ * customer has stopped messages already. HM_NOTFOUND when the job is gone. */
+enum hm_rc notify_unsubscribe_info(sqlite3 *db, int64_t job_id, int64_t *shop_id, int *off);
 /* Stops notifications about a job (the customer's unsubscribe). */
 enum hm_rc notify_opt_out(sqlite3 *db, int64_t job_id);
 

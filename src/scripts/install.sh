@@ -12,6 +12,11 @@
 # (default /etc/apache2): where their conf-available/ directory exists under
 # DESTDIR, Hallmark's part of the web server's configuration goes there too
 # (50-hallmark.conf, hallmark.conf), again never over an operator's file.
+# SYSTEMD_UNITDIR (default /etc/systemd/system): where it exists under
+# DESTDIR, the units that send notifications and purge old records go there
+# (never enabled: the operator does that); they are always in
+# PREFIX/share/hallmark/systemd too. CGI_USER: their User= (default: cgi_user
+# from an existing hallmark.conf, else www-data).
 set -eu
 
 if [ $# -ne 5 ]; then
@@ -138,6 +143,31 @@ if [ -d "$destdir$apache_dir/conf-available" ]; then
 	install_conf "$tmpdir/apache-hallmark.conf" "$destdir$apache_dir/conf-available/hallmark.conf" \
 	    "$destdir$share/conf/apache-hallmark.conf"
 fi
+
+# systemd units for hallmarkctl send (every minute) and purge (daily), run
+# as the CGI user. Installed, never enabled: that is the operator's step.
+cgi_user=${CGI_USER:-}
+if [ -z "$cgi_user" ] && [ -r "$destdir$sysconf/hallmark.conf" ]; then
+	cgi_user=$(sed -n 's/^[[:space:]]*cgi_user[[:space:]]*=[[:space:]]*\([^#[:space:]]*\).*/\1/p' \
+	    "$destdir$sysconf/hallmark.conf" | tail -n 1)
+fi
+cgi_user=${cgi_user:-www-data}
+unitdir=${SYSTEMD_UNITDIR:-/etc/systemd/system}
+install -d -m 0755 "$destdir$share/systemd"
+for f in "$root"/conf/systemd/*.in; do
+	unit=$(basename "$f" .in)
+	sed -e "s|@BINDIR@|$(sed_escape "$bindir")|g" \
+	    -e "s|@CONFIG@|$(sed_escape "$sysconf/hallmark.conf")|g" \
+	    -e "s|@STATEDIR@|$(sed_escape "$statedir")|g" \
+	    -e "s|@USER@|$(sed_escape "$cgi_user")|g" "$f" > "$tmpdir/$unit"
+	install -m 0644 "$tmpdir/$unit" "$destdir$share/systemd/"
+done
+say systemd "$destdir$share/systemd (User=$cgi_user)"
+if [ -d "$destdir$unitdir" ]; then
+	for f in "$tmpdir"/hallmark-*.service "$tmpdir"/hallmark-*.timer; do
+		install_conf "$f" "$destdir$unitdir/$(basename "$f")" "$destdir$share/systemd/$(basename "$f")"
+	done
+fi
 rm -rf "$tmpdir"
 trap - EXIT
 
@@ -194,6 +224,13 @@ Next steps for a new installation (everything runs as www-data, never root):
      or with Apache:
        a2enmod cgi headers && a2enconf hallmark && systemctl restart apache2
      (elsewhere: $share/conf/lighttpd.conf.example or apache.conf.example).
+  5. Deliver notifications every minute and purge old records daily, with
+     systemd (the units are installed, not enabled):
+       systemctl daemon-reload
+       systemctl enable --now hallmark-send.timer hallmark-purge.timer
+     or with cron, in /etc/cron.d/hallmark:
+       * * * * * $cgi_user $bindir/hallmarkctl -c $sysconf/hallmark.conf send
+       30 3 * * * $cgi_user $bindir/hallmarkctl -c $sysconf/hallmark.conf purge
 On an upgrade, apply the new migrations (as the web server's user too):
        runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf migrate
 EOF

@@ -1,6 +1,9 @@
 #!/bin/sh
 # `make run`: provisions a demo installation in var/ (once), then serves it
-# with lighttpd in the foreground on 127.0.0.1:$PORT.
+# with lighttpd in the foreground on 127.0.0.1:$PORT, with the sender of
+# notifications (hallmarkctl send --loop 5) beside it. Messages are not
+# sent anywhere: each email and text message is a file in var/mail and
+# var/sms (the file transport), to read or open in a mail program.
 #
 # Run as root, lighttpd and the CGIs run as www-data, like a real install,
 # and so does hallmarkctl: www-data owns the demo's state (database, key,
@@ -17,9 +20,13 @@ base=http://127.0.0.1:$port
 if [ "$(id -u)" = 0 ]; then
 	user=www-data
 	as_user() { runuser -u "$user" -- "$@"; }
+	# For the background sender: setpriv execs the command itself, so a
+	# stop reaches it directly (runuser would stand between, and talk).
+	run_as="setpriv --reuid=$user --regid=$(id -g "$user") --init-groups"
 else
 	user=$(id -un)
 	as_user() { "$@"; }
+	run_as=
 fi
 group=$(id -gn "$user")
 
@@ -53,6 +60,9 @@ state=$var/state
 mkdir -p "$state"
 chmod 0700 "$state"
 [ "$(id -u)" = 0 ] && chown "$user:$group" "$state"
+# Where the demo's messages land: the sender, as the user, writes them.
+mkdir -p "$var/mail" "$var/sms"
+[ "$(id -u)" = 0 ] && chown "$user:$group" "$var/mail" "$var/sms"
 
 conf=$var/hallmark.conf
 {
@@ -67,6 +77,12 @@ conf=$var/hallmark.conf
 	if grep -q cgi_user "$root/src/lib/config.c" 2>/dev/null; then
 		echo "cgi_user = $user"
 	fi
+	# Notifications are written as files instead of being sent.
+	echo "mail_transport = file"
+	echo "mail_dir = $var/mail"
+	echo "mail_from = tracking@hallmark.invalid"
+	echo "sms_transport = file"
+	echo "sms_dir = $var/sms"
 } > "$conf"
 chmod 0644 "$conf"
 export HALLMARK_CONFIG="$conf"
@@ -92,5 +108,20 @@ sed "s|@BASE@|$base|g" "$var/demo.txt" | grep -v '^demo shop ready'
 echo
 echo "Customer lookup: $base/track"
 echo "Server and CGI logs: $state/error.log, $state/cgi.log (lighttpd and the CGIs run as $user)"
+echo "Notifications: book a job in with Email or Text message as the customer's choice;"
+echo "  emails appear in $var/mail/*.eml, text messages in $var/sms/*.txt"
+echo "  (hallmarkctl send --loop 5 delivers them every 5 seconds, as $user)."
 echo
-exec lighttpd -D -f "$var/lighttpd.conf"
+
+# The sender, stopped with the web server (Ctrl-C, or lighttpd exiting).
+# exec, so $! is the sender itself.
+(cd "$state" && exec $run_as "$web/bin/hallmarkctl" -c "$conf" send --loop 5) &
+sender=$!
+stop_sender() {
+	kill "$sender" 2>/dev/null || true
+	wait "$sender" 2>/dev/null || true
+}
+trap 'stop_sender' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+lighttpd -D -f "$var/lighttpd.conf"

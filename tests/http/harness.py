@@ -430,15 +430,18 @@ APACHE_MODULES = os.environ.get("HALLMARK_APACHE_MODULES", "/usr/lib/apache2/mod
 
 
 def run_install(destdir, prefix, sysconf, statedir, out=None, lighttpd_confdir=None,
-                apache_confdir=None):
+                apache_confdir=None, systemd_unitdir=None):
     """Runs src/scripts/install.sh with the arguments `make install` passes;
     returns the CompletedProcess whatever its status. Without a DESTDIR the
-    web servers' configuration directories must be given: a test never
-    writes into the machine's own /etc."""
-    if not destdir and not (lighttpd_confdir and apache_confdir):
-        raise AssertionError("run_install without DESTDIR needs the web servers' conf dirs")
+    web servers' configuration directories and systemd's unit directory must
+    be given: a test never writes into the machine's own /etc."""
+    if not destdir and not (lighttpd_confdir and apache_confdir and systemd_unitdir):
+        raise AssertionError("run_install without DESTDIR needs the web servers' conf dirs "
+                             "and a systemd unit dir")
     env = dict(os.environ, LIGHTTPD_CONFDIR=lighttpd_confdir or "/etc/lighttpd",
-               APACHE_CONFDIR=apache_confdir or "/etc/apache2")
+               APACHE_CONFDIR=apache_confdir or "/etc/apache2",
+               SYSTEMD_UNITDIR=systemd_unitdir or "/etc/systemd/system")
+    env.pop("CGI_USER", None)
     return subprocess.run(["sh", INSTALL_SH, destdir, prefix, sysconf, statedir, out or CGI_BIN],
                           capture_output=True, text=True, timeout=60, env=env)
 
@@ -480,7 +483,8 @@ class Installation:
                                 symlinks=True)
             r = run_install("", self.prefix, self.sysconf, self.statedir,
                             lighttpd_confdir=os.path.join(self.etc, "lighttpd"),
-                            apache_confdir=os.path.join(self.etc, "apache2"))
+                            apache_confdir=os.path.join(self.etc, "apache2"),
+                            systemd_unitdir=os.path.join(self.etc, "systemd", "system"))
             if r.returncode != 0:
                 raise AssertionError("install.sh failed: %s%s" % (r.stdout, r.stderr))
             self.install_output = r.stdout + r.stderr

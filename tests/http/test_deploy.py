@@ -29,8 +29,10 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         # Debian's web servers are installed in this DESTDIR.
         lighttpd_available = os.path.join(dest, "etc", "lighttpd", "conf-available")
         apache_available = os.path.join(dest, "etc", "apache2", "conf-available")
+        unitdir = os.path.join(dest, "etc", "systemd", "system")
         os.makedirs(lighttpd_available)
         os.makedirs(apache_available)
+        os.makedirs(unitdir)    # ... and systemd
         r = run_install(dest, "/usr/local", "/etc/hallmark", "/var/lib/hallmark")
         assert r.returncode == 0, r.stdout + r.stderr
         usr = os.path.join(dest, "usr", "local")
@@ -74,6 +76,30 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         assert '"/usr/local/share/hallmark/conf/lighttpd-headers.lua"' in open(
             os.path.join(lighttpd_available, "50-hallmark.conf")).read()
 
+        # systemd units for the sender (every minute) and purge (daily), with
+        # the installed paths and the CGI user, in systemd's directory and
+        # beside the examples; installed, not enabled.
+        units = ["hallmark-purge.service", "hallmark-purge.timer", "hallmark-send.service",
+                 "hallmark-send.timer"]
+        assert sorted(os.listdir(os.path.join(share, "systemd"))) == units
+        assert sorted(os.listdir(unitdir)) == units      # no *.wants/: not enabled
+        for u in units:
+            p = os.path.join(share, "systemd", u)
+            text = open(p).read()
+            assert mode(p) == 0o644 and "@" not in text and dest not in text, u
+            assert filecmp.cmp(p, os.path.join(unitdir, u), shallow=False), u
+        for what in ("send", "purge"):
+            service = open(os.path.join(unitdir, "hallmark-%s.service" % what)).read()
+            assert re.search(r"(?m)^User=www-data$", service)
+            assert re.search(r"(?m)^ExecStart=/usr/local/bin/hallmarkctl -c "
+                             r"/etc/hallmark/hallmark\.conf %s$" % what, service)
+            assert re.search(r"(?m)^Type=oneshot$", service)
+        assert re.search(r"(?m)^OnCalendar=minutely$",
+                         open(os.path.join(unitdir, "hallmark-send.timer")).read())
+        assert re.search(r"(?m)^OnCalendar=daily$",
+                         open(os.path.join(unitdir, "hallmark-purge.timer")).read())
+        assert "systemctl enable --now hallmark-send.timer hallmark-purge.timer" in r.stdout
+
         # A config made from the example with the final paths, no DESTDIR.
         conf = os.path.join(dest, "etc", "hallmark", "hallmark.conf")
         assert mode(conf) == 0o644
@@ -88,14 +114,16 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         # Nothing landed anywhere else.
         top = sorted(os.listdir(dest))
         assert top == ["etc", "usr", "var"], top
-        assert sorted(os.listdir(os.path.join(dest, "etc"))) == ["apache2", "hallmark", "lighttpd"]
+        assert sorted(os.listdir(os.path.join(dest, "etc"))) == ["apache2", "hallmark", "lighttpd",
+                                                                 "systemd"]
+        assert os.listdir(os.path.join(dest, "etc", "systemd")) == ["system"]
         assert os.listdir(lighttpd_available) == ["50-hallmark.conf"]
         assert os.listdir(apache_available) == ["hallmark.conf"]
 
         # The operator edits the config and the state directory; an upgrade
         # keeps both, and replaces what it owns.
         edited = text.replace("base_url = https://track.example.com",
-                              "base_url = https://repairs.example.org") + "# mine\n"
+                              "base_url = https://repairs.example.org") + "# mine\ncgi_user = hallmark\n"
         with open(conf, "w") as f:
             f.write(edited)
         os.chmod(conf, 0o640)
@@ -108,9 +136,17 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         with open(snippet, "a") as f:
             f.write("# the operator's line\n")
         mine = open(snippet).read()
+        timer = os.path.join(unitdir, "hallmark-send.timer")
+        with open(timer, "a") as f:
+            f.write("# every five minutes will do\n")
+        my_timer = open(timer).read()
         r = run_install(dest, "/usr/local", "/etc/hallmark", "/var/lib/hallmark")
         assert r.returncode == 0, r.stdout + r.stderr
         assert open(snippet).read() == mine
+        assert open(timer).read() == my_timer and "hallmark-send.timer differs: kept" in r.stdout
+        # The units run as the configured CGI user.
+        assert re.search(r"(?m)^User=hallmark$",
+                         open(os.path.join(share, "systemd", "hallmark-send.service")).read())
         assert re.search(r"50-hallmark\.conf differs: kept", r.stdout), r.stdout
         assert re.search(r"conf-available/hallmark\.conf \(unchanged\)", r.stdout), r.stdout
         assert open(conf).read() == edited and mode(conf) == 0o640

@@ -433,6 +433,63 @@ static void test_parse_table(void)
 	}
 }
 
+/* RFC 8058's one-click unsubscribe: "List-Unsubscribe" (not a name of
+ * ours) is read as REQ_ONE_CLICK_PARAM, urlencoded or multipart, on the
+ * surface that declares it; elsewhere it is an unknown name, dropped, and
+ * multipart stays refused. */
+static void test_one_click(void)
+{
+	static const char *const one[] = {"One-Click", NULL};
+	static const struct param utab[] = {
+		{ .name = "fk", .valid = v_token, .maxlen = 64 },
+		{ .name = REQ_ONE_CLICK_PARAM, .valid = v_choice, .maxlen = 16, .choices = one },
+	};
+	static const char rfc_example[] = "--FormBoundaryjWmhtjORrn\r\n"
+	    "Content-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n"
+	    "One-Click\r\n--FormBoundaryjWmhtjORrn--\r\n";
+	static const struct {
+		const char *ctype, *body;
+		int status;
+		const char *want;
+	} cases[] = {
+		{ FORM, "List-Unsubscribe=One-Click", 0, "One-Click" },
+		{ FORM, "list_unsubscribe=One-Click", 0, "One-Click" },
+		{ "multipart/form-data; boundary=FormBoundaryjWmhtjORrn", rfc_example, 0, "One-Click" },
+		{ FORM, "List-Unsubscribe=One-Click&list_unsubscribe=One-Click", 400, NULL },
+		{ FORM, "list-unsubscribe=One-Click", 400, NULL },
+		{ FORM, "LIST-UNSUBSCRIBE=One-Click", 400, NULL },
+		{ FORM, "List-Unsubscribe=Other", 0, "!" },
+		{ FORM, "fk=abc", 0, NULL },
+	};
+	for (size_t i = 0; i < HM_NELEM(cases); i++) {
+		struct req r;
+		const char *why = NULL;
+		memset(&r, 0, sizeof r);
+		r.params = utab;
+		r.nparams = HM_NELEM(utab);
+		r.fields = xcalloc(r.nparams, sizeof *r.fields);
+		int st = req_parse_data(&r, "", 0, cases[i].ctype, cases[i].body,
+		    strlen(cases[i].body), &why);
+		if (st != cases[i].status)
+			fprintf(stderr, "one-click row %zu: got %d (%s)\n", i, st, why ? why : "");
+		CHECK(st == cases[i].status);
+		if (st == 0 && cases[i].want && cases[i].want[0] == '!')
+			CHECK(req_invalid(&r, 1));
+		else if (st == 0)
+			CHECK_STR(req_val(&r, 1), cases[i].want);
+		req_free(&r);
+	}
+	/* Elsewhere: dropped as unknown; multipart still refused. */
+	struct req r;
+	const char *why;
+	CHECK(run_parse(&r, "", 0, FORM, "List-Unsubscribe=One-Click&name=A", 33, &why) == 0);
+	CHECK_STR(req_val(&r, P_NAME), "A");
+	req_free(&r);
+	CHECK(run_parse(&r, "", 0, "multipart/form-data; boundary=FormBoundaryjWmhtjORrn",
+	    rfc_example, strlen(rfc_example), &why) == 415);
+	req_free(&r);
+}
+
 /* Builds "name=xxx...&" style strings of repeated pairs. */
 static char *repeat_pairs(size_t n, const char *prefix)
 {
@@ -861,6 +918,7 @@ int main(void)
 	test_validators();
 	test_validator_nul();
 	test_parse_table();
+	test_one_click();
 	test_parse_limits();
 	test_parse_limit_follows_table();
 	test_accessors();

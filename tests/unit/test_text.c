@@ -97,6 +97,14 @@ static void test_order_route(void)
 		{ "/X/messages.json", 1, ORDER_JSON, "X" },
 		{ "/X/messages", 1, ORDER_MESSAGE, "X" },
 		{ "/X/decision", 1, ORDER_DECISION, "X" },
+		{ "/unsubscribe/AAAAAAAAAAAQ1kZ", 1, ORDER_UNSUBSCRIBE, "AAAAAAAAAAAQ1kZ" },
+		{ "/unsubscribe/messages", 1, ORDER_UNSUBSCRIBE, "messages" },
+		{ "/unsubscribe", 1, ORDER_PAGE, "unsubscribe" },
+		{ "/unsubscribe/", 0, ORDER_PAGE, NULL },
+		{ "/unsubscribe/a/b", 0, ORDER_PAGE, NULL },
+		{ "/unsubscribe/a/", 0, ORDER_PAGE, NULL },
+		{ "/unsubscribe//", 0, ORDER_PAGE, NULL },
+		{ "/Unsubscribe/x", 0, ORDER_PAGE, NULL },
 		{ "/X/messages/", 0, ORDER_PAGE, NULL },
 		{ "/X/", 0, ORDER_PAGE, NULL },
 		{ "/X/other", 0, ORDER_PAGE, NULL },
@@ -119,6 +127,10 @@ static void test_order_route(void)
 	/* An ID as long as the buffer is refused, not cut. */
 	CHECK(order_route("/0123456789ABCDEF", typed, sizeof typed, &(enum order_action){0}) != 0);
 	CHECK(order_route("/0123456789ABCDE", typed, sizeof typed, &(enum order_action){0}) == 0);
+	CHECK(order_route("/unsubscribe/0123456789ABCDEF", typed, sizeof typed,
+	    &(enum order_action){0}) != 0);
+	CHECK(order_route("/unsubscribe/0123456789ABCDE", typed, sizeof typed,
+	    &(enum order_action){0}) == 0);
 }
 
 static void test_verify_route(void)

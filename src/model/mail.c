@@ -1,0 +1,97 @@
+/* A notification as an email (mail.h). */
+#include "mail.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mime.h"
+#include "template.h"
+
+char *mail_text(const struct notification *n)
+{
+	if (!n->unsubscribe || !*n->unsubscribe)
+		return xstrdup(n->body);
+	return xasprintf("%s\n\n-- \nTo stop messages about this order, open:\n%s\n", n->body,
+	    n->unsubscribe);
+}
+
+static int web_link(const char *u)
+{
+	return u && (!strncmp(u, "https://", 8) || !strncmp(u, "http://", 7));
+}
+
+/* The words on the button that opens n's link. */
+static const char *link_label(const struct notification *n)
+{
+	if (!strcmp(n->kind, "staff_alert"))
+		return "Open the job";
+	if (!strcmp(n->kind, "passport"))
+		return "See the passport";
+	return "See your order";
+}
+
+/* The body as the HTML part's blocks: paragraphs (split at blank lines)
+ * of lines, and the link, on a line of its own, as a button. */
+static void add_blocks(struct tctx *c, const struct notification *n)
+{
+	struct tctx *para = NULL;
+	const char *p = n->body;
+	/* Only a web link becomes a button (ours always are). */
+	int linkable = web_link(n->link);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+		str_trim(line);
+		p += len + (p[len] == '\n');
+		if (!*line) {
+			para = NULL;
+		} else if (linkable && !strcmp(line, n->link)) {
+			struct tctx *b = tctx_add_item(c, "blocks");
+			tctx_set(b, "href", n->link);
+			tctx_set(b, "label", link_label(n));
+			para = NULL;
+		} else {
+			if (!para)
+				para = tctx_add_item(c, "blocks");
+			tctx_set(tctx_add_item(para, "lines"), "line", line);
+		}
+		free(line);
+	}
+}
+
+int mail_compose(const struct notification *n, const char *from, const char *templates_dir,
+    time_t now, struct buf *out, char **why)
+{
+	struct buf html = {0};
+	char *err = NULL, *text = mail_text(n);
+	const char *bad = NULL;
+	int rc = -1;
+	struct tctx *c = tctx_new();
+	*why = NULL;
+	tctx_set(c, "subject", n->subject);
+	tctx_set(c, "shop_name", n->shop_name);
+	/* Only a web link (ours are) becomes the footer's link. */
+	tctx_set(c, "unsubscribe", web_link(n->unsubscribe) ? n->unsubscribe : NULL);
+	add_blocks(c, n);
+	if (tmpl_render(templates_dir, "email", c, &html, &err) != 0) {
+		*why = xasprintf("the email template could not be rendered: %s", err);
+		goto out;
+	}
+	struct mime_mail m = {
+		.from_name = n->shop_name, .from = from, .reply_to = n->shop_email, .to = n->recipient,
+		.subject = n->subject, .message_id = n->message_id, .date = now,
+		.list_unsubscribe = *n->unsubscribe ? n->unsubscribe : NULL,
+		.text = text, .html = html.data ? html.data : "",
+	};
+	if (mime_build(&m, out, &bad) != 0) {
+		*why = xstrdup(bad);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(err);
+	free(text);
+	buf_free(&html);
+	tctx_free(c);
+	return rc;
+}
