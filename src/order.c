@@ -28,7 +28,9 @@
 static const char *const decisions[] = {"approve", "changes", NULL};
 static const char *const sents[] = {"message", "approved", "changes", NULL};
 
-enum { P_BODY, P_WEBSITE, P_DECISION, P_COMMENT, P_STAGE, P_SENT, P_FK, P_NPARAMS };
+enum { P_BODY, P_WEBSITE, P_DECISION, P_COMMENT, P_STAGE, P_SENT, P_FK, P_ONE_CLICK,
+	P_NPARAMS };
+static const char *const one_click[] = {"One-Click", NULL};
 /* Lengths are in characters, as the page's maxlength counts them: a
  * message over the limit comes back in the box to be shortened. */
 static const struct param params[P_NPARAMS] = {
@@ -39,15 +41,9 @@ static const struct param params[P_NPARAMS] = {
 	[P_STAGE] = {"stage", v_int, 20, 0, 1, INT64_MAX, NULL},
 	[P_SENT] = {"sent", v_choice, 16, 0, 0, 0, sents},
 	[P_FK] = {FORM_KEY_PARAM, v_token, 64, 0, 0, 0, NULL},
-};
-
-/* The unsubscribe link's surface: its button's form token, and RFC 8058's
- * "List-Unsubscribe=One-Click" that a mail provider POSTs. */
-enum { U_FK, U_ONE_CLICK, U_NPARAMS };
-static const char *const one_click[] = {"One-Click", NULL};
-static const struct param unsub_params[U_NPARAMS] = {
-	[U_FK] = {FORM_KEY_PARAM, v_token, 64, 0, 0, 0, NULL},
-	[U_ONE_CLICK] = {REQ_ONE_CLICK_PARAM, v_choice, 16, 0, 0, 0, one_click},
+	/* RFC 8058's "List-Unsubscribe=One-Click", POSTed by a mail provider
+	 * to the unsubscribe link */
+	[P_ONE_CLICK] = {REQ_ONE_CLICK_PARAM, v_choice, 16, 0, 0, 0, one_click},
 };
 
 /* What a failed POST puts back on the page. */
@@ -546,12 +542,7 @@ int main(void)
 	enum order_action act = ORDER_PAGE;
 
 	memset(&o, 0, sizeof o);
-	/* Which parameters the surface declares depends on the path alone;
-	 * order_route below decides what the path is. */
-	const char *pi = getenv("PATH_INFO");
-	int unsub_path = pi && !strncmp(pi, "/unsubscribe/", 13);
-	if (unsub_path ? web_init(&o.w, "order", unsub_params, U_NPARAMS) != 0
-	    : web_init(&o.w, "order", params, P_NPARAMS) != 0)
+	if (web_init(&o.w, "order", params, P_NPARAMS) != 0)
 		goto out;
 	o.now = hm_now();
 	if (web_master(&o.w) != 0) {
