@@ -82,25 +82,26 @@ enum verify_action verify_route(const char *path, const char **arg, size_t *len)
 	return VERIFY_PAGE;
 }
 
+static const struct {
+	const char *pattern;
+	enum print_file what;
+} print_routes[] = {
+	{"/#/qr.png", PRINT_QR_PNG},
+	{"/#/certificate.pdf", PRINT_CERTIFICATE},
+	{"/job/#/slip.pdf", PRINT_JOB_SLIP},
+	{"/job/#/tag.pdf", PRINT_JOB_TAG},
+	{"/job/#/qr.png", PRINT_JOB_QR_PNG},
+};
+
 int print_route(const char *path, int64_t *id, enum print_file *what)
 {
-	int64_t v = 0;
-	int n = 0;
-	if (*path++ != '/' || *path < '1' || *path > '9')
-		return -1;
-	while (*path >= '0' && *path <= '9' && n < 18)
-		v = v * 10 + (*path++ - '0'), n++;
-	if (*path != '/')
-		return -1;
-	path++;
-	if (!strcmp(path, "qr.png"))
-		*what = PRINT_QR_PNG;
-	else if (!strcmp(path, "certificate.pdf"))
-		*what = PRINT_CERTIFICATE;
-	else
-		return -1;
-	*id = v;
-	return 0;
+	for (size_t i = 0; i < sizeof print_routes / sizeof print_routes[0]; i++) {
+		if (path_match(print_routes[i].pattern, path, id)) {
+			*what = print_routes[i].what;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 const char *media_route(const char *path)

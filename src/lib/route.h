@@ -25,9 +25,13 @@ enum verify_action { VERIFY_FORM, VERIFY_PAGE, VERIFY_JSON, VERIFY_KEY, VERIFY_B
  * is its length. */
 enum verify_action verify_route(const char *path, const char **arg, size_t *len);
 
-/* print.cgi: /admin/print/<id>/<file>; id without a leading zero, so each
- * record has one URL. */
-enum print_file { PRINT_QR_PNG, PRINT_CERTIFICATE };
+/* print.cgi: /admin/print/<passport id>/{qr.png,certificate.pdf} and
+ * /admin/print/job/<job id>/{slip.pdf,tag.pdf,qr.png}; ids without a
+ * leading zero, so each document has one URL. 0, or -1 for any other path. */
+enum print_file {
+	PRINT_QR_PNG, PRINT_CERTIFICATE,			/* a passport's */
+	PRINT_JOB_SLIP, PRINT_JOB_TAG, PRINT_JOB_QR_PNG,	/* a job's */
+};
 int print_route(const char *path, int64_t *id, enum print_file *what);
 
 /* media.cgi: /media/<file>; the file name, or NULL. */

@@ -1,7 +1,8 @@
 /* libFuzzer harness for the path routing of every executable (route.h):
- * order_route, verify_route, print_route, media_route, and path_match
- * against every pattern of ADMIN_ROUTES and UPLOAD_ROUTES (the X-macros of
- * src/admin/routes.h, so the patterns are the ones the CGIs use).
+ * order_route, verify_route, print_route (a passport's and a job's
+ * documents), media_route, and path_match against every pattern of
+ * ADMIN_ROUTES and UPLOAD_ROUTES (the X-macros of src/admin/routes.h, so
+ * the patterns are the ones the CGIs use).
  *
  * The input, up to its first NUL, is PATH_INFO, in an exact-size heap copy
  * so ASan sees any read past its end. Each router is compared with a plain
@@ -162,21 +163,33 @@ static void check_verify(const char *path)
 
 static void check_print(const char *path)
 {
+	static const struct {
+		const char *pattern;
+		enum print_file what;
+	} files[] = {
+		{"/#/qr.png", PRINT_QR_PNG}, {"/#/certificate.pdf", PRINT_CERTIFICATE},
+		{"/job/#/slip.pdf", PRINT_JOB_SLIP}, {"/job/#/tag.pdf", PRINT_JOB_TAG},
+		{"/job/#/qr.png", PRINT_JOB_QR_PNG},
+	};
 	int64_t id = -1;
 	enum print_file what = (enum print_file)-1;
 	int64_t want = 0;
+	size_t k = 0;
 	int rc = print_route(path, &id, &what);
 	require(rc == 0 || rc == -1);
-	require((rc == 0) == (model_match("/#/qr.png", path, &want) ||
-	    model_match("/#/certificate.pdf", path, &want)));
+	while (k < sizeof files / sizeof files[0] && !model_match(files[k].pattern, path, &want))
+		k++;
+	require((rc == 0) == (k < sizeof files / sizeof files[0]));
 	if (rc != 0)
 		return;
 	require(id == want);
 	require(id > 0 && id < ID_LIMIT);
+	require(what == files[k].what);
+	/* The id printed back into the pattern is the path itself. */
 	char again[64];
-	snprintf(again, sizeof again, "/%lld/%s", (long long)id,
-	    what == PRINT_QR_PNG ? "qr.png" : "certificate.pdf");
-	require(what == PRINT_QR_PNG || what == PRINT_CERTIFICATE);
+	const char *hash = strchr(files[k].pattern, '#');
+	snprintf(again, sizeof again, "%.*s%lld%s", (int)(hash - files[k].pattern),
+	    files[k].pattern, (long long)id, hash + 1);
 	require(strcmp(again, path) == 0);
 }
 

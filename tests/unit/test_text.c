@@ -173,6 +173,27 @@ static void test_print_route_and_match(void)
 	CHECK(print_route("/42/qr.png/", &id, &f) != 0);
 	CHECK(print_route("/42", &id, &f) != 0);
 	CHECK(print_route("/1234567890123456789/qr.png", &id, &f) != 0);
+	CHECK(print_route("/123456789012345678/qr.png", &id, &f) == 0 && id == 123456789012345678);
+	CHECK(print_route("/100/certificate.pdf", &id, &f) == 0 && id == 100 && f == PRINT_CERTIFICATE);
+	/* A job's documents. */
+	CHECK(print_route("/job/42/slip.pdf", &id, &f) == 0 && id == 42 && f == PRINT_JOB_SLIP);
+	CHECK(print_route("/job/9/tag.pdf", &id, &f) == 0 && id == 9 && f == PRINT_JOB_TAG);
+	CHECK(print_route("/job/10/qr.png", &id, &f) == 0 && id == 10 && f == PRINT_JOB_QR_PNG);
+	CHECK(print_route("/job/042/slip.pdf", &id, &f) != 0);
+	CHECK(print_route("/job/0/tag.pdf", &id, &f) != 0);
+	CHECK(print_route("/job/42/slip.pdf/", &id, &f) != 0);
+	CHECK(print_route("/job/42/certificate.pdf", &id, &f) != 0);
+	CHECK(print_route("/job/42", &id, &f) != 0);
+	CHECK(print_route("/job//slip.pdf", &id, &f) != 0);
+	CHECK(print_route("/job/x/slip.pdf", &id, &f) != 0);
+	CHECK(print_route("/jobs/42/slip.pdf", &id, &f) != 0);
+	CHECK(print_route("/42/slip.pdf", &id, &f) != 0);
+	CHECK(print_route("/42/tag.pdf", &id, &f) != 0);
+	CHECK(print_route("job/42/slip.pdf", &id, &f) != 0);
+	CHECK(print_route("/job/42/SLIP.pdf", &id, &f) != 0);
+	CHECK(print_route("/job/1234567890123456789/slip.pdf", &id, &f) != 0);
+	CHECK(print_route("", &id, &f) != 0);
+	CHECK(print_route("/", &id, &f) != 0);
 	CHECK(media_route("/x") && !strcmp(media_route("/x"), "x"));
 	CHECK(media_route("x") == NULL);
 
