@@ -1,20 +1,30 @@
-/* print.cgi: /admin/print/<passport id>/qr.png and .../certificate.pdf, the
- * printable QR code and certificate of authenticity of a passport, for the
- * signed-in staff of the shop that issued it. The only executable that
- * links cairo, so the public pages never load its font stack. */
+/* print.cgi: what staff print. /admin/print/<passport id>/qr.png and
+ * .../certificate.pdf, a passport's QR code and certificate of
+ * authenticity; /admin/print/job/<job id>/slip.pdf, .../tag.pdf and
+ * .../qr.png, a job's take-in slip, workshop tag and the QR code of the
+ * customer's link. Only for the signed-in staff of the shop the record
+ * belongs to. The only executable that links cairo, so the public pages
+ * never load its font stack. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cairo.h>
 #include <sodium.h>
 
+#include "attachments.h"
 #include "certificate.h"
 #include "model.h"
 #include "passport.h"
 #include "qr.h"
 #include "ratelimit.h"
+#include "slip.h"
 #include "staff.h"
+#include "tag.h"
 
 static const struct param params[] = {
 	{"csrf", v_token, 64, 0, 0, 0, NULL},	/* declared for the gate; downloads are GETs */
@@ -70,7 +80,8 @@ static int certificate_allowed(struct web *w, time_t now)
 	return 0;
 }
 
-static void send_qr(struct web *w, const struct passport *p, const struct qr *q)
+/* Sends q as a PNG to download under the file name name. */
+static void send_qr(struct web *w, const struct qr *q, const char *name)
 {
 	struct buf png = {0};
 	char cd[96];
@@ -80,8 +91,7 @@ static void send_qr(struct web *w, const struct passport *p, const struct qr *q)
 		web_error(w, 500, "Something went wrong", "The QR code could not be made.");
 		goto out;
 	}
-	snprintf(cd, sizeof cd, "attachment; filename=\"passport-%lld-qr.png\"",
-	    (long long)p->identity_number);
+	snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", name);
 	resp_header(&w->resp, "Content-Disposition", cd);
 	resp_finish(&w->resp, 200, "image/png", png.data, png.len);
 out:
@@ -144,15 +154,222 @@ const char *__lsan_default_options(void)
 }
 #endif
 
+/* Absolute URLs in the documents need the installation's own address.
+ * Returns it (caller frees), or NULL when a 500 was sent. */
+static char *origin_or_fail(struct web *w)
+{
+	char *origin = web_origin(w);
+	if (*origin)
+		return origin;
+	free(origin);
+	log_err("no base_url and no usable Host header: cannot make an absolute URL to print");
+	web_error(w, 500, "Something went wrong",
+	    "This installation does not know its own address (base_url).");
+	return NULL;
+}
+
+static void print_passport(struct staff *s, int64_t id, enum print_file what)
+{
+	struct passport_full pf = {0};
+	struct qr q = {0};
+	char *origin = NULL, *url = NULL, name[64];
+	enum hm_rc rc;
+
+	if (what == PRINT_CERTIFICATE && certificate_allowed(&s->w, s->now) != 0)
+		goto out;
+	/* Scoped by the signed-in user's shop: another shop's passport is
+	 * not found, exactly like one that does not exist. */
+	rc = passport_get(s->db, s->user.shop_id, id, &pf);
+	if (rc == HM_OK && pf.p.deleted_at)
+		rc = HM_NOTFOUND;
+	if (rc != HM_OK) {
+		web_fail(&s->w, rc);
+		goto out;
+	}
+	if (!(origin = origin_or_fail(&s->w)))
+		goto out;
+	url = xasprintf("%s/verify/%s", origin, pf.p.public_uid);
+	if (qr_encode(url, &q) != 0) {
+		web_error(&s->w, 500, "Something went wrong", "The QR code could not be made.");
+		goto out;
+	}
+	if (what == PRINT_QR_PNG) {
+		snprintf(name, sizeof name, "passport-%lld-qr.png", (long long)pf.p.identity_number);
+		send_qr(&s->w, &q, name);
+	} else {
+		send_certificate(&s->w, s->db, &pf, &q, url);
+	}
+out:
+	qr_free(&q);
+	free(url);
+	free(origin);
+	passport_full_free(&pf);
+}
+
+/* A logo file is a 400 px JPEG of a few tens of kilobytes; anything this
+ * large under media_dir was not made by upload.cgi. */
+#define LOGO_MAX_BYTES (2L << 20)
+
+/* The shop's logo thumbnail as upload.cgi stored it (a JPEG), or NULL when
+ * the shop has none or its file cannot be read (logged): the slip is then
+ * printed without it. Caller frees. */
+static unsigned char *logo_jpeg(struct staff *s, int64_t shop_id, size_t *len)
+{
+	struct attachment a;
+	char file[ATTACH_NAME_LEN + 7];
+	struct stat sb;
+	unsigned char *data = NULL;
+	size_t got = 0;
+	int dfd = -1, fd = -1;
+
+	if (attachment_shop_logo(s->db, shop_id, &a) != HM_OK)
+		return NULL;
+	attachment_file(&a, 't', file);
+	/* Not through a symbolic link at the last step; the name is ours. */
+	dfd = open(s->w.cfg.media_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = dfd < 0 ? -1 : openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		log_err("logo: cannot open the shop's logo file: %s", strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+	    sb.st_size > LOGO_MAX_BYTES) {
+		log_err("logo: the shop's logo file is not a regular file of a sane size");
+		goto out;
+	}
+	data = xmalloc((size_t)sb.st_size);
+	while (got < (size_t)sb.st_size) {
+		ssize_t r = read(fd, data + got, (size_t)sb.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			log_err("logo: short read of the shop's logo file");
+			free(data);
+			data = NULL;
+			goto out;
+		}
+		got += (size_t)r;
+	}
+	*len = got;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return data;
+}
+
+/* Sends a PDF the browser shows (and prints) rather than saves. */
+static void send_pdf(struct web *w, const struct buf *pdf, const char *name)
+{
+	char cd[96];
+	snprintf(cd, sizeof cd, "inline; filename=\"%s\"", name);
+	resp_header(&w->resp, "Content-Disposition", cd);
+	resp_finish(&w->resp, 200, "application/pdf", pdf->data, pdf->len);
+}
+
+static void send_slip(struct staff *s, const struct job *j, const char *origin,
+    const char *track_url, const struct qr *q)
+{
+	struct shop shop = {0};
+	struct buf pdf = {0};
+	unsigned char *logo = NULL;
+	size_t logo_len = 0;
+	char *form = NULL, name[64];
+	enum hm_rc rc;
+
+	if ((rc = shop_get(s->db, j->shop_id, &shop)) != HM_OK) {
+		web_fail(&s->w, rc);
+		goto out;
+	}
+	logo = logo_jpeg(s, j->shop_id, &logo_len);
+	form = xasprintf("%s/track", origin);
+	struct slip_input in = {
+		.job = j,
+		.shop = &shop,
+		.tz = *shop.timezone ? shop.timezone : s->w.cfg.default_timezone,
+		.track_url = track_url,
+		.qr = track_url ? q : NULL,
+		.track_form = form,
+		/* Booked while tracking was off: the link comes when it is on. */
+		.link_later = !j->link_issued && !j->revoked_at && !j->deleted_at,
+		.logo = logo,
+		.logo_len = logo_len,
+	};
+	if (slip_pdf(&in, &pdf) != 0) {
+		web_error(&s->w, 500, "Something went wrong", "The slip could not be made.");
+		goto out;
+	}
+	snprintf(name, sizeof name, "job-%lld-slip.pdf", (long long)j->number);
+	send_pdf(&s->w, &pdf, name);
+out:
+	buf_free(&pdf);
+	free(form);
+	free(logo);
+	shop_free(&shop);
+}
+
+static void print_job(struct staff *s, int64_t id, enum print_file what)
+{
+	struct job j = {0};
+	struct qr q = {0};
+	struct buf pdf = {0};
+	char *origin = NULL, *url = NULL, name[64];
+	enum hm_rc rc;
+
+	/* Another shop's job is not found, exactly like a missing one. */
+	if ((rc = job_get(s->db, s->user.shop_id, id, &j)) != HM_OK) {
+		web_fail(&s->w, rc);
+		goto out;
+	}
+	/* The customer's link exists only while it was issued and is neither
+	 * revoked nor deleted; otherwise nothing printed may carry it. */
+	int linked = j.link_issued && !j.revoked_at && !j.deleted_at;
+	if (what == PRINT_JOB_QR_PNG && !linked) {
+		web_fail(&s->w, HM_NOTFOUND);
+		goto out;
+	}
+	if (!(origin = origin_or_fail(&s->w)))
+		goto out;
+	/* The tag leads staff to the job's page; never to the customer's. */
+	if (what == PRINT_JOB_TAG)
+		url = xasprintf("%s/admin/jobs/%lld", origin, (long long)j.id);
+	else if (linked)
+		url = xasprintf("%s/track/%s", origin, j.tracking_id);
+	if (url && qr_encode(url, &q) != 0) {
+		web_error(&s->w, 500, "Something went wrong", "The QR code could not be made.");
+		goto out;
+	}
+	switch (what) {
+	case PRINT_JOB_QR_PNG:
+		snprintf(name, sizeof name, "job-%lld-qr.png", (long long)j.number);
+		send_qr(&s->w, &q, name);
+		break;
+	case PRINT_JOB_TAG:
+		if (tag_pdf(&j, &q, &pdf) != 0) {
+			web_error(&s->w, 500, "Something went wrong", "The tag could not be made.");
+			goto out;
+		}
+		snprintf(name, sizeof name, "job-%lld-tag.pdf", (long long)j.number);
+		send_pdf(&s->w, &pdf, name);
+		break;
+	default:
+		send_slip(s, &j, origin, url, &q);
+		break;
+	}
+out:
+	buf_free(&pdf);
+	qr_free(&q);
+	free(url);
+	free(origin);
+	job_free(&j);
+}
+
 int main(void)
 {
 	struct staff s;
-	struct passport_full pf = {0};
-	struct qr q = {0};
-	char *origin = NULL, *url = NULL;
 	enum print_file what = PRINT_QR_PNG;
 	int64_t id = 0;
-	enum hm_rc rc;
 
 	if (staff_begin(&s, "print", params, HM_NELEM(params), 0, 0) != 0)
 		goto out;
@@ -167,38 +384,11 @@ int main(void)
 	}
 	if (staff_gate(&s, METHOD_GET, STAFF_SIGNED_IN) != 0)
 		goto out;
-	if (what == PRINT_CERTIFICATE && certificate_allowed(&s.w, s.now) != 0)
-		goto out;
-	/* Scoped by the signed-in user's shop: another shop's passport is
-	 * not found, exactly like one that does not exist. */
-	rc = passport_get(s.db, s.user.shop_id, id, &pf);
-	if (rc == HM_OK && pf.p.deleted_at)
-		rc = HM_NOTFOUND;
-	if (rc != HM_OK) {
-		web_fail(&s.w, rc);
-		goto out;
-	}
-	origin = web_origin(&s.w);
-	if (!*origin) {
-		log_err("no base_url and no usable Host header: cannot make an absolute verify URL");
-		web_error(&s.w, 500, "Something went wrong",
-		    "This installation does not know its own address (base_url).");
-		goto out;
-	}
-	url = xasprintf("%s/verify/%s", origin, pf.p.public_uid);
-	if (qr_encode(url, &q) != 0) {
-		web_error(&s.w, 500, "Something went wrong", "The QR code could not be made.");
-		goto out;
-	}
-	if (what == PRINT_QR_PNG)
-		send_qr(&s.w, &pf.p, &q);
+	if (what == PRINT_QR_PNG || what == PRINT_CERTIFICATE)
+		print_passport(&s, id, what);
 	else
-		send_certificate(&s.w, s.db, &pf, &q, url);
+		print_job(&s, id, what);
 out:
-	qr_free(&q);
-	free(url);
-	free(origin);
-	passport_full_free(&pf);
 	staff_end(&s);
 #if defined(__SANITIZE_ADDRESS__)
 	/* Lets LeakSanitizer tell cairo's caches from real leaks. */

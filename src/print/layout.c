@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jpeg.h"
 #include "utf8.h"
 
 /* A copy of s that cairo will draw: cairo refuses a whole string (and
@@ -191,4 +192,61 @@ cairo_status_t pdf_write_buf(void *closure, const unsigned char *data, unsigned 
 {
 	buf_append(closure, data, n);
 	return CAIRO_STATUS_SUCCESS;
+}
+
+char *pdf_ellipsize(cairo_t *cr, const char *s, double maxw)
+{
+	static const char dots[] = "\xe2\x80\xa6";
+	size_t len = strlen(s), keep = 0;
+	if (pdf_text_width(cr, s) <= maxw)
+		return xstrdup(s);
+	/* The longest run of whole characters that fits with the ellipsis. */
+	for (size_t k = 0; k < len;) {
+		size_t n = utf8_seq((const unsigned char *)s + k, len - k);
+		n = n ? n : 1;
+		char *t = xasprintf("%.*s%s", (int)(k + n), s, dots);
+		double w = pdf_text_width(cr, t);
+		free(t);
+		if (w > maxw)
+			break;
+		k += n;
+		keep = k;
+	}
+	while (keep > 0 && s[keep - 1] == ' ')
+		keep--;
+	return xasprintf("%.*s%s", (int)keep, s, dots);
+}
+
+/* Far above the 400 px thumbnail upload.cgi makes of a logo: the surface
+ * is allocated (4 bytes a pixel) although only the file is embedded. */
+#define JPEG_MAX_SIDE 2000
+
+cairo_surface_t *pdf_jpeg_surface(const unsigned char *jpeg, size_t n)
+{
+	struct jpeg_info ji;
+	cairo_surface_t *img;
+	cairo_t *cr;
+	unsigned char *copy;
+
+	if (jpeg_info(jpeg, n, &ji) != 0 || ji.width > JPEG_MAX_SIDE || ji.height > JPEG_MAX_SIDE) {
+		log_err("logo: not a JPEG a PDF can carry, or too large; left out");
+		return NULL;
+	}
+	img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, ji.width, ji.height);
+	/* White, so that a reader that ever draws the pixels instead of the
+	 * file shows a blank, not a black block. */
+	cr = cairo_create(img);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	copy = xmalloc(n);
+	memcpy(copy, jpeg, n);
+	if (cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, copy, n, free, copy) !=
+	    CAIRO_STATUS_SUCCESS) {
+		free(copy);
+		log_err("logo: cairo: %s", cairo_status_to_string(cairo_surface_status(img)));
+		cairo_surface_destroy(img);
+		return NULL;
+	}
+	return img;
 }

@@ -11,6 +11,10 @@
 
 #define SERIF "DejaVu Serif"
 #define SANS "DejaVu Sans"
+#define MONO "DejaVu Sans Mono"
+
+/* Millimetres in PDF points. */
+#define PDF_MM(x) ((x) * 72.0 / 25.4)
 
 struct rgb {
 	double r, g, b;
@@ -37,12 +41,20 @@ void pdf_colour(cairo_t *cr, struct rgb c);
 void pdf_font(cairo_t *cr, const char *face, int bold, double size);
 void pdf_show_at(cairo_t *cr, double x, double y, const char *s);
 void pdf_show_centred(cairo_t *cr, double cx, double y, const char *s);
+/* A heap copy of s, cut between characters and ended with an ellipsis
+ * where it is wider than maxw in the current font. */
+char *pdf_ellipsize(cairo_t *cr, const char *s, double maxw);
 /* Selects face at size, shrunk (not below min) until s fits maxw. */
 void pdf_fit_font(cairo_t *cr, const char *face, int bold, double size, double min,
     const char *s, double maxw);
 void pdf_hline(cairo_t *cr, double x0, double x1, double y, double width, struct rgb c);
 /* Draws q, quiet zone included, size points square with its top-left at (x, y). */
 void pdf_qr(cairo_t *cr, const struct qr *q, double x, double y, double size);
+/* An image surface of the JPEG's own size carrying the n bytes at jpeg as
+ * its JPEG data, so a PDF embeds the file as it is (no decoder needed);
+ * its pixels are white. NULL (logged) when the file is not a JPEG every
+ * PDF reader draws, or is implausibly large. The caller destroys it. */
+cairo_surface_t *pdf_jpeg_surface(const unsigned char *jpeg, size_t n);
 /* A cairo write function appending to a struct buf. */
 cairo_status_t pdf_write_buf(void *closure, const unsigned char *data, unsigned int n);
 
