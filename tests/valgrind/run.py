@@ -233,6 +233,12 @@ def run_cgis(runner, cgi_bin):
         r = s.request("print", "GET", "/%s/qr.png" % passport)
         if not r.body.startswith(b"\x89PNG") or r.header("content-type") != "image/png":
             raise Failed("the QR code is not a PNG")
+        # A job's printed documents: cairo, fonts and the wrapping code.
+        for doc, ctype in (("slip.pdf", "application/pdf"), ("tag.pdf", "application/pdf"),
+                           ("qr.png", "image/png")):
+            r = s.request("print", "GET", "/job/%s/%s" % (job, doc))
+            if r.header("content-type") != ctype:
+                raise Failed("the job's %s is not %s" % (doc, ctype))
 
         # The customer: no staff cookies.
         s.cookies = {}
