@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -48,6 +49,15 @@ int web_init_as(struct web *w, const char *prog, const struct param *params, siz
 	int upload = kind == WEB_STAFF_UPLOAD;
 
 	memset(w, 0, sizeof *w);
+#ifdef __SANITIZE_ADDRESS__
+	/* lighttpd sends SIGTERM once it has the whole answer; the leak check
+	 * runs at exit, after that, so a sanitizer build holds the signal off
+	 * until the process has reported and ended. */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+#endif
 	/* Staff error pages lead back into the staff pages, including the
 	 * ones sent here for a request that could not be parsed. */
 	if (kind != WEB_PUBLIC)

@@ -88,6 +88,38 @@ def free_port():
         return s.getsockname()[1]
 
 
+def stop_session(proc):
+    """Stops a web server started in its own session and waits for every
+    CGI it started: a sanitizer build reports leaks as a CGI exits, after
+    the answer has gone out, and the report must be in the log before the
+    log is read."""
+    pgid = proc.pid
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+    deadline = time.time() + 5
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            break
+        if time.time() > deadline:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            break
+        time.sleep(0.05)
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    if proc.stderr:
+        proc.stderr.close()
+
+
 class PortTaken(Exception):
     pass
 
@@ -166,8 +198,10 @@ class Server:
         lconf = os.path.join(self.dir, "lighttpd.conf")
         with open(lconf, "w") as f:
             f.write(conf.stdout)
+        # Its own session, so the CGIs it starts can be waited for.
         self.proc = subprocess.Popen(["lighttpd", "-D", "-f", lconf],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True)
         deadline = time.time() + 10
         while time.time() < deadline:
             try:
@@ -185,11 +219,8 @@ class Server:
 
     def __exit__(self, *exc):
         if self.proc:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+            stop_session(self.proc)
+            self.proc = None
         problems = self.sanitizer_reports()
         shutil.rmtree(self.dir, ignore_errors=True)
         if problems and not exc[0]:
@@ -588,35 +619,9 @@ class Apache:
             raise
 
     def stop(self):
-        if not self.proc:
-            return
-        pgid = self.proc.pid
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        # Children and any CGI still running share the group; give them a
-        # moment to follow the parent, then make sure.
-        deadline = time.time() + 3
-        while True:
-            try:
-                os.killpg(pgid, 0)
-            except (ProcessLookupError, PermissionError):
-                break
-            if time.time() > deadline:
-                try:
-                    os.killpg(pgid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                break
-            time.sleep(0.05)
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        self.proc.stderr.close()
-        self.proc = None
+        if self.proc:
+            stop_session(self.proc)
+            self.proc = None
 
     def __exit__(self, *exc):
         self.stop()

@@ -19,11 +19,11 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
 
+import harness
 from harness import (ROOT, Apache, Client, Installation, Server, StaffServer, as_web_user,
                      free_port, visible_text, web_user)
 
@@ -391,34 +391,8 @@ def wait_for_port(proc, port, log):
 
 
 def stop_group(proc):
-    """Stops a server started in its own session, and whatever it forked."""
-    if not proc:
-        return
-    pgid = proc.pid
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-    deadline = time.time() + 3
-    while True:
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            break
-        if time.time() > deadline:
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            break
-        time.sleep(0.05)
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    if proc.stderr:
-        proc.stderr.close()
+    if proc:
+        harness.stop_session(proc)
 
 
 class DebianApache:
