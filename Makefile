@@ -74,13 +74,14 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # installs whichever are missing (as root), so a fresh bookworm needs nothing else.
 DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
             libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
-            libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata
+            libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata \
+            gettext python3
 DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd
 DEB_BENCH = wrk
 DEB_FUZZ  = clang libclang-rt-dev
 DEB_VALGRIND = valgrind
 
-.PHONY: all deps deps-test run reset lint test unit http fuzz valgrind bench install clean
+.PHONY: all deps deps-test run reset lint test unit http fuzz valgrind bench install clean pot
 all: $(CGIS) $(TOOLS)
 
 deps:
@@ -104,7 +105,26 @@ $(BUILD)/model/schema.o: src/model/schema.c $(BUILD)/schema_sql.h $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -I$(BUILD) $(DEFS) $(WARN) $(CFLAGS) -c $< -o $@
 
-$(LIBA): $(LIB_OBJ) $(MODEL_OBJ)
+# The languages: each src/po/LANG.po, checked by msgfmt and compiled into
+# the binaries (src/po/README.md).
+PO_LANGS = $(sort $(basename $(notdir $(wildcard src/po/*.po))))
+$(BUILD)/po/%.mo: src/po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+$(BUILD)/catalog.c: $(PO_LANGS:%=$(BUILD)/po/%.mo) src/po/compile.py
+	python3 src/po/compile.py $@ $(filter %.mo,$^)
+
+$(BUILD)/catalog.o: $(BUILD)/catalog.c src/lib/i18n.h
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c $< -o $@
+
+# After changing a customer- or staff-facing text: the catalogs' templates
+# and every LANG.po follow (src/po/README.md).
+pot:
+	@sh tests/deps.sh gettext python3
+	python3 src/po/extract.py
+
+$(LIBA): $(LIB_OBJ) $(MODEL_OBJ) $(BUILD)/catalog.o
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 

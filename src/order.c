@@ -29,7 +29,7 @@ static const char *const decisions[] = {"approve", "changes", NULL};
 static const char *const sents[] = {"message", "approved", "changes", NULL};
 
 enum { P_BODY, P_WEBSITE, P_DECISION, P_COMMENT, P_STAGE, P_SENT, P_FK, P_ONE_CLICK,
-	P_NPARAMS };
+	P_LANG, P_NPARAMS };
 static const char *const one_click[] = {"One-Click", NULL};
 /* Lengths are in characters, as the page's maxlength counts them: a
  * message over the limit comes back in the box to be shortened. */
@@ -44,6 +44,7 @@ static const struct param params[P_NPARAMS] = {
 	/* RFC 8058's "List-Unsubscribe=One-Click", POSTed by a mail provider
 	 * to the unsubscribe link */
 	[P_ONE_CLICK] = {REQ_ONE_CLICK_PARAM, v_choice, 16, 0, 0, 0, one_click},
+	[P_LANG] = WEB_LANG_PARAM,
 };
 
 /* What a failed POST puts back on the page. */

@@ -7,9 +7,10 @@
 #include "ids.h"
 #include "web.h"
 
-enum { P_ID };
+enum { P_ID, P_LANG };
 static const struct param params[] = {
 	[P_ID] = {"id", v_string, 64, 0, 0, 0, NULL},
+	[P_LANG] = WEB_LANG_PARAM,
 };
 
 int main(void)

@@ -18,9 +18,10 @@
 #include "ratelimit.h"
 #include "web.h"
 
-enum { P_ID };
+enum { P_ID, P_LANG };
 static const struct param params[] = {
-	[P_ID] = {"id", v_string, 200, 0, 0, 0},
+	[P_ID] = {"id", v_string, 200, 0, 0, 0, NULL},
+	[P_LANG] = WEB_LANG_PARAM,
 };
 
 struct verify {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "util.h"
 
 #ifndef HM_DEFAULT_CONFIG
@@ -27,6 +28,8 @@ static const struct key {
 	{"static_url", K_STR, offsetof(struct config, static_url), 0, 0},
 	{"base_url", K_STR, offsetof(struct config, base_url), 0, 0},
 	{"default_timezone", K_STR, offsetof(struct config, default_timezone), 0, 0},
+	{"default_language", K_STR, offsetof(struct config, default_language), 0, 0},
+	{"staff_language", K_STR, offsetof(struct config, staff_language), 0, 0},
 	{"trusted_proxy", K_STR, offsetof(struct config, trusted_proxy), 0, 0},
 	{"cookie_secure", K_BOOLAUTO, offsetof(struct config, cookie_secure), 0, 0},
 	{"ratelimit_window", K_INT, offsetof(struct config, ratelimit_window), 1, 86400},
@@ -202,6 +205,18 @@ int config_load(struct config *c, const char *path, char **err)
 	if (!c->default_timezone || !*c->default_timezone) {
 		free(c->default_timezone);
 		c->default_timezone = xstrdup("UTC");
+	}
+	/* A language is one there is a catalog for (src/po). */
+	char **langs[] = {&c->default_language, &c->staff_language};
+	for (size_t i = 0; i < HM_NELEM(langs); i++) {
+		if (!*langs[i] || !**langs[i]) {
+			free(*langs[i]);
+			*langs[i] = xstrdup("en");
+		} else if (!lang_find(*langs[i]) || strcmp(lang_find(*langs[i])->code, *langs[i])) {
+			*err = xasprintf("%s: %s must be a language Hallmark has: %s", path,
+			    i ? "staff_language" : "default_language", lang_codes_joined());
+			goto out;
+		}
 	}
 	if (!c->trusted_proxy)
 		c->trusted_proxy = xstrdup("");

@@ -15,6 +15,8 @@ struct config {
 	char *static_url;	/* URL prefix of static/, default "/static" */
 	char *base_url;		/* e.g. https://track.example.com; "" = from Host */
 	char *default_timezone;
+	char *default_language;	/* a page's language when nothing says otherwise: "en" */
+	char *staff_language;	/* the staff pages' language: "en" */
 	char *trusted_proxy;	/* REMOTE_ADDR of a reverse proxy, or "" */
 	int cookie_secure;	/* -1 auto (when HTTPS), 0 never, 1 always */
 	int ratelimit_window;	/* seconds */

@@ -529,6 +529,7 @@ static void read_env(struct req *r, const char *trusted_proxy)
 	r->origin = getenv("HTTP_ORIGIN");
 	r->referer = getenv("HTTP_REFERER");
 	r->sec_fetch_site = getenv("HTTP_SEC_FETCH_SITE");
+	r->accept_language = getenv("HTTP_ACCEPT_LANGUAGE");
 	r->https = https && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
 	r->remote_addr = env_or("REMOTE_ADDR", "");
 	r->cookie_header = getenv("HTTP_COOKIE") ? xstrdup(getenv("HTTP_COOKIE")) : NULL;

@@ -81,6 +81,7 @@ struct req {
 	const char *origin;	/* HTTP_ORIGIN or NULL */
 	const char *referer;	/* HTTP_REFERER or NULL */
 	const char *sec_fetch_site; /* HTTP_SEC_FETCH_SITE or NULL */
+	const char *accept_language; /* HTTP_ACCEPT_LANGUAGE or NULL */
 	int https;		/* HTTPS=on (or the proxy said so) */
 	char *cookie_header;	/* HTTP_COOKIE (heap copy) or NULL */
 	char *session_cookie;	/* value of the hm_session cookie, or NULL */

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 /* Limits keep a broken template (or a fuzzer) from taking the process down:
  * real pages are a few KB, nest blocks a few levels and loop a few hundred
  * times. MAX_STEPS and MAX_OUTPUT stop a runaway nest of #each over the same
@@ -252,7 +254,8 @@ void esc_url(struct buf *out, const char *s, size_t n)
 
 /* ---- parser ----------------------------------------------------------- */
 
-enum ntype { N_TEXT, N_VAR, N_RAW, N_IF, N_UNLESS, N_EACH, N_ELSE, N_END, N_PARTIAL };
+enum ntype { N_TEXT, N_VAR, N_RAW, N_IF, N_UNLESS, N_EACH, N_ELSE, N_END, N_PARTIAL,
+	N_TRANS };
 enum filter { F_HTML, F_ATTR, F_URL };
 
 #define NO_JUMP SIZE_MAX
@@ -261,7 +264,17 @@ struct node {
 	unsigned char type, filter;
 	uint32_t line;
 	size_t off, len;        /* text, or the name, within the source */
-	size_t jump;            /* if/unless: its else or end; else, each: its end */
+	size_t jump;            /* if/unless: its else or end; else, each: its end;
+				 * trans: its index in tmpl.trans */
+};
+
+/* {{_ "msgid" arg…}} and {{_n "msgid" "plural" count arg…}}: the English
+ * text, NUL-terminated for the catalog, and the names of its arguments. */
+#define MAX_TRANS_ARGS 4
+struct trans {
+	char *msgid, *plural;   /* plural: NULL for {{_ …}} */
+	int nargs;
+	size_t arg_off[MAX_TRANS_ARGS], arg_len[MAX_TRANS_ARGS];
 };
 
 struct tmpl {
@@ -272,12 +285,19 @@ struct tmpl {
 	char *owned;            /* src when read from a file */
 	struct node *nodes;
 	size_t n, cap;
+	struct trans *trans;
+	size_t ntrans, captrans;
 };
 
 static void tmpl_free(struct tmpl *t)
 {
 	if (!t)
 		return;
+	for (size_t i = 0; i < t->ntrans; i++) {
+		free(t->trans[i].msgid);
+		free(t->trans[i].plural);
+	}
+	free(t->trans);
 	free(t->name);
 	free(t->file);
 	free(t->owned);
@@ -463,6 +483,76 @@ static int parse_close(struct parser *p, const char *a, const char *b)
 	return 0;
 }
 
+/* A "quoted" English text at *a, which ends at the next quote: a text
+ * holds no quote and no braces (it is HTML-escaped when printed, so it
+ * needs neither markup nor entities). */
+static char *parse_quoted(struct parser *p, const char **a, const char *b)
+{
+	const char *s = *a;
+	while (s < b && is_space(*s))
+		s++;
+	if (s == b || *s != '"') {
+		perr(p, "expected a quoted text");
+		return NULL;
+	}
+	const char *e = memchr(s + 1, '"', (size_t)(b - s - 1));
+	if (!e || e == s + 1) {
+		perr(p, "a text must be quoted and not empty");
+		return NULL;
+	}
+	for (const char *c = s + 1; c < e; c++)
+		if (*c == '{' || *c == '}' || *c == '\\') {
+			perr(p, "a text holds no braces or backslashes");
+			return NULL;
+		}
+	*a = e + 1;
+	return xstrndup(s + 1, (size_t)(e - s - 1));
+}
+
+/* {{_ "text" name…}} or {{_n "text" "plural" count name…}}. */
+static int parse_trans(struct parser *p, const char *a, const char *b, int plural)
+{
+	struct tmpl *t = p->t;
+	struct trans tr = {0};
+	if (!(tr.msgid = parse_quoted(p, &a, b)))
+		return -1;
+	if (plural && !(tr.plural = parse_quoted(p, &a, b))) {
+		free(tr.msgid);
+		return -1;
+	}
+	for (;;) {
+		while (a < b && is_space(*a))
+			a++;
+		if (a == b)
+			break;
+		const char *e = a;
+		while (e < b && !is_space(*e))
+			e++;
+		if (!valid_name(a, (size_t)(e - a)) || tr.nargs == MAX_TRANS_ARGS) {
+			free(tr.msgid);
+			free(tr.plural);
+			return perr(p, tr.nargs == MAX_TRANS_ARGS ? "more than four arguments"
+			    : "bad argument name");
+		}
+		tr.arg_off[tr.nargs] = (size_t)(a - t->src);
+		tr.arg_len[tr.nargs++] = (size_t)(e - a);
+		a = e;
+	}
+	if (plural && tr.nargs == 0) {
+		free(tr.msgid);
+		free(tr.plural);
+		return perr(p, "{{_n}} needs the count as its first argument");
+	}
+	if (t->ntrans == t->captrans) {
+		t->captrans = t->captrans ? t->captrans * 2 : 16;
+		t->trans = xrealloc(t->trans, t->captrans * sizeof *t->trans);
+	}
+	size_t i = add_node(t, N_TRANS, p->line, 0, 0);
+	t->nodes[i].jump = t->ntrans;
+	t->trans[t->ntrans++] = tr;
+	return 0;
+}
+
 static int parse_tag(struct parser *p, const char *a, const char *b)
 {
 	if (a < b && *a == '!')
@@ -473,6 +563,8 @@ static int parse_tag(struct parser *p, const char *a, const char *b)
 		b--;
 	if (a == b)
 		return perr(p, "empty tag");
+	if (*a == '_' && b - a > 1 && (is_space(a[1]) || (a[1] == 'n' && b - a > 2 && is_space(a[2]))))
+		return parse_trans(p, a + (a[1] == 'n' ? 2 : 1), b, a[1] == 'n');
 	if (*a == '#')
 		return parse_open(p, a + 1, b);
 	if (*a == '/')
@@ -673,6 +765,53 @@ static void print_value(struct buf *out, const struct tval *v, int filter)
 static int render_range(struct render *r, const struct tmpl *t, size_t from, size_t to,
     const struct scope *sc, int depth);
 
+/* The translation of a {{_ …}} in the current language, its %1$s, %2$d
+ * (or %s, %d in turn) replaced by its arguments and %% by %, all escaped.
+ * The catalogs are checked by msgfmt --check at build time; a directive
+ * this does not know prints as it is. */
+static void render_trans(struct render *r, const struct tmpl *t, const struct trans *tr,
+    const struct scope *sc)
+{
+	const char *fmt;
+	struct tval tmp;
+	char num[32];
+	if (tr->plural) {
+		const struct tval *cv = lookup(sc, t->src + tr->arg_off[0], tr->arg_len[0],
+		    &tmp, num);
+		unsigned long n = cv && cv->kind == V_STR ? strtoul(cv->s, NULL, 10) : 0;
+		fmt = lang_nget(lang_current(), tr->msgid, tr->plural, n);
+	} else {
+		fmt = lang_get(lang_current(), NULL, tr->msgid);
+	}
+	int next = 0;
+	const char *run = fmt, *c = fmt;
+	while ((c = strchr(c, '%')) != NULL) {
+		esc_html(r->out, run, (size_t)(c - run));
+		const char *d = c + 1;
+		int k = -1;
+		if (*d == '%') {
+			buf_putc(r->out, '%');
+			run = c = d + 1;
+			continue;
+		}
+		if (*d >= '1' && *d <= '9' && d[1] == '$') {
+			k = *d - '1';
+			d += 2;
+		} else {
+			k = next++;
+		}
+		if ((*d == 's' || *d == 'd') && k < tr->nargs) {
+			print_value(r->out, lookup(sc, t->src + tr->arg_off[k], tr->arg_len[k],
+			    &tmp, num), F_HTML);
+			run = c = d + 1;
+		} else {
+			run = c;
+			c++;
+		}
+	}
+	esc_html(r->out, run, strlen(run));
+}
+
 static int render_partial(struct render *r, const struct tmpl *t, const struct node *nd,
     const struct scope *sc, int depth)
 {
@@ -763,6 +902,10 @@ static int render_range(struct render *r, const struct tmpl *t, size_t from, siz
 		case N_PARTIAL:
 			if (render_partial(r, t, nd, sc, depth) < 0)
 				return -1;
+			i++;
+			break;
+		case N_TRANS:
+			render_trans(r, t, &t->trans[nd->jump], sc);
 			i++;
 			break;
 		}

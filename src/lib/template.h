@@ -11,6 +11,9 @@
  *   {{#each list}}..{{/each}}  names resolve in the item first, then outward; each item
  *                            also has _index (0-based), _number (1-based), _first, _last
  *   {{> partial}}            includes templates/partial.html (depth-limited)
+ *   {{_ "Text" name…}}       the text in the current language (i18n.h), HTML-escaped;
+ *                            %1$s (or %s) in it is the first name's value, and so on
+ *   {{_n "%1$d photo" "%1$d photos" count name…}}   the plural form for count
  *   {{! comment }}
  * Names are [A-Za-z_][A-Za-z0-9_]*. A missing name renders as empty. */
 #ifndef HM_TEMPLATE_H

@@ -41,6 +41,45 @@ static void form_key(struct web *w)
 	db_form_key(key);
 }
 
+/* The language a public request asks for before its job or shop is known:
+ * the lang parameter (remembered in a cookie), the cookie, the browser. */
+static void choose_language(struct web *w, int parsed)
+{
+	const struct lang *cookie = NULL;
+	char *c = req_cookie_get(&w->req, WEB_LANG_COOKIE);
+	if (c)
+		cookie = lang_find(c);
+	free(c);
+	w->picked = cookie;
+	size_t i = parsed ? req_param_index(&w->req, "lang") : w->req.nparams;
+	const struct lang *asked = i < w->req.nparams ? lang_find(req_val(&w->req, i)) : NULL;
+	if (asked) {
+		w->picked = asked;
+		if (asked != cookie) {
+			char v[128];
+			snprintf(v, sizeof v, "%s=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s",
+			    WEB_LANG_COOKIE, asked->code, w->req.https ? "; Secure" : "");
+			resp_header(&w->resp, "Set-Cookie", v);
+		}
+	}
+	w->accepted = lang_accept(w->req.accept_language);
+	web_language(w, NULL, NULL);
+}
+
+void web_language(struct web *w, const char *job_lang, const char *shop_lang)
+{
+	const struct lang *l = w->picked;
+	if (!l)
+		l = lang_find(job_lang);
+	if (!l)
+		l = w->accepted;
+	if (!l)
+		l = lang_find(shop_lang);
+	if (!l)
+		l = lang_find(w->cfg.default_language);
+	lang_use(l);
+}
+
 int web_init_as(struct web *w, const char *prog, const struct param *params, size_t nparams,
     enum web_kind kind, long photo_max)
 {
@@ -88,6 +127,11 @@ int web_init_as(struct web *w, const char *prog, const struct param *params, siz
 	long limit = upload ? w->cfg.max_upload : w->cfg.max_body;
 	int status = req_parse(&w->req, params, nparams, (size_t)limit, w->cfg.trusted_proxy, &why);
 	w->resp.head_only = w->req.method == METHOD_HEAD;
+	w->public = kind == WEB_PUBLIC;
+	if (w->public)
+		choose_language(w, status == 0);
+	else
+		lang_use(lang_find(w->cfg.staff_language));
 	if (!status) {
 		form_key(w);
 		return 0;
@@ -147,6 +191,28 @@ static void set_limits(const struct web *w, struct tctx *ctx)
 	}
 }
 
+/* The page's lang and dir, its Content-Language, and on public pages the
+ * language menu: each language named in itself, linking to this page in
+ * it. */
+static void set_language(struct web *w, struct tctx *ctx)
+{
+	const struct lang *cur = lang_current();
+	tctx_set(ctx, "lang", cur->code);
+	tctx_set(ctx, "dir", lang_rtl(cur) ? "rtl" : "ltr");
+	resp_header(&w->resp, "Content-Language", cur->code);
+	if (!w->public)
+		return;
+	resp_header(&w->resp, "Vary", "Accept-Language, Cookie");
+	for (size_t i = 0; hm_langs[i]; i++) {
+		struct tctx *it = tctx_add_item(ctx, "languages");
+		tctx_set(it, "code", hm_langs[i]->code);
+		tctx_set(it, "name", lang_name(hm_langs[i]));
+		tctx_setf(it, "href", "%s?lang=%s", w->lang_path ? w->lang_path : "",
+		    hm_langs[i]->code);
+		tctx_set_bool(it, "current", hm_langs[i] == cur);
+	}
+}
+
 void web_page(struct web *w, int status, const char *tmpl, struct tctx *ctx)
 {
 	struct buf out = {0};
@@ -154,6 +220,7 @@ void web_page(struct web *w, int status, const char *tmpl, struct tctx *ctx)
 	char fk[TOKEN_STR];
 	unsigned char unused[32];
 	tctx_set(ctx, "static_url", w->cfg.static_url);
+	set_language(w, ctx);
 	token_new(fk, unused);
 	tctx_set(ctx, "fk", fk);
 	set_limits(w, ctx);
