@@ -124,6 +124,7 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_SUBJECT] = {"subject", v_string, TEXT_SUBJECT_MAX, 0, 0, 0},
 	[A_MESSAGE_KIND] = {"message", v_choice, 16, 0, 0, 0, message_kinds},
 	[A_PREVIEW] = {"preview", v_bool, 5, 0, 0, 0},
+	[A_LANGUAGE] = {"language", v_choice, 8, 0, 0, 0, hm_lang_codes},
 	STAGE_ROW(1), STAGE_ROW(2), STAGE_ROW(3), STAGE_ROW(4), STAGE_ROW(5), STAGE_ROW(6),
 	STAGE_ROW(7), STAGE_ROW(8), STAGE_ROW(9), STAGE_ROW(10), STAGE_ROW(11), STAGE_ROW(12),
 	STAGE_ROW(13), STAGE_ROW(14), STAGE_ROW(15), STAGE_ROW(16), STAGE_ROW(17), STAGE_ROW(18),

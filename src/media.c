@@ -29,8 +29,8 @@ static const struct param params[M_NPARAMS] = {
 /* The one not-found response: nothing in it depends on the request. */
 static void not_found(struct web *w)
 {
-	web_error(w, 404, "Photo not found",
-	    "This photo is not available. If you followed a link, reload the page it came from.");
+	web_error(w, 404, _("Photo not found"),
+	    _("This photo is not available. If you followed a link, reload the page it came from."));
 }
 
 /* The expiry exactly as media_url writes it: decimal, no sign, no leading
@@ -124,11 +124,11 @@ int main(void)
 		goto out;
 	if (w.req.method == METHOD_POST) {
 		resp_header(&w.resp, "Allow", "GET, HEAD");
-		web_error(&w, 405, "Not allowed", "This address can only be viewed.");
+		web_error(&w, 405, _("Not allowed"), _("This address can only be viewed."));
 		goto out;
 	}
 	if (web_master(&w) != 0) {
-		web_error(&w, 500, "Something went wrong", "Please try again in a moment.");
+		web_error(&w, 500, _("Something went wrong"), _("Please try again in a moment."));
 		goto out;
 	}
 	now = hm_now();

@@ -63,6 +63,7 @@ struct order {
 	struct job j;
 	struct shop shop;
 	time_t now;
+	char page_path[TID_MAX + 8];	/* /track/<ID>: where the language menu leads */
 };
 
 /* The one not-found response for unknown, malformed, revoked, deleted,
@@ -70,7 +71,7 @@ struct order {
 static void not_found(struct web *w)
 {
 	struct tctx *c = tctx_new();
-	tctx_set(c, "title", "Order not found");
+	tctx_set(c, "title", _("Order not found"));
 	web_page(w, 404, "not_found", c);
 	tctx_free(c);
 }
@@ -159,17 +160,17 @@ static void add_photos(struct web *w, sqlite3 *db, struct tctx *c, const struct 
 static const char *generic_next_step(int flags)
 {
 	if (flags & STAGE_CANCELLED)
-		return "If you have questions about this order, please get in touch with us.";
+		return _("If you have questions about this order, please get in touch with us.");
 	if (flags & STAGE_FINAL)
-		return "This order is complete. Thank you.";
+		return _("This order is complete. Thank you.");
 	if (flags & STAGE_READY)
-		return "It's ready. Please get in touch to arrange collection.";
-	return "Your piece is in progress. We'll keep this page up to date.";
+		return _("It's ready. Please get in touch to arrange collection.");
+	return _("Your piece is in progress. We'll keep this page up to date.");
 }
 
 static const char *shop_label(const struct shop *s)
 {
-	return *s->name ? s->name : "Your jeweller";
+	return *s->name ? s->name : _("Your jeweller");
 }
 
 /* The shop's theme and brand colour. The colour reaches the page as one
@@ -200,7 +201,7 @@ static void add_thread(struct tctx *c, const struct message_list *m, const struc
 		struct tctx *it = tctx_add_item(c, "messages");
 		fmt_time(m->v[i].at, s->timezone, when, sizeof when);
 		tctx_set(it, "when", when);
-		tctx_set(it, "who", m->v[i].from_customer ? "You" : shop_label(s));
+		tctx_set(it, "who", m->v[i].from_customer ? C_("message author", "You") : shop_label(s));
 		tctx_set_bool(it, "from_customer", m->v[i].from_customer);
 		tctx_set(it, "body", m->v[i].body);
 	}
@@ -211,11 +212,11 @@ static const char *sent_notice(const char *sent)
 	if (!sent)
 		return NULL;
 	if (!strcmp(sent, "message"))
-		return "Message sent. The workshop will reply here.";
+		return _("Message sent. The workshop will reply here.");
 	if (!strcmp(sent, "approved"))
-		return "Thank you: you approved the design. We'll start making your piece.";
+		return _("Thank you: you approved the design. We'll start making your piece.");
 	if (!strcmp(sent, "changes"))
-		return "Thank you: we've passed your changes to the workshop.";
+		return _("Thank you: we've passed your changes to the workshop.");
 	return NULL;
 }
 
@@ -230,17 +231,22 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	char when[64];
 	enum hm_rc rc;
 
-	if ((rc = stage_list(o->db, j->workflow_id, &stages)) != HM_OK ||
+	if ((rc = stage_list_in(o->db, j->workflow_id, lang_current(), &stages)) != HM_OK ||
 	    (rc = job_events_public(o->db, j->id, &stages, &events)) != HM_OK ||
 	    (j->has_messages && (rc = msg_list(o->db, j->id, &thread)) != HM_OK)) {
 		web_fail(&o->w, rc);
 		goto out;
 	}
 	const char *tz = shop->timezone;
+	/* The current stage as worded for this customer. */
+	const struct stage *cur = &j->stage;
+	for (size_t i = 0; i < stages.n; i++)
+		if (stages.v[i].id == j->stage.id)
+			cur = &stages.v[i];
 	int cancelled = (j->stage.flags & STAGE_CANCELLED) != 0;
 	int done = (j->stage.flags & (STAGE_READY | STAGE_FINAL)) != 0;
 	tctx_set(c, "shop_name", shop_label(shop));
-	tctx_setf(c, "title", "%s: %s · %s", j->item_type, j->stage.label, shop_label(shop));
+	tctx_setf(c, "title", "%s: %s · %s", j->item_type, cur->label, shop_label(shop));
 	tctx_set(c, "tracking_id", j->tracking_id);
 	tctx_set(c, "item_type", j->item_type);
 	tctx_set(c, "item_description", j->item_description);
@@ -256,11 +262,11 @@ static void render(struct order *o, int status, const struct form_state *fs)
 			tctx_set_int(c, "due_until", (long long)until);
 	}
 	tctx_set(c, "invoice_url", *j->invoice_url ? j->invoice_url : NULL);
-	tctx_set(c, "stage_label", j->stage.label);
+	tctx_set(c, "stage_label", cur->label);
 	/* A stage the shop left without texts still tells the customer something. */
-	tctx_set(c, "stage_description", *j->stage.description ? j->stage.description
-	    : cancelled ? "This order was cancelled." : NULL);
-	tctx_set(c, "next_step", *j->stage.next_step ? j->stage.next_step
+	tctx_set(c, "stage_description", *cur->description ? cur->description
+	    : cancelled ? _("This order was cancelled.") : NULL);
+	tctx_set(c, "next_step", *cur->next_step ? cur->next_step
 	    : generic_next_step(j->stage.flags));
 	tctx_set(c, "accent", cancelled ? "cancelled" : done ? "done" : "progress");
 	tctx_set_bool(c, "cancelled", cancelled);
@@ -333,7 +339,8 @@ static void thread_json(struct order *o)
 		fmt_time(m.v[i].at, o->shop.timezone, when, sizeof when);
 		buf_printf(&b, "%s{\"id\":%" PRId64 ",\"from_customer\":%s,\"who\":", i ? "," : "",
 		    m.v[i].id, m.v[i].from_customer ? "true" : "false");
-		json_str(&b, m.v[i].from_customer ? "You" : shop_label(&o->shop));
+		json_str(&b, m.v[i].from_customer ? C_("message author", "You")
+		    : shop_label(&o->shop));
 		buf_puts(&b, ",\"when\":");
 		json_str(&b, when);
 		buf_puts(&b, ",\"body\":");
@@ -373,8 +380,8 @@ static int write_allowed(struct order *o, unsigned char jobkey[16], struct form_
 		    cfg->ratelimit_window, o->now);
 	if (!over)
 		return 1;
-	const char *why = "You've sent a lot in a short time. Please wait a few minutes and "
-	    "send again: your text is still here.";
+	const char *why = _("You've sent a lot in a short time. Please wait a few minutes and "
+	    "send again: your text is still here.");
 	if (fs->comment)
 		fs->decision_error = why;
 	else
@@ -389,7 +396,7 @@ static void post_message(struct order *o)
 	const struct req *r = &o->w.req;
 	struct form_state fs = {0};
 	unsigned char jobkey[16];
-	char jk[40], why[200];
+	char jk[40], why[512];
 
 	fs.draft = req_shown(r, P_BODY);
 	/* A bot fills every field; a person never sees this one. It is told
@@ -400,7 +407,7 @@ static void post_message(struct order *o)
 	}
 	if (req_invalid(r, P_BODY) || !msg_body_ok(req_val(r, P_BODY))) {
 		fs.msg_error = req_message(r, P_BODY, NULL, why, sizeof why)
-		    ? why : "Write your message first.";
+		    ? why : _("Write your message first.");
 		render(o, 422, &fs);
 		return;
 	}
@@ -423,8 +430,8 @@ static void post_message(struct order *o)
 		return;
 	}
 	if (rc != HM_OK) {
-		fs.msg_error = "Your message could not be sent just now. Please try again: "
-		    "your text is still here.";
+		fs.msg_error = _("Your message could not be sent just now. Please try again: "
+		    "your text is still here.");
 		fs.retry_after = rc == HM_BUSY ? 5 : 0;
 		render(o, rc == HM_BUSY ? 503 : 500, &fs);
 		return;
@@ -441,18 +448,18 @@ static void post_decision(struct order *o)
 	const char *d = req_val(r, P_DECISION), *outcome = NULL;
 	const char *comment = req_val(r, P_COMMENT);
 	int64_t job_id = 0;
-	char why[200];
+	char why[512];
 
 	fs.comment = req_shown(r, P_COMMENT) ? req_shown(r, P_COMMENT) : "";
 	if (!d || !req_val(r, P_STAGE)) {
-		web_error(&o->w, 400, "Something was missing",
-		    "Please go back to your order page and choose Approve or Request changes.");
+		web_error(&o->w, 400, _("Something was missing"),
+		    _("Please go back to your order page and choose Approve or Request changes."));
 		return;
 	}
 	int approve = !strcmp(d, "approve");
 	if (!approve && (req_invalid(r, P_COMMENT) || !msg_body_ok(comment))) {
 		fs.decision_error = req_message(r, P_COMMENT, NULL, why, sizeof why)
-		    ? why : "Tell us what you'd like changed, so the workshop can get it right.";
+		    ? why : _("Tell us what you'd like changed, so the workshop can get it right.");
 		render(o, 422, &fs);
 		return;
 	}
@@ -484,14 +491,14 @@ static void post_decision(struct order *o)
 		shop_free(&o->shop);
 		o->j = fresh;
 		o->shop = fresh_shop;
-		fs.notice = "This design review has already been answered, so nothing was changed. "
-		    "Here is where your order stands now.";
+		fs.notice = _("This design review has already been answered, so nothing was changed. "
+		    "Here is where your order stands now.");
 		fs.comment = NULL;
 		render(o, 409, &fs);
 		return;
 	}
 	if (rc != HM_OK) {
-		fs.decision_error = "Your answer could not be saved just now. Please try again.";
+		fs.decision_error = _("Your answer could not be saved just now. Please try again.");
 		fs.retry_after = rc == HM_BUSY ? 5 : 0;
 		render(o, rc == HM_BUSY ? 503 : 500, &fs);
 		return;
@@ -508,9 +515,13 @@ static void unsubscribe(struct order *o, const char *token)
 {
 	int64_t job = notify_unsubscribe_job(o->w.master, token), shop_id = 0;
 	int off = 0;
-	enum hm_rc rc = job ? notify_unsubscribe_info(o->db, job, &shop_id, &off) : HM_NOTFOUND;
+	char lang[8] = "";
+	enum hm_rc rc = job ? notify_unsubscribe_info(o->db, job, &shop_id, &off, lang)
+	    : HM_NOTFOUND;
 	if (rc == HM_OK)
 		rc = shop_get(o->db, shop_id, &o->shop);
+	if (rc == HM_OK)
+		web_language(&o->w, lang, o->shop.language);
 	if (rc == HM_OK && o->w.req.method == METHOD_POST && !off) {
 		rc = notify_opt_out(o->db, job);
 		if (rc == HM_DUPLICATE)
@@ -527,7 +538,7 @@ static void unsubscribe(struct order *o, const char *token)
 	}
 	struct tctx *c = tctx_new();
 	tctx_set(c, "shop_name", shop_label(&o->shop));
-	tctx_setf(c, "title", "%s · %s", off ? "Messages stopped" : "Stop messages",
+	tctx_setf(c, "title", "%s · %s", off ? _("Messages stopped") : _("Stop messages"),
 	    shop_label(&o->shop));
 	tctx_set(c, "token", token);
 	tctx_set_bool(c, "done", off);
@@ -547,7 +558,7 @@ int main(void)
 		goto out;
 	o.now = hm_now();
 	if (web_master(&o.w) != 0) {
-		web_error(&o.w, 500, "Something went wrong", "Please try again in a moment.");
+		web_error(&o.w, 500, _("Something went wrong"), _("Please try again in a moment."));
 		goto out;
 	}
 	int bad_path = order_route(o.w.req.path_info, typed, sizeof typed, &act) != 0;
@@ -556,15 +567,15 @@ int main(void)
 	    (unsub && o.w.req.method == METHOD_POST));
 	if (!bad_path && !unsub && writes != (o.w.req.method == METHOD_POST)) {
 		resp_header(&o.w.resp, "Allow", writes ? "POST" : "GET, HEAD");
-		web_error(&o.w, 405, "Not allowed", writes ? "This address takes a form."
-		    : "This page can only be viewed.");
+		web_error(&o.w, 405, _("Not allowed"), writes ? _("This address takes a form.")
+		    : _("This page can only be viewed."));
 		goto out;
 	}
 	/* The one-click POST comes from a mail provider, without an Origin:
 	 * the unsubscribe token alone is what it must get right. */
 	if (writes && !unsub && !web_same_origin(&o.w)) {
-		web_error(&o.w, 403, "Please use your order page",
-		    "For your safety, messages and answers can only be sent from your order page.");
+		web_error(&o.w, 403, _("Please use your order page"),
+		    _("For your safety, messages and answers can only be sent from your order page."));
 		goto out;
 	}
 	/* One connection serves the limit check and the page; it is opened
@@ -613,6 +624,10 @@ int main(void)
 		web_fail(&o.w, rc);
 		goto out;
 	}
+	web_language(&o.w, o.j.language, o.shop.language);
+	/* A page answering a POST still switches language on the order page. */
+	snprintf(o.page_path, sizeof o.page_path, "/track/%s", o.tid);
+	o.w.lang_path = o.page_path;
 	switch (act) {
 	case ORDER_PAGE: {
 		struct form_state fs = {.notice = sent_notice(req_val(&o.w.req, P_SENT))};

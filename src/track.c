@@ -21,8 +21,8 @@ int main(void)
 	if (web_init(&w, "track", params, HM_NELEM(params)) != 0)
 		goto out;
 	if (w.req.method == METHOD_POST || w.req.path_info[0]) {
-		web_error(&w, w.req.method == METHOD_POST ? 405 : 404, "Not found",
-		    "There is nothing here. Check the link and try again.");
+		web_error(&w, w.req.method == METHOD_POST ? 405 : 404, _("Not found"),
+		    _("There is nothing here. Check the link and try again."));
 		goto out;
 	}
 	const char *typed = req_val(&w.req, P_ID);
@@ -33,7 +33,7 @@ int main(void)
 		goto out;
 	}
 	struct tctx *c = tctx_new();
-	tctx_set(c, "title", "Track your order");
+	tctx_set(c, "title", _("Track your order"));
 	if (typed && *typed) {
 		tctx_set(c, "typed", typed);
 		tctx_set_bool(c, "bad_id", 1);

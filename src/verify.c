@@ -33,7 +33,7 @@ struct verify {
 static void not_found(struct verify *v)
 {
 	struct tctx *c = tctx_new();
-	tctx_set(c, "title", "Passport not found");
+	tctx_set(c, "title", _("Passport not found"));
 	web_page(&v->w, 404, "verify_not_found", c);
 	tctx_free(c);
 }
@@ -86,7 +86,7 @@ static int legacy_lookup(struct verify *v, const char *in, char uid[37], enum hm
 static void form_page(struct verify *v, const char *typed, int bad)
 {
 	struct tctx *c = tctx_new();
-	tctx_set(c, "title", "Verify a passport");
+	tctx_set(c, "title", _("Verify a passport"));
 	tctx_set(c, "typed", typed);
 	tctx_set_bool(c, "bad_id", bad);
 	tctx_set_bool(c, "legacy", legacy_allowed(v));
@@ -127,14 +127,14 @@ static void lookup_form(struct verify *v)
 static const char *event_label(const char *kind)
 {
 	static const char *const labels[][2] = {
-		{"created", "Passport issued"}, {"serviced", "Serviced"}, {"valued", "Valued"},
-		{"resized", "Resized"}, {"repaired", "Repaired"}, {"note", "Note"},
-		{"transferred", "Ownership transferred"}, {"lost", "Reported lost or stolen"},
-		{"found", "Lost-or-stolen report cleared"},
+		{"created", N_("Passport issued")}, {"serviced", N_("Serviced")},
+		{"valued", N_("Valued")}, {"resized", N_("Resized")}, {"repaired", N_("Repaired")},
+		{"note", N_("Note")}, {"transferred", N_("Ownership transferred")},
+		{"lost", N_("Reported lost or stolen")}, {"found", N_("Lost-or-stolen report cleared")},
 	};
 	for (size_t i = 0; i < HM_NELEM(labels); i++)
 		if (!strcmp(labels[i][0], kind))
-			return labels[i][1];
+			return _(labels[i][1]);
 	return kind;
 }
 
@@ -151,7 +151,7 @@ static void add_group(struct tctx *c, const char *name, const struct passport *p
 			tctx_set(g, "name", name);
 		}
 		struct tctx *it = tctx_add_item(g, "specs");
-		tctx_set(it, "label", passport_field_label[i]);
+		tctx_set(it, "label", passport_field_text(i));
 		tctx_set(it, "value", p->f[i]);
 	}
 }
@@ -203,7 +203,7 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 	char when[64], money[32], fp[KEY_FINGERPRINT_STR];
 
 	tctx_set(c, "title", p->f[PF_TITLE]);
-	tctx_set(c, "shop_name", *shop->name ? shop->name : "Your jeweller");
+	tctx_set(c, "shop_name", *shop->name ? shop->name : _("Your jeweller"));
 	tctx_set_bool(c, "verified", ok);
 	tctx_set(c, "uid", p->public_uid);
 	tctx_setf(c, "number", "%lld", (long long)p->identity_number);
@@ -215,10 +215,10 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 		fmt_time(p->signed_at, shop->timezone, when, sizeof when);
 		tctx_set(c, "signed_at", when);
 	}
-	add_group(c, "Metal", p, PF_METAL_TYPE, PF_METAL_WEIGHT + 1);
-	add_group(c, "Stone", p, PF_STONE_TYPE, PF_STONE_CERTIFICATE + 1);
-	add_group(c, "Ring", p, PF_RING_SIZE, PF_RING_SETTING + 1);
-	add_group(c, "Provenance", p, PF_MAKER, PF_YEAR_MADE + 1);
+	add_group(c, C_("passport group", "Metal"), p, PF_METAL_TYPE, PF_METAL_WEIGHT + 1);
+	add_group(c, C_("passport group", "Stone"), p, PF_STONE_TYPE, PF_STONE_CERTIFICATE + 1);
+	add_group(c, C_("passport group", "Ring"), p, PF_RING_SIZE, PF_RING_SETTING + 1);
+	add_group(c, C_("passport group", "Provenance"), p, PF_MAKER, PF_YEAR_MADE + 1);
 	if (*p->f[PF_OWNER_NAME]) {
 		char *shown = owner_public_name(p->f[PF_OWNER_NAME], p->owner_public);
 		tctx_set(c, "owner", shown);
@@ -229,7 +229,7 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 			tctx_set(c, "owner_since_iso", p->f[PF_OWNER_PURCHASE_DATE]);
 		}
 		if (p->owner_public && p->has_owner_price) {
-			fmt_money(p->owner_price_cents, money, sizeof money);
+			fmt_amount(p->owner_price_cents, money, sizeof money);
 			tctx_set(c, "owner_price", money);
 		}
 	}
@@ -393,6 +393,7 @@ static void show(struct verify *v, const char *rest)
 		goto out;
 	}
 	int have_pk = shop_key_public(v->db, pf.p.shop_id, v->w.master, pk) == HM_OK;
+	web_language(&v->w, NULL, shop.language);
 	if (json)
 		passport_json(v, &pf, &shop, have_pk ? pk : NULL);
 	else
@@ -414,11 +415,11 @@ int main(void)
 		goto out;
 	if (v.w.req.method == METHOD_POST) {
 		resp_header(&v.w.resp, "Allow", "GET, HEAD");
-		web_error(&v.w, 405, "Not allowed", "This page can only be viewed.");
+		web_error(&v.w, 405, _("Not allowed"), _("This page can only be viewed."));
 		goto out;
 	}
 	if (web_master(&v.w) != 0) {
-		web_error(&v.w, 500, "Something went wrong", "Please try again in a moment.");
+		web_error(&v.w, 500, _("Something went wrong"), _("Please try again in a moment."));
 		goto out;
 	}
 	if (!(v.db = db_open(v.w.cfg.database, 1)) || rl_attach(v.db, v.w.cfg.ratelimit_database) != 0) {

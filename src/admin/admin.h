@@ -33,7 +33,7 @@ enum admin_param {
 	A_POWERED_BY, A_RETENTION_DAYS, A_CONFIRM_NAME, A_ACCENT_ON,
 	A_PREFIX, A_FK,
 	A_TRACKING_ON, A_PHONE_COUNTRY, A_SLIP_SIZE, A_SLIP_TERMS, A_NOTIFY_EMAIL, A_NOTIFY_CHANNEL,
-	A_SUBJECT, A_MESSAGE_KIND, A_PREVIEW,
+	A_SUBJECT, A_MESSAGE_KIND, A_PREVIEW, A_LANGUAGE,
 	/* Last: the workflow form's stage rows take every index after it. */
 	A_STAGE_ROWS,
 	A_NPARAMS = A_STAGE_ROWS + WORKFLOW_MAX_STAGES * SR_COUNT
@@ -73,7 +73,7 @@ struct workflow_form {
 	size_t n;		/* rows filled in or sent */
 	size_t blank;		/* empty rows to offer after them */
 	struct workflow_refusal why;	/* why.message is NULL unless refused */
-	char msg[200];			/* why.message when the request layer wrote it */
+	char msg[512];			/* why.message when the request layer wrote it */
 };
 /* Reads the name, prefix and stage rows as sent; -1 with f->why set when
  * a value fails its validator. */

@@ -167,7 +167,7 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 		tctx_set(c, "decision", "The customer asked for changes to the design: see their "
 		    "message below.");
 	if (j.has_budget) {
-		fmt_money(j.budget_cents, money, sizeof money);
+		fmt_amount(j.budget_cents, money, sizeof money);
 		tctx_set(c, "budget", money);
 	}
 	tctx_set_int(c, "id", j.id);
@@ -184,11 +184,11 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	tctx_set_int(c, "percent", stage_percent(&stages, &j.stage));
 	job_form_fill(c, &j);
 	if (j.has_quoted) {
-		fmt_money(j.quoted_cents, money, sizeof money);
+		fmt_amount(j.quoted_cents, money, sizeof money);
 		tctx_set(c, "quoted", money);
 	}
 	if (j.has_deposit) {
-		fmt_money(j.deposit_cents, money, sizeof money);
+		fmt_amount(j.deposit_cents, money, sizeof money);
 		tctx_set(c, "deposit", money);
 	}
 	fmt_time(j.created_at, shop.timezone, when, sizeof when);

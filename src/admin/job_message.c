@@ -10,7 +10,7 @@ void do_job_message(struct staff *a)
 {
 	const struct req *r = &a->w.req;
 	const char *body = req_val(r, A_BODY);
-	char why[200];
+	char why[512];
 	if (req_invalid(r, A_BODY) || !msg_body_ok(body)) {
 		/* Re-show the job page with the text kept, never lose a reply. */
 		page_job_with(a, 422, "msg_error", req_message(r, A_BODY, NULL, why, sizeof why)

@@ -8,7 +8,7 @@ void do_job_stage(struct staff *a)
 {
 	const struct req *r = &a->w.req;
 	int64_t stage = req_int(r, A_STAGE, 0);
-	char why[200];
+	char why[512];
 
 	if (req_invalid(r, A_NOTE)) {
 		page_job_with(a, 422, "stage_error", req_message(r, A_NOTE, NULL, why, sizeof why));

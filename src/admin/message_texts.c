@@ -55,6 +55,24 @@ static void texts_page(struct staff *a, int status, enum notify_kind only, const
 		web_fail(&a->w, HM_ERR);
 		goto out;
 	}
+	/* The texts in one language at a time: the shop's default unless
+	 * staff picked another. */
+	const struct lang *l = lang_find(req_val(r, A_LANGUAGE));
+	if (!l)
+		l = lang_find(shop.language);
+	if (!l)
+		l = lang_source();
+	tctx_set(c, "text_lang", l->code);
+	tctx_set(c, "text_lang_name", lang_name(l));
+	tctx_set_bool(c, "default_lang", !strcmp(l->code, shop.language));
+	tctx_set(c, "shop_lang_name", lang_name(lang_find(shop.language) ? lang_find(shop.language)
+	    : lang_source()));
+	for (size_t i = 0; hm_langs[i]; i++) {
+		struct tctx *it = tctx_add_item(c, "languages");
+		tctx_set(it, "code", hm_langs[i]->code);
+		tctx_set(it, "name", lang_name(hm_langs[i]));
+		tctx_set_bool(it, "selected", hm_langs[i] == l);
+	}
 	sample_vars(a, &shop, &v, track, sizeof track, verify, sizeof verify);
 	struct buf sample = {0};
 	buf_putc(&sample, '{');
@@ -69,7 +87,7 @@ static void texts_page(struct staff *a, int status, enum notify_kind only, const
 		struct message_text t = {0};
 		struct tctx *it = tctx_add_item(c, "texts");
 		const char *subject, *body;
-		if (text_get(a->db, a->user.shop_id, (enum notify_kind)k, &t) != HM_OK)
+		if (text_get(a->db, a->user.shop_id, (enum notify_kind)k, l, shop.language, &t) != HM_OK)
 			continue;
 		subject = t.subject;
 		body = t.body;
@@ -84,6 +102,7 @@ static void texts_page(struct staff *a, int status, enum notify_kind only, const
 		tctx_set(it, "subject", subject);
 		tctx_set(it, "body", body);
 		tctx_set_bool(it, "custom", t.custom);
+		tctx_set_bool(it, "from_default", t.from_default);
 		tctx_set_bool(it, "sms", k != NK_PASSPORT);
 		struct buf vars = {0};
 		for (int i = 0; i < TV_COUNT; i++)
@@ -144,13 +163,22 @@ void do_message_text(struct staff *a)
 		texts_page(a, 200, k, NULL, NULL, 1);
 		return;
 	}
-	enum hm_rc rc = text_set(a->db, a->user.shop_id, k, subject, body, a->now);
+	const struct lang *l = lang_find(req_val(r, A_LANGUAGE));
+	if (!l) {
+		struct shop shop = {0};
+		if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK)
+			l = lang_find(shop.language);
+		shop_free(&shop);
+	}
+	if (!l)
+		l = lang_source();
+	enum hm_rc rc = text_set(a->db, a->user.shop_id, k, l->code, subject, body, a->now);
 	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&a->w, rc);
 		return;
 	}
-	char path[96];
-	snprintf(path, sizeof path, "/admin/settings/messages?show=%s#%s", reset ? "reset" : "saved",
-	    notify_kind_name[k]);
+	char path[128];
+	snprintf(path, sizeof path, "/admin/settings/messages?language=%s&show=%s#%s", l->code,
+	    reset ? "reset" : "saved", notify_kind_name[k]);
 	web_redirect(&a->w, path);
 }

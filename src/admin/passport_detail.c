@@ -92,7 +92,7 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 		tctx_set(it, "value", p->f[i]);
 	}
 	if (p->has_owner_price) {
-		fmt_money(p->owner_price_cents, money, sizeof money);
+		fmt_amount(p->owner_price_cents, money, sizeof money);
 		tctx_set(c, "owner_price", money);
 	}
 	tctx_set_bool(c, "owner_public", p->owner_public);

@@ -11,7 +11,7 @@ void do_passport_event(struct staff *a)
 	const char *kind = req_val(r, A_KIND);
 	const char *date = req_val(r, A_EVENT_DATE);
 	const char *text = req_val(r, A_TEXT);
-	char why[200], today[11];
+	char why[512], today[11];
 	struct shop s;
 
 	if (shop_get(a->db, a->user.shop_id, &s) != HM_OK) {

@@ -15,7 +15,7 @@ void do_passport_transfer(struct staff *a)
 {
 	const struct req *r = &a->w.req;
 	const char *price = req_val(r, A_OWNER_PRICE);
-	char why[240];
+	char why[512];
 
 	/* The form shows one message: the first problem, named. */
 	for (size_t i = 0; i < HM_NELEM(fields); i++) {

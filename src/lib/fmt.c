@@ -4,7 +4,81 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "util.h"
+
+/* Names as the current language writes them. NC_ marks them for the
+ * catalogs; the context tells "May" the month from "May" the abbreviation. */
+static const char *const weekdays[7] = {
+	NC_("weekday", "Sunday"), NC_("weekday", "Monday"), NC_("weekday", "Tuesday"),
+	NC_("weekday", "Wednesday"), NC_("weekday", "Thursday"), NC_("weekday", "Friday"),
+	NC_("weekday", "Saturday"),
+};
+static const char *const weekdays_short[7] = {
+	NC_("weekday abbreviation", "Sun"), NC_("weekday abbreviation", "Mon"),
+	NC_("weekday abbreviation", "Tue"), NC_("weekday abbreviation", "Wed"),
+	NC_("weekday abbreviation", "Thu"), NC_("weekday abbreviation", "Fri"),
+	NC_("weekday abbreviation", "Sat"),
+};
+static const char *const months[12] = {
+	NC_("month", "January"), NC_("month", "February"), NC_("month", "March"),
+	NC_("month", "April"), NC_("month", "May"), NC_("month", "June"),
+	NC_("month", "July"), NC_("month", "August"), NC_("month", "September"),
+	NC_("month", "October"), NC_("month", "November"), NC_("month", "December"),
+};
+static const char *const months_short[12] = {
+	NC_("month abbreviation", "Jan"), NC_("month abbreviation", "Feb"),
+	NC_("month abbreviation", "Mar"), NC_("month abbreviation", "Apr"),
+	NC_("month abbreviation", "May"), NC_("month abbreviation", "Jun"),
+	NC_("month abbreviation", "Jul"), NC_("month abbreviation", "Aug"),
+	NC_("month abbreviation", "Sep"), NC_("month abbreviation", "Oct"),
+	NC_("month abbreviation", "Nov"), NC_("month abbreviation", "Dec"),
+};
+
+/* strftime with the names above: %a %A %b %B %d %-d %e %H %I %-I %M %p
+ * %Y %%. The C library's names would need the language's locale installed
+ * on the server; these come with the catalog. */
+static size_t format_tm(const struct tm *tm, const char *fmt, char *out, size_t n)
+{
+	const struct lang *l = lang_current();
+	struct buf b = {0};
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			buf_putc(&b, *p);
+			continue;
+		}
+		int nopad = p[1] == '-';
+		if (nopad)
+			p++;
+		int hour12 = tm->tm_hour % 12 ? tm->tm_hour % 12 : 12;
+		switch (*++p) {
+		case 'a': buf_puts(&b, lang_get(l, "weekday abbreviation", weekdays_short[tm->tm_wday % 7])); break;
+		case 'A': buf_puts(&b, lang_get(l, "weekday", weekdays[tm->tm_wday % 7])); break;
+		case 'b': buf_puts(&b, lang_get(l, "month abbreviation", months_short[tm->tm_mon % 12])); break;
+		case 'B': buf_puts(&b, lang_get(l, "month", months[tm->tm_mon % 12])); break;
+		case 'd': buf_printf(&b, nopad ? "%d" : "%02d", tm->tm_mday); break;
+		case 'e': buf_printf(&b, "%d", tm->tm_mday); break;
+		case 'H': buf_printf(&b, nopad ? "%d" : "%02d", tm->tm_hour); break;
+		case 'I': buf_printf(&b, nopad ? "%d" : "%02d", hour12); break;
+		case 'M': buf_printf(&b, "%02d", tm->tm_min); break;
+		case 'p':
+			buf_puts(&b, tm->tm_hour < 12 ? C_("time of day", "am") : C_("time of day", "pm"));
+			break;
+		case 'Y': buf_printf(&b, "%d", tm->tm_year + 1900); break;
+		case '%': buf_putc(&b, '%'); break;
+		case '\0': p--; break;
+		default: buf_putc(&b, '%'); buf_putc(&b, *p); break;
+		}
+	}
+	size_t k = 0;
+	if (b.len < n) {
+		memcpy(out, b.data ? b.data : "", b.len);
+		out[b.len] = '\0';
+		k = b.len;
+	}
+	buf_free(&b);
+	return k;
+}
 
 /* The C library formats in the process's zone: switch it only when the
  * zone changes, since tzset reads the zone file. */
@@ -24,7 +98,10 @@ void fmt_time(time_t t, const char *tz, char *out, size_t n)
 {
 	struct tm tm;
 	use_tz(tz);
-	if (!localtime_r(&t, &tm) || !strftime(out, n, "%-d %b %Y, %H:%M", &tm))
+	/* TRANSLATORS: a date and time on a page, as strftime would write it
+	 * (%a %A %b %B %d %-d %e %H %I %-I %M %p %Y): the order and the
+	 * 12- or 24-hour clock are yours. */
+	if (!localtime_r(&t, &tm) || !format_tm(&tm, C_("date and time", "%-d %b %Y, %H:%M"), out, n))
 		snprintf(out, n, "?");
 }
 
@@ -41,8 +118,9 @@ void fmt_date(const char *iso, enum date_style style, char *out, size_t n)
 	time_t t = timegm(&tm);
 	size_t k = 0;
 	if (gmtime_r(&t, &tm))
-		k = style == DATE_LONG ? strftime(out, n, "%-d %B %Y", &tm)
-		    : strftime(out, n, "%a %-d %b %Y", &tm);
+		/* TRANSLATORS: dates, as strftime writes them (see "date and time"). */
+		k = style == DATE_LONG ? format_tm(&tm, C_("long date", "%-d %B %Y"), out, n)
+		    : format_tm(&tm, C_("date", "%a %-d %b %Y"), out, n);
 	if (!k)
 		snprintf(out, n, "%s", iso);
 }
@@ -74,4 +152,13 @@ void fmt_money(int64_t cents, char *out, size_t n)
 {
 	snprintf(out, n, "%s%lld.%02lld", cents < 0 ? "-" : "",
 	    (long long)llabs(cents / 100), (long long)llabs(cents % 100));
+}
+
+void fmt_amount(int64_t cents, char *out, size_t n)
+{
+	char whole[32];
+	lang_number(lang_current(), llabs(cents / 100), whole, sizeof whole);
+	/* TRANSLATORS: what separates whole units from cents: "1,234.50". */
+	snprintf(out, n, "%s%s%s%02lld", cents < 0 ? "-" : "", whole,
+	    C_("decimal separator", "."), (long long)llabs(cents % 100));
 }

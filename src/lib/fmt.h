@@ -22,7 +22,10 @@ void fmt_date(const char *iso, enum date_style style, char *out, size_t n);
 time_t day_end(const char *iso, const char *tz);
 /* Today's date in a time zone as YYYY-MM-DD. */
 void today_iso(time_t now, const char *tz, char out[11]);
-/* Formats cents as "1234.50". */
+/* Formats cents as "1234.50", as a form's field shows and reads it. */
 void fmt_money(int64_t cents, char *out, size_t n);
+/* Formats cents for reading, as the current language writes amounts:
+ * "1,234.50", "1.234,50". */
+void fmt_amount(int64_t cents, char *out, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
  * the contract and DESIGN.md ("Declared parameters", "CGI hygiene") for why
  * it refuses so much: everything a handler reads has been through here. */
 #include "request.h"
+#include "i18n.h"
 #include "multipart.h"
 #include "utf8.h"
 #include "util.h"
@@ -675,20 +676,6 @@ size_t req_maxlen(const struct req *r, size_t idx)
 	return r->params[idx].maxlen ? r->params[idx].maxlen : REQ_DEFAULT_MAXLEN;
 }
 
-/* 2000 as "2,000": how people write the numbers they are told. */
-static const char *thousands(size_t v, char out[32])
-{
-	char digits[24];
-	int n = snprintf(digits, sizeof digits, "%zu", v), k = 0;
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[k++] = ',';
-		out[k++] = digits[i];
-	}
-	out[k] = '\0';
-	return out;
-}
-
 const char *req_message(const struct req *r, size_t idx, const char *invalid_msg, char *buf,
     size_t n)
 {
@@ -697,17 +684,23 @@ const char *req_message(const struct req *r, size_t idx, const char *invalid_msg
 		return NULL;
 	switch (f->error) {
 	case FERR_TOO_LONG: {
+		/* 2000 as "2,000" (or "2.000"): how people write the numbers
+		 * they are told. */
 		char max[32], has[32];
-		snprintf(buf, n, "This can be up to %s characters; it has %s. Please shorten it.",
-		    thousands(req_maxlen(r, idx), max), thousands(f->chars, has));
+		size_t limit = req_maxlen(r, idx);
+		lang_number(lang_current(), (long long)limit, max, sizeof max);
+		lang_number(lang_current(), (long long)f->chars, has, sizeof has);
+		snprintf(buf, n, P_("This can be up to %1$s character; it has %2$s. Please shorten it.",
+		    "This can be up to %1$s characters; it has %2$s. Please shorten it.", limit),
+		    max, has);
 		break;
 	}
 	case FERR_CONTROL:
-		snprintf(buf, n, "This holds characters that cannot be saved (shown as \xef\xbf\xbd). "
-		    "Please remove them.");
+		snprintf(buf, n, "%s", _("This holds characters that cannot be saved (shown as "
+		    "\xef\xbf\xbd). Please remove them."));
 		break;
 	default:
-		snprintf(buf, n, "%s", invalid_msg ? invalid_msg : "That value is not allowed.");
+		snprintf(buf, n, "%s", invalid_msg ? invalid_msg : _("That value is not allowed."));
 	}
 	return buf;
 }

@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "i18n.h"
 #include "util.h"
 
 int staff_begin(struct staff *s, const char *prog, const struct param *params, size_t nparams,
@@ -16,7 +17,7 @@ int staff_begin(struct staff *s, const char *prog, const struct param *params, s
 		return -1;
 	s->now = hm_now();
 	if (web_master(&s->w) != 0 || !(s->db = db_open(s->w.cfg.database, 0))) {
-		web_error(&s->w, 500, "Something went wrong", "The shop's database is not available.");
+		web_error(&s->w, 500, _("Something went wrong"), _("The shop's database is not available."));
 		return -1;
 	}
 	return 0;
@@ -73,8 +74,8 @@ int staff_gate(struct staff *s, enum method m, enum staff_access access)
 	}
 	if (access == STAFF_SIGNED_IN && !s->user.user_id) {
 		if (m == METHOD_POST)
-			web_error(&s->w, 403, "Please sign in again",
-			    "Your session has ended, so nothing was saved. Sign in and try again.");
+			web_error(&s->w, 403, _("Please sign in again"),
+			    _("Your session has ended, so nothing was saved. Sign in and try again."));
 		else
 			web_redirect(&s->w, "/admin/login");
 		return -1;
@@ -88,8 +89,8 @@ int staff_gate(struct staff *s, enum method m, enum staff_access access)
 		/* Whatever the form carried must not be written: its key goes. */
 		db_form_key(NULL);
 		log_err("refused a POST without a valid CSRF token or from another origin");
-		web_error(&s->w, 403, "That form has expired",
-		    "Nothing was saved. Go back, reload the page and try again.");
+		web_error(&s->w, 403, _("That form has expired"),
+		    _("Nothing was saved. Go back, reload the page and try again."));
 		return -1;
 	}
 	return 0;

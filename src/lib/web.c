@@ -142,16 +142,16 @@ int web_init_as(struct web *w, const char *prog, const struct param *params, siz
 	if (status == 413) {
 		char msg[160];
 		snprintf(msg, sizeof msg, upload
-		    ? "Photos can be up to %ld MB. Nothing was saved: choose a smaller photo."
-		    : "What you sent is larger than this page accepts (%ld KB). Nothing was saved.",
+		    ? _("Photos can be up to %ld MB. Nothing was saved: choose a smaller photo.")
+		    : _("What you sent is larger than this page accepts (%ld KB). Nothing was saved."),
 		    upload ? (photo_max < limit ? photo_max : limit) >> 20 : limit >> 10);
-		web_error(w, 413, upload ? "That photo is too large" : "That was too large", msg);
+		web_error(w, 413, upload ? _("That photo is too large") : _("That was too large"), msg);
 	} else if (status == 415) {
-		web_error(w, 415, "That kind of upload is not accepted",
-		    "Nothing was saved. Go back, reload the page and try again.");
+		web_error(w, 415, _("That kind of upload is not accepted"),
+		    _("Nothing was saved. Go back, reload the page and try again."));
 	} else {
-		web_error(w, status, "That request was not understood",
-		    "Nothing was saved. Go back, reload the page and try again.");
+		web_error(w, status, _("That request was not understood"),
+		    _("Nothing was saved. Go back, reload the page and try again."));
 	}
 	return -1;
 }
@@ -248,8 +248,8 @@ void web_error(struct web *w, int status, const char *title, const char *message
 void web_busy(struct web *w)
 {
 	resp_header(&w->resp, "Retry-After", "2");
-	web_error(w, 503, "Busy for a moment",
-	    "Nothing was saved. Please try again in a few seconds.");
+	web_error(w, 503, _("Busy for a moment"),
+	    _("Nothing was saved. Please try again in a few seconds."));
 }
 
 void web_fail(struct web *w, enum hm_rc rc)
@@ -259,19 +259,19 @@ void web_fail(struct web *w, enum hm_rc rc)
 		web_busy(w);
 		break;
 	case HM_NOTFOUND:
-		web_error(w, 404, "Not found", "There is nothing here. It may have been deleted.");
+		web_error(w, 404, _("Not found"), _("There is nothing here. It may have been deleted."));
 		break;
 	case HM_CONFLICT:
-		web_error(w, 409, "That changed in the meantime",
-		    "Someone else changed this first. Nothing was saved: reload the page and try again.");
+		web_error(w, 409, _("That changed in the meantime"),
+		    _("Someone else changed this first. Nothing was saved: reload the page and try again."));
 		break;
 	case HM_DUPLICATE:
-		web_error(w, 409, "That was saved already",
-		    "This form was sent twice; the first one was saved, so nothing was added again.");
+		web_error(w, 409, _("That was saved already"),
+		    _("This form was sent twice; the first one was saved, so nothing was added again."));
 		break;
 	default:
-		web_error(w, 500, "Something went wrong",
-		    "Nothing was saved. Please try again; if it keeps happening, tell your administrator.");
+		web_error(w, 500, _("Something went wrong"),
+		    _("Nothing was saved. Please try again; if it keeps happening, tell your administrator."));
 	}
 }
 
@@ -282,7 +282,7 @@ void web_redirect(struct web *w, const char *path)
 		path = "/";
 	}
 	if (resp_header(&w->resp, "Location", path) != 0) {
-		web_error(w, 400, "That request was not understood", "Please go back and try again.");
+		web_error(w, 400, _("That request was not understood"), _("Please go back and try again."));
 		return;
 	}
 	resp_finish(&w->resp, 303, NULL, "", 0);

@@ -8,6 +8,7 @@
 
 #include "ids.h"
 #include "messages.h"
+#include "i18n.h"
 #include "notify.h"
 #include "util.h"
 
@@ -19,7 +20,8 @@
 	"s.description, s.next_step, w.name, j.design_brief, j.budget_cents, j.invoice_url, " \
 	"j.closed_at, j.decision, j.decision_at, w.prefix, " \
 	"(SELECT count(*) FROM messages m WHERE m.job_id = j.id AND m.author = 'customer' " \
-	" AND m.read_at IS NULL), j.number, j.link_issued, j.notify_channel, j.notify_off "
+	" AND m.read_at IS NULL), j.number, j.link_issued, j.notify_channel, j.notify_off, " \
+	"j.language "
 #define JOB_FROM \
 	"FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN workflows w ON w.id = j.workflow_id "
 
@@ -68,6 +70,7 @@ static void job_row(sqlite3_stmt *st, struct job *j)
 	j->link_issued = sqlite3_column_int(st, 35);
 	j->notify_channel = db_col_dup(st, 36);
 	j->notify_off = sqlite3_column_int(st, 37);
+	j->language = db_col_dup(st, 38);
 }
 
 static enum hm_rc add_event(sqlite3 *db, int64_t job_id, time_t now, const char *kind,
@@ -116,6 +119,7 @@ static void bind_fields(sqlite3_stmt *st, int first, const struct job_fields *f)
 		sqlite3_bind_null(st, first + 11);
 	db_bind_text(st, first + 12, f->invoice_url);
 	db_bind_str(st, first + 13, f->notify_channel && *f->notify_channel ? f->notify_channel : "none");
+	db_bind_str(st, first + 14, f->language);
 }
 
 /* Steps an INSERT or UPDATE whose parameter idx is a new tracking ID
@@ -179,8 +183,8 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 	st = db_prepare(db, "INSERT INTO jobs(shop_id, workflow_id, stage_id, tracking_id, "
 	    "customer_name, customer_phone, customer_email, item_type, item_description, problem, "
 	    "due_date, internal_notes, quoted_cents, deposit_cents, design_brief, budget_cents, "
-	    "invoice_url, notify_channel, created_at, updated_at, number, link_issued) "
-	    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	    "invoice_url, notify_channel, language, created_at, updated_at, number, link_issued) "
+	    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st) {
 		rc = HM_ERR;
 		goto out;
@@ -189,10 +193,10 @@ enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 	sqlite3_bind_int64(st, 2, workflow_id);
 	sqlite3_bind_int64(st, 3, first_stage);
 	bind_fields(st, 5, f);
-	sqlite3_bind_int64(st, 19, now);
 	sqlite3_bind_int64(st, 20, now);
-	sqlite3_bind_int64(st, 21, number);
-	sqlite3_bind_int(st, 22, issued ? 1 : 0);
+	sqlite3_bind_int64(st, 21, now);
+	sqlite3_bind_int64(st, 22, number);
+	sqlite3_bind_int(st, 23, issued ? 1 : 0);
 	s = step_new_tid(st, 4, prefix, tid);
 	if ((rc = db_rc(db, s, "job insert")) != HM_OK)
 		goto out;
@@ -262,7 +266,8 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 	    "EXISTS (SELECT 1 FROM messages m WHERE m.job_id = j.id), "
 	    "EXISTS (SELECT 1 FROM attachments a WHERE a.owner_kind = 'job' AND a.owner_id = j.id "
 	    " AND a.is_public = 1 AND a.deleted_at IS NULL) OR EXISTS (SELECT 1 FROM attachments a "
-	    " WHERE a.owner_kind = 'shop' AND a.owner_id = j.shop_id AND a.deleted_at IS NULL) "
+	    " WHERE a.owner_kind = 'shop' AND a.owner_id = j.shop_id AND a.deleted_at IS NULL), "
+	    "j.language, sh.language "
 	    "FROM jobs j JOIN stages s ON s.id = j.stage_id "
 	    "JOIN shops sh ON sh.id = j.shop_id "
 	    "WHERE j.tracking_id = ?1 AND " JOB_PUBLIC_SQL("?2"));
@@ -302,6 +307,8 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 		shop->powered_by = sqlite3_column_int(st, 26);
 		out->has_messages = sqlite3_column_int(st, 27);
 		out->has_pictures = sqlite3_column_int(st, 28);
+		out->language = db_col_dup(st, 29);
+		shop->language = db_col_dup(st, 30);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "job get public");
@@ -422,8 +429,8 @@ enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_sta
 	if (rc == HM_OK && comment && *comment)
 		rc = msg_insert(db, id, 1, 0, comment, now);
 	if (rc == HM_OK)
-		rc = notify_staff(db, id, approve ? "the customer approved the design"
-		    : "the customer asked for changes to the design", comment, env);
+		rc = notify_staff(db, id, approve ? N_("the customer approved the design")
+		    : N_("the customer asked for changes to the design"), comment, env);
 out:
 	sqlite3_finalize(st);
 	if (rc == HM_OK)
@@ -552,16 +559,16 @@ enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job
 	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET customer_name = ?1, customer_phone = ?2, "
 	    "customer_email = ?3, item_type = ?4, item_description = ?5, problem = ?6, due_date = ?7, "
 	    "internal_notes = ?8, quoted_cents = ?9, deposit_cents = ?10, design_brief = ?11, "
-	    "budget_cents = ?12, invoice_url = ?13, notify_channel = ?14, updated_at = ?15 "
-	    "WHERE id = ?16 AND shop_id = ?17");
+	    "budget_cents = ?12, invoice_url = ?13, notify_channel = ?14, language = ?15, "
+	    "updated_at = ?16 WHERE id = ?17 AND shop_id = ?18");
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;
 	}
 	bind_fields(st, 1, f);
-	sqlite3_bind_int64(st, 15, now);
-	sqlite3_bind_int64(st, 16, id);
-	sqlite3_bind_int64(st, 17, shop_id);
+	sqlite3_bind_int64(st, 16, now);
+	sqlite3_bind_int64(st, 17, id);
+	sqlite3_bind_int64(st, 18, shop_id);
 	rc = job_change(db, st, id, now, "edited", 0, NULL, 0, user_id);
 	sqlite3_finalize(st);
 	return rc;
@@ -730,6 +737,7 @@ void job_free(struct job *j)
 	free(j->invoice_url);
 	free(j->decision);
 	free(j->notify_channel);
+	free(j->language);
 	stage_free(&j->stage);
 	memset(j, 0, sizeof *j);
 }

@@ -4,15 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "mime.h"
 #include "template.h"
+
+/* What the sender adds to a notification is in the language it was
+ * written in. */
+static const struct lang *use_lang_of(const struct notification *n)
+{
+	const struct lang *l = lang_find(n->lang);
+	return lang_use(l ? l : lang_source());
+}
 
 char *mail_text(const struct notification *n)
 {
 	if (!n->unsubscribe || !*n->unsubscribe)
 		return xstrdup(n->body);
-	return xasprintf("%s\n\n-- \nTo stop messages about this order, open:\n%s\n", n->body,
-	    n->unsubscribe);
+	const struct lang *prev = use_lang_of(n);
+	char *s = xasprintf("%s\n\n-- \n%s\n%s\n", n->body,
+	    _("To stop messages about this order, open:"), n->unsubscribe);
+	lang_use(prev);
+	return s;
 }
 
 static int web_link(const char *u)
@@ -24,10 +36,10 @@ static int web_link(const char *u)
 static const char *link_label(const struct notification *n)
 {
 	if (!strcmp(n->kind, "staff_alert"))
-		return "Open the job";
+		return _("Open the job");
 	if (!strcmp(n->kind, "passport"))
-		return "See the passport";
-	return "See your order";
+		return _("See the passport");
+	return _("See your order");
 }
 
 /* The body as the HTML part's blocks: paragraphs (split at blank lines)
@@ -67,7 +79,10 @@ int mail_compose(const struct notification *n, const char *from, const char *tem
 	const char *bad = NULL;
 	int rc = -1;
 	struct tctx *c = tctx_new();
+	const struct lang *prev = use_lang_of(n);
 	*why = NULL;
+	tctx_set(c, "lang", lang_current()->code);
+	tctx_set(c, "dir", lang_rtl(lang_current()) ? "rtl" : "ltr");
 	tctx_set(c, "subject", n->subject);
 	tctx_set(c, "shop_name", n->shop_name);
 	/* Only a web link (ours are) becomes the footer's link. */
@@ -89,6 +104,7 @@ int mail_compose(const struct notification *n, const char *from, const char *tem
 	}
 	rc = 0;
 out:
+	lang_use(prev);
 	free(err);
 	free(text);
 	buf_free(&html);

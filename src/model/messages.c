@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "i18n.h"
 #include "notify.h"
 #include "utf8.h"
 #include "util.h"
@@ -39,7 +40,7 @@ static enum hm_rc post(sqlite3 *db, sqlite3_stmt *find, int from_customer, int64
 	if (rc == HM_OK)
 		rc = msg_insert(db, job_id, from_customer, user_id, body, now);
 	if (rc == HM_OK)
-		rc = from_customer ? notify_staff(db, job_id, "the customer wrote", body, env)
+		rc = from_customer ? notify_staff(db, job_id, N_("the customer wrote"), body, env)
 		    : notify_job(db, job_id, NK_STAFF_REPLY, env);
 	if (rc == HM_OK)
 		rc = db_commit(db);

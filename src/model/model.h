@@ -42,6 +42,7 @@ struct shop {
 	char *slip_size;	/* "80mm", "a5" or "a4" */
 	char *slip_terms;	/* printed on the take-in slip */
 	char *notify_email;	/* staff are told here when a customer writes */
+	char *language;		/* the default language of its pages and its own wording */
 };
 
 struct stage {
@@ -77,6 +78,7 @@ struct job_fields {
 	int64_t budget_cents;
 	int has_budget;
 	const char *notify_channel;	/* "email", "sms", "whatsapp" or "none" (NULL: none) */
+	const char *language;	/* the customer's language code, or NULL/"": not recorded */
 };
 
 struct job {
@@ -101,6 +103,7 @@ struct job {
 	int link_issued;	/* 0: booked while tracking was off; no customer link yet */
 	char *notify_channel;	/* how the customer hears from the shop */
 	int notify_off;		/* the customer asked for no more notifications */
+	char *language;		/* the customer's language as staff recorded it, or "" */
 	/* Filled by job_get_public only, so the page skips the queries for
 	 * a thread or pictures it does not have. */
 	int has_messages, has_pictures;
@@ -147,6 +150,11 @@ enum hm_rc user_set_pwhash(sqlite3 *db, int64_t id, const char *pwhash);
 enum hm_rc workflow_list(sqlite3 *db, int64_t shop_id, struct workflow_list *out);
 enum hm_rc workflow_find_prefix(sqlite3 *db, int64_t shop_id, const char *prefix, struct workflow *out);
 enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out);
+/* The same, worded for a customer reading l: the shop's wording in l
+ * where it has one, else its own, translated when it is a built-in text. */
+struct lang;
+enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
+    struct stage_list *out);
 void workflow_free(struct workflow *w);
 void workflow_list_free(struct workflow_list *l);
 void stage_free(struct stage *s);

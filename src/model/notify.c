@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "fmt.h"
+#include "i18n.h"
 #include "model.h"
 #include "utf8.h"
 
@@ -32,30 +33,33 @@ enum notify_kind notify_kind_named(const char *name)
 
 /* ---- texts ------------------------------------------------------------ */
 
+/* TRANSLATORS (for the texts below): the words in braces, such as {item}
+ * and {tracking_url}, are filled in when the message is sent; keep each
+ * one exactly as it is, and keep the link. */
 static const struct builtin {
 	const char *subject, *body;
 } builtin[NK_TEXTS] = {
-	[NK_BOOKED_IN] = {"{shop_name}: your {item} is booked in",
-	    "Hello {customer_name},\n\nThank you for leaving your {item} with us. You can follow "
+	[NK_BOOKED_IN] = {N_("{shop_name}: your {item} is booked in"),
+	    N_("Hello {customer_name},\n\nThank you for leaving your {item} with us. You can follow "
 	    "its progress here, without signing in:\n{tracking_url}\n\nYour tracking ID is "
-	    "{tracking_id}. Keep this message or your slip: the link is yours alone.\n\n{shop_name}"},
-	[NK_STAGE] = {"{shop_name}: an update on your {item}",
-	    "Hello {customer_name},\n\nYour {item} is now at this stage: {stage}.\n\n"
-	    "See the details and message us here:\n{tracking_url}\n\n{shop_name}"},
-	[NK_READY] = {"{shop_name}: your {item} is ready to collect",
-	    "Hello {customer_name},\n\nGood news: your {item} is ready to collect. Please bring "
+	    "{tracking_id}. Keep this message or your slip: the link is yours alone.\n\n{shop_name}")},
+	[NK_STAGE] = {N_("{shop_name}: an update on your {item}"),
+	    N_("Hello {customer_name},\n\nYour {item} is now at this stage: {stage}.\n\n"
+	    "See the details and message us here:\n{tracking_url}\n\n{shop_name}")},
+	[NK_READY] = {N_("{shop_name}: your {item} is ready to collect"),
+	    N_("Hello {customer_name},\n\nGood news: your {item} is ready to collect. Please bring "
 	    "your slip or your tracking ID, {tracking_id}.\n\nOpening hours and how to find us:\n"
-	    "{tracking_url}\n\n{shop_name}"},
-	[NK_DESIGN_REVIEW] = {"{shop_name}: your design is ready to review",
-	    "Hello {customer_name},\n\nThe design of your {item} is ready. Please have a look and "
-	    "approve it, or tell us what you would like changed:\n{tracking_url}\n\n{shop_name}"},
-	[NK_STAFF_REPLY] = {"{shop_name} replied about your {item}",
-	    "Hello {customer_name},\n\nWe have replied to your message about your {item}. Read it "
-	    "and answer here:\n{tracking_url}\n\n{shop_name}"},
-	[NK_PASSPORT] = {"The passport of your {item}",
-	    "Hello {customer_name},\n\nThe provenance passport of your {item} from {shop_name} is "
+	    "{tracking_url}\n\n{shop_name}")},
+	[NK_DESIGN_REVIEW] = {N_("{shop_name}: your design is ready to review"),
+	    N_("Hello {customer_name},\n\nThe design of your {item} is ready. Please have a look and "
+	    "approve it, or tell us what you would like changed:\n{tracking_url}\n\n{shop_name}")},
+	[NK_STAFF_REPLY] = {N_("{shop_name} replied about your {item}"),
+	    N_("Hello {customer_name},\n\nWe have replied to your message about your {item}. Read it "
+	    "and answer here:\n{tracking_url}\n\n{shop_name}")},
+	[NK_PASSPORT] = {N_("The passport of your {item}"),
+	    N_("Hello {customer_name},\n\nThe provenance passport of your {item} from {shop_name} is "
 	    "here:\n{passport_url}\n\nKeep this link safe: it shows the piece's record and history, "
-	    "and anyone you share it with can check that the passport is genuine.\n\n{shop_name}"},
+	    "and anyone you share it with can check that the passport is genuine.\n\n{shop_name}")},
 };
 
 void text_builtin(enum notify_kind k, const char **subject, const char **body)
@@ -64,32 +68,39 @@ void text_builtin(enum notify_kind k, const char **subject, const char **body)
 	*body = k < NK_TEXTS ? builtin[k].body : "";
 }
 
-enum hm_rc text_get(sqlite3 *db, int64_t shop_id, enum notify_kind k, struct message_text *out)
+enum hm_rc text_get(sqlite3 *db, int64_t shop_id, enum notify_kind k, const struct lang *l,
+    const char *shop_lang, struct message_text *out)
 {
 	memset(out, 0, sizeof *out);
 	if (k >= NK_TEXTS)
 		return HM_NOTFOUND;
-	sqlite3_stmt *st = db_prepare(db, "SELECT subject, body FROM message_texts "
-	    "WHERE shop_id = ? AND kind = ?");
+	if (!l)
+		l = lang_source();
+	/* The wording in l sorts before the default language's. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT subject, body, lang = ?3 FROM message_texts "
+	    "WHERE shop_id = ?1 AND kind = ?2 AND lang IN (?3, ?4) ORDER BY lang = ?3 DESC LIMIT 1");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, shop_id);
 	sqlite3_bind_text(st, 2, notify_kind_name[k], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, l->code, -1, SQLITE_STATIC);
+	db_bind_str(st, 4, shop_lang && *shop_lang ? shop_lang : "en");
 	int s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
 		out->subject = db_col_dup(st, 0);
 		out->body = db_col_dup(st, 1);
-		out->custom = 1;
+		out->custom = sqlite3_column_int(st, 2);
+		out->from_default = !out->custom;
 	} else {
-		out->subject = xstrdup(builtin[k].subject);
-		out->body = xstrdup(builtin[k].body);
+		out->subject = xstrdup(lang_get(l, NULL, builtin[k].subject));
+		out->body = xstrdup(lang_get(l, NULL, builtin[k].body));
 	}
 	sqlite3_finalize(st);
 	return s == SQLITE_ROW || s == SQLITE_DONE ? HM_OK : db_rc(db, s, "text get");
 }
 
-enum hm_rc text_set(sqlite3 *db, int64_t shop_id, enum notify_kind k, const char *subject,
-    const char *body, time_t now)
+enum hm_rc text_set(sqlite3 *db, int64_t shop_id, enum notify_kind k, const char *lang,
+    const char *subject, const char *body, time_t now)
 {
 	if (k >= NK_TEXTS)
 		return HM_NOTFOUND;
@@ -98,16 +109,19 @@ enum hm_rc text_set(sqlite3 *db, int64_t shop_id, enum notify_kind k, const char
 	if (rc != HM_OK)
 		return rc;
 	sqlite3_stmt *st = reset
-	    ? db_prepare(db, "DELETE FROM message_texts WHERE shop_id = ?1 AND kind = ?2")
-	    : db_prepare(db, "INSERT INTO message_texts(shop_id, kind, subject, body, updated_at) "
-		"VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(shop_id, kind) DO UPDATE SET "
-		"subject = excluded.subject, body = excluded.body, updated_at = excluded.updated_at");
+	    ? db_prepare(db, "DELETE FROM message_texts WHERE shop_id = ?1 AND kind = ?2 "
+		"AND lang = ?6")
+	    : db_prepare(db, "INSERT INTO message_texts(shop_id, kind, subject, body, updated_at, "
+		"lang) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(shop_id, kind, lang) DO UPDATE "
+		"SET subject = excluded.subject, body = excluded.body, "
+		"updated_at = excluded.updated_at");
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;
 	}
 	sqlite3_bind_int64(st, 1, shop_id);
 	sqlite3_bind_text(st, 2, notify_kind_name[k], -1, SQLITE_STATIC);
+	db_bind_str(st, 6, lang && *lang ? lang : "en");
 	if (!reset) {
 		db_bind_str(st, 3, subject);
 		db_bind_str(st, 4, body);
@@ -294,6 +308,7 @@ void notify_env_init(struct notify_env *e, const struct config *cfg, const char 
 		e->channels |= NOTIFY_EMAIL;
 	if (cfg->sms_transport && *cfg->sms_transport)
 		e->channels |= NOTIFY_SMS;
+	e->staff_lang = lang_find(cfg->staff_language);
 }
 
 /* The host part of base (scheme://host[:port]), for Message-IDs. */
@@ -311,7 +326,18 @@ struct queued {
 	enum notify_kind kind;
 	const char *channel, *recipient, *link, *unsubscribe;
 	const char *subject, *body;
+	const char *lang;
 };
+
+/* The language a job's customer reads: the one staff recorded, else the
+ * shop's. */
+static const struct lang *customer_lang(const char *job_lang, const char *shop_lang)
+{
+	const struct lang *l = lang_find(job_lang);
+	if (!l)
+		l = lang_find(shop_lang);
+	return l ? l : lang_source();
+}
 
 /* A message text rendered, for a queued notification (caller frees). */
 static char *render(const char *tmpl, const struct text_vars *v)
@@ -332,7 +358,7 @@ static enum hm_rc enqueue(sqlite3 *db, const struct queued *q, const struct noti
 	char *mid = xasprintf("<%s@%s>", hex, host);
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO notifications(shop_id, job_id, passport_id, "
 	    "kind, channel, recipient, subject, body, link, unsubscribe, message_id, next_at, "
-	    "created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)");
+	    "created_at, lang) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)");
 	if (st) {
 		sqlite3_bind_int64(st, 1, q->shop_id);
 		if (q->job_id)
@@ -348,6 +374,7 @@ static enum hm_rc enqueue(sqlite3 *db, const struct queued *q, const struct noti
 		db_bind_str(st, 10, q->unsubscribe);
 		db_bind_str(st, 11, mid);
 		sqlite3_bind_int64(st, 12, (int64_t)env->now);
+		db_bind_str(st, 13, q->lang ? q->lang : "en");
 		rc = db_rc(db, sqlite3_step(st), "notification insert");
 		sqlite3_finalize(st);
 	}
@@ -371,9 +398,15 @@ static const char *job_recipient(const char *channel, const char *email, const c
  * the caller's buffers the values point into. */
 #define JOB_TEXT_SQL "SELECT j.shop_id, j.number, j.tracking_id, j.customer_name, " \
 	"coalesce(j.customer_email, ''), coalesce(j.customer_phone, ''), j.item_type, " \
-	"coalesce(j.due_date, ''), j.notify_channel, j.notify_off, s.label, sh.name " \
-	"FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN shops sh ON sh.id = j.shop_id "
+	"coalesce(j.due_date, ''), j.notify_channel, j.notify_off, s.label, sh.name, " \
+	"j.language, sh.language, coalesce(nullif(t.label, ''), '') " \
+	"FROM jobs j JOIN stages s ON s.id = j.stage_id JOIN shops sh ON sh.id = j.shop_id " \
+	"LEFT JOIN stage_texts t ON t.stage_id = s.id AND t.lang = " \
+	"coalesce(nullif(j.language, ''), sh.language) "
 
+/* Fills v from a row of JOB_TEXT_SQL, in the current language (the
+ * customer's). url, number, due and stage are the caller's buffers the
+ * values point into. */
 static void job_vars(sqlite3_stmt *st, const char *url, char number[24], char due[64],
     struct text_vars *v)
 {
@@ -386,7 +419,9 @@ static void job_vars(sqlite3_stmt *st, const char *url, char number[24], char du
 	v->v[TV_CUSTOMER_NAME] = db_col_str(st, 3);
 	v->v[TV_SHOP_NAME] = db_col_str(st, 11);
 	v->v[TV_ITEM] = db_col_str(st, 6);
-	v->v[TV_STAGE] = db_col_str(st, 10);
+	/* The stage as the order page words it (stage_list_in). */
+	v->v[TV_STAGE] = *db_col_str(st, 14) ? db_col_str(st, 14)
+	    : lang_get(lang_current(), "stage", db_col_str(st, 10));
 	v->v[TV_DUE_DATE] = due;
 }
 
@@ -415,18 +450,24 @@ enum hm_rc notify_job(sqlite3 *db, int64_t job_id, enum notify_kind k, const str
 		goto out;
 	}
 	int64_t shop_id = sqlite3_column_int64(st, 0);
-	if ((rc = text_get(db, shop_id, k, &t)) != HM_OK)
+	/* Written in the customer's language, whatever the page that
+	 * caused it is in. */
+	const struct lang *l = customer_lang(db_col_str(st, 12), db_col_str(st, 13));
+	if ((rc = text_get(db, shop_id, k, l, db_col_str(st, 13), &t)) != HM_OK)
 		goto out;
 	url = xasprintf("%s/track/%s", env->base, db_col_str(st, 2));
 	if (!strcmp(db_col_str(st, 8), "email") && env->master) {
 		notify_unsubscribe_token(env->master, job_id, token);
 		unsub = xasprintf("%s/track/unsubscribe/%s", env->base, token);
 	}
+	const struct lang *prev = lang_use(l);
 	job_vars(st, url, number, due, &v);
+	lang_use(prev);
 	char *subject = render(t.subject, &v), *body = render(t.body, &v);
 	struct queued q = {
 		.shop_id = shop_id, .job_id = job_id, .kind = k, .channel = db_col_str(st, 8),
 		.recipient = to, .link = url, .unsubscribe = unsub, .subject = subject, .body = body,
+		.lang = l->code,
 	};
 	rc = enqueue(db, &q, env);
 	free(subject);
@@ -461,10 +502,13 @@ enum hm_rc notify_job_text(sqlite3 *db, int64_t shop_id, int64_t job_id, enum no
 		rc = s == SQLITE_DONE ? HM_NOTFOUND : db_rc(db, s, "job text");
 		goto out;
 	}
-	if ((rc = text_get(db, shop_id, k, &t)) != HM_OK)
+	const struct lang *l = customer_lang(db_col_str(st, 12), db_col_str(st, 13));
+	if ((rc = text_get(db, shop_id, k, l, db_col_str(st, 13), &t)) != HM_OK)
 		goto out;
 	url = xasprintf("%s/track/%s", base ? base : "", db_col_str(st, 2));
+	const struct lang *prev = lang_use(l);
 	job_vars(st, url, number, due, &v);
+	lang_use(prev);
 	*subject = render(t.subject, &v);
 	*body = render(t.body, &v);
 out:
@@ -483,7 +527,8 @@ enum hm_rc notify_passport(sqlite3 *db, int64_t passport_id, const struct notify
 		return HM_OK;
 	/* A private or deleted passport's link would show "not found". */
 	sqlite3_stmt *st = db_prepare(db, "SELECT p.shop_id, p.public_uid, p.title, "
-	    "coalesce(p.owner_name, ''), coalesce(p.owner_email, ''), sh.name FROM passports p "
+	    "coalesce(p.owner_name, ''), coalesce(p.owner_email, ''), sh.name, sh.language "
+	    "FROM passports p "
 	    "JOIN shops sh ON sh.id = p.shop_id WHERE p.id = ? AND p.is_public = 1 "
 	    "AND p.deleted_at IS NULL");
 	if (!st)
@@ -495,7 +540,9 @@ enum hm_rc notify_passport(sqlite3 *db, int64_t passport_id, const struct notify
 		goto out;
 	}
 	int64_t shop_id = sqlite3_column_int64(st, 0);
-	if ((rc = text_get(db, shop_id, NK_PASSPORT, &t)) != HM_OK)
+	/* The owner's language is not recorded: the shop's. */
+	const struct lang *l = customer_lang(NULL, db_col_str(st, 6));
+	if ((rc = text_get(db, shop_id, NK_PASSPORT, l, db_col_str(st, 6), &t)) != HM_OK)
 		goto out;
 	url = xasprintf("%s/verify/%s", env->base, db_col_str(st, 1));
 	struct text_vars v = {{
@@ -506,7 +553,7 @@ enum hm_rc notify_passport(sqlite3 *db, int64_t passport_id, const struct notify
 	struct queued q = {
 		.shop_id = shop_id, .passport_id = passport_id, .kind = NK_PASSPORT,
 		.channel = "email", .recipient = db_col_str(st, 4), .link = url,
-		.subject = subject, .body = body,
+		.subject = subject, .body = body, .lang = l->code,
 	};
 	rc = enqueue(db, &q, env);
 	free(subject);
@@ -535,17 +582,20 @@ enum hm_rc notify_staff(sqlite3 *db, int64_t job_id, const char *what, const cha
 		rc = s == SQLITE_ROW || s == SQLITE_DONE ? HM_OK : db_rc(db, s, "notify staff");
 		goto out;
 	}
-	/* Written for the shop: the staff page, never the customer's link. */
+	/* Written for the shop, in the staff pages' language, whoever's
+	 * request caused it: the staff page, never the customer's link. */
+	const struct lang *prev = lang_use(env->staff_lang);
 	url = xasprintf("%s/admin/jobs/%" PRId64, env->base, job_id);
-	subject = xasprintf("Job #%lld (%s): %s", (long long)sqlite3_column_int64(st, 1),
-	    db_col_str(st, 2), what);
-	body = xasprintf("%s\n\n%s%s%sOpen the job:\n%s\n", subject, text && *text ? "\"" : "",
-	    text && *text ? text : "", text && *text ? "\"\n\n" : "", url);
+	subject = xasprintf(_("Job #%lld (%s): %s"), (long long)sqlite3_column_int64(st, 1),
+	    db_col_str(st, 2), _(what));
+	body = xasprintf("%s\n\n%s%s%s%s\n%s\n", subject, text && *text ? "\"" : "",
+	    text && *text ? text : "", text && *text ? "\"\n\n" : "", _("Open the job:"), url);
 	struct queued q = {
 		.shop_id = sqlite3_column_int64(st, 0), .job_id = job_id, .kind = NK_STAFF_ALERT,
 		.channel = "email", .recipient = db_col_str(st, 4), .link = url,
-		.subject = subject, .body = body,
+		.subject = subject, .body = body, .lang = lang_current()->code,
 	};
+	lang_use(prev);
 	rc = enqueue(db, &q, env);
 out:
 	sqlite3_finalize(st);
@@ -625,9 +675,10 @@ int64_t notify_unsubscribe_job(const unsigned char master[KEY_BYTES], const char
 	return sodium_memcmp(mac, raw + 8, TOKEN_MAC) == 0 ? (int64_t)id : 0;
 }
 
-enum hm_rc notify_unsubscribe_info(sqlite3 *db, int64_t job_id, int64_t *shop_id, int *off)
+enum hm_rc notify_unsubscribe_info(sqlite3 *db, int64_t job_id, int64_t *shop_id, int *off,
+    char lang[8])
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT shop_id, notify_off FROM jobs "
+	sqlite3_stmt *st = db_prepare(db, "SELECT shop_id, notify_off, language FROM jobs "
 	    "WHERE id = ? AND deleted_at IS NULL");
 	if (!st)
 		return HM_ERR;
@@ -636,6 +687,7 @@ enum hm_rc notify_unsubscribe_info(sqlite3 *db, int64_t job_id, int64_t *shop_id
 	if (s == SQLITE_ROW) {
 		*shop_id = sqlite3_column_int64(st, 0);
 		*off = sqlite3_column_int(st, 1);
+		snprintf(lang, 8, "%s", db_col_str(st, 2));
 	}
 	sqlite3_finalize(st);
 	return s == SQLITE_ROW ? HM_OK : s == SQLITE_DONE ? HM_NOTFOUND
@@ -680,7 +732,7 @@ enum hm_rc notify_opt_out(sqlite3 *db, int64_t job_id)
 #define N_COLS "n.id, n.shop_id, coalesce(n.job_id, 0), coalesce(n.passport_id, 0), n.kind, " \
 	"n.channel, n.recipient, n.subject, n.body, n.link, n.unsubscribe, n.message_id, n.state, " \
 	"coalesce(n.last_error, ''), n.attempts, n.next_at, n.created_at, coalesce(n.sent_at, 0), " \
-	"sh.name, sh.email "
+	"sh.name, sh.email, n.lang "
 
 static void n_row(sqlite3_stmt *st, struct notification *n)
 {
@@ -705,6 +757,7 @@ static void n_row(sqlite3_stmt *st, struct notification *n)
 	n->sent_at = sqlite3_column_int64(st, 17);
 	n->shop_name = db_col_dup(st, 18);
 	n->shop_email = db_col_dup(st, 19);
+	n->lang = db_col_dup(st, 20);
 }
 
 enum hm_rc notification_list(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t passport_id,
@@ -735,6 +788,7 @@ enum hm_rc notification_list(sqlite3 *db, int64_t shop_id, int64_t job_id, int64
 
 void notification_free(struct notification *n)
 {
+	free(n->lang);
 	free(n->kind);
 	free(n->channel);
 	free(n->recipient);

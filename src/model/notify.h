@@ -49,17 +49,23 @@ struct text_vars {
 
 struct message_text {
 	char *subject, *body;
-	int custom;		/* the shop's own wording (else the built-in one) */
+	int custom;		/* the shop's own wording in the language asked for */
+	int from_default;	/* ... else its wording in its default language */
 };
 
-/* The shop's text of kind k (< NK_TEXTS): its own, or the built-in one. */
-enum hm_rc text_get(sqlite3 *db, int64_t shop_id, enum notify_kind k, struct message_text *out);
-/* The built-in text of kind k (static strings). */
+struct lang;
+/* The text of kind k (< NK_TEXTS) for a customer reading l: the shop's
+ * wording in l, else its wording in its default language shop_lang, else
+ * the built-in text in l. */
+enum hm_rc text_get(sqlite3 *db, int64_t shop_id, enum notify_kind k, const struct lang *l,
+    const char *shop_lang, struct message_text *out);
+/* The built-in text of kind k in English (static strings; the catalogs
+ * translate them). */
 void text_builtin(enum notify_kind k, const char **subject, const char **body);
-/* Saves the shop's wording of k; an empty subject and body bring back the
- * built-in text. Check it with text_check first. */
-enum hm_rc text_set(sqlite3 *db, int64_t shop_id, enum notify_kind k, const char *subject,
-    const char *body, time_t now);
+/* Saves the shop's wording of k in language lang; an empty subject and
+ * body remove it (back to the fallback). Check it with text_check first. */
+enum hm_rc text_set(sqlite3 *db, int64_t shop_id, enum notify_kind k, const char *lang,
+    const char *subject, const char *body, time_t now);
 void message_text_free(struct message_text *t);
 /* 1 when a text of kind k may use v (NK_COUNT: any). */
 int text_var_allowed(enum notify_kind k, enum text_var v);
@@ -83,6 +89,7 @@ struct notify_env {
 	unsigned channels;	/* NOTIFY_EMAIL | NOTIFY_SMS it can deliver */
 	const unsigned char *master;	/* the installation's secret key */
 	time_t now;
+	const struct lang *staff_lang;	/* what alerts to the shop are written in */
 };
 
 struct config;
@@ -122,9 +129,11 @@ void notify_unsubscribe_token(const unsigned char master[KEY_BYTES], int64_t job
     char out[NOTIFY_TOKEN_STR]);
 /* The job a token names, or 0 when it is not one we made. */
 int64_t notify_unsubscribe_job(const unsigned char master[KEY_BYTES], const char *token);
-/* What the unsubscribe page needs about job_id: its shop, and whether its
- * customer has stopped messages already. HM_NOTFOUND when the job is gone. */
-enum hm_rc notify_unsubscribe_info(sqlite3 *db, int64_t job_id, int64_t *shop_id, int *off);
+/* What the unsubscribe page needs about job_id: its shop, whether its
+ * customer has stopped messages already, and the customer's language ("" when
+ * not recorded). HM_NOTFOUND when the job is gone. */
+enum hm_rc notify_unsubscribe_info(sqlite3 *db, int64_t job_id, int64_t *shop_id, int *off,
+    char lang[8]);
 /* Stops notifications about a job (the customer's unsubscribe). */
 enum hm_rc notify_opt_out(sqlite3 *db, int64_t job_id);
 
@@ -135,6 +144,7 @@ struct notification {
 	int attempts;
 	int64_t next_at, created_at, sent_at;
 	char *shop_name, *shop_email;	/* From's name and Reply-To, for the sender */
+	char *lang;		/* the language it is written in */
 };
 struct notification_list {
 	struct notification *v;

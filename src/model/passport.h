@@ -26,6 +26,8 @@ enum passport_field {
 /* Column/form name and the label people read, per field. */
 extern const char *const passport_field_name[PF_COUNT];
 extern const char *const passport_field_label[PF_COUNT];
+/* Field i's label in the current language (i18n.h). */
+const char *passport_field_text(int i);
 
 struct passport {
 	int64_t id, shop_id, identity_number;

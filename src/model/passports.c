@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "ids.h"
+#include "i18n.h"
 #include "notify.h"
 #include "utf8.h"
 #include "util.h"
@@ -43,15 +44,36 @@ const char *const passport_field_name[PF_COUNT] = {
 	"owner_name", "owner_email", "owner_purchase_date",
 };
 
+/* In English; passport_field_text gives them in the reader's language. */
 const char *const passport_field_label[PF_COUNT] = {
-	"Title", "Jewellery type", "Description",
-	"Metal", "Colour", "Purity", "Weight",
-	"Stone", "Shape", "Carat", "Colour", "Clarity",
-	"Origin", "Certificate number",
-	"Ring size", "Setting style",
-	"Maker / designer", "Made in", "Year made",
-	"Owner", "Owner's email", "Purchase date",
+	NC_("passport field", "Title"),
+	NC_("passport field", "Jewellery type"),
+	NC_("passport field", "Description"),
+	NC_("passport field", "Metal"),
+	NC_("passport field", "Colour"),
+	NC_("passport field", "Purity"),
+	NC_("passport field", "Weight"),
+	NC_("passport field", "Stone"),
+	NC_("passport field", "Shape"),
+	NC_("passport field", "Carat"),
+	NC_("passport field", "Colour"),
+	NC_("passport field", "Clarity"),
+	NC_("passport field", "Origin"),
+	NC_("passport field", "Certificate number"),
+	NC_("passport field", "Ring size"),
+	NC_("passport field", "Setting style"),
+	NC_("passport field", "Maker / designer"),
+	NC_("passport field", "Made in"),
+	NC_("passport field", "Year made"),
+	NC_("passport field", "Owner"),
+	NC_("passport field", "Owner's email"),
+	NC_("passport field", "Purchase date"),
 };
+
+const char *passport_field_text(int i)
+{
+	return lang_get(lang_current(), "passport field", passport_field_label[i]);
+}
 
 /* ---- shop signing keys ---------------------------------------------- */
 

@@ -5,57 +5,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "util.h"
 
 /* The built-in workflows every new shop starts with. Customer labels and
- * texts are the shop's to change afterwards. */
+ * texts are the shop's to change afterwards; while they are as written
+ * here, the catalogs translate them (stage_list_in). */
 struct seed_stage {
 	const char *code, *label, *description, *next_step;
 	int flags;
 };
 
 static const struct seed_stage repair_stages[] = {
-	{"intake", "Booked in", "We have your piece and it is booked in.",
-	    "A jeweller will look your piece over and work out what it needs.", 0},
-	{"assessed", "Assessed", "Your piece has been examined at the bench.",
-	    "We'll send you a quote for the work.", 0},
-	{"quoted", "Quoted", "We've sent you a quote for the work.",
-	    "Tell us if you'd like us to go ahead: call us or reply to our message.", 0},
-	{"approved", "Approved", "You've approved the work.",
-	    "Your piece is in the queue for the workshop.", 0},
-	{"in_progress", "In progress", "Your jeweller is working on your piece.",
-	    "We're finishing your piece. We'll let you know when it's ready to collect.", 0},
-	{"ready", "Ready for pickup", "Your piece is ready.",
-	    "Come and collect it during opening hours. Bring your slip or this tracking ID.", STAGE_READY | STAGE_NOTIFY},
-	{"completed", "Completed", "You've collected your piece.",
-	    "Thank you. We hope you love wearing it.", STAGE_FINAL},
-	{"cancelled", "Cancelled", "This job was cancelled.",
-	    "If you have questions about it, please get in touch with us.", STAGE_CANCELLED},
+	{"intake", NC_("stage", "Booked in"), N_("We have your piece and it is booked in."),
+	    N_("A jeweller will look your piece over and work out what it needs."), 0},
+	{"assessed", NC_("stage", "Assessed"), N_("Your piece has been examined at the bench."),
+	    N_("We'll send you a quote for the work."), 0},
+	{"quoted", NC_("stage", "Quoted"), N_("We've sent you a quote for the work."),
+	    N_("Tell us if you'd like us to go ahead: call us or reply to our message."), 0},
+	{"approved", NC_("stage", "Approved"), N_("You've approved the work."),
+	    N_("Your piece is in the queue for the workshop."), 0},
+	{"in_progress", NC_("stage", "In progress"), N_("Your jeweller is working on your piece."),
+	    N_("We're finishing your piece. We'll let you know when it's ready to collect."), 0},
+	{"ready", NC_("stage", "Ready for pickup"), N_("Your piece is ready."),
+	    N_("Come and collect it during opening hours. Bring your slip or this tracking ID."), STAGE_READY | STAGE_NOTIFY},
+	{"completed", NC_("stage", "Completed"), N_("You've collected your piece."),
+	    N_("Thank you. We hope you love wearing it."), STAGE_FINAL},
+	{"cancelled", NC_("stage", "Cancelled"), N_("This job was cancelled."),
+	    N_("If you have questions about it, please get in touch with us."), STAGE_CANCELLED},
 };
 
 static const struct seed_stage bespoke_stages[] = {
-	{"enquiry", "Enquiry received", "We've received your enquiry.",
-	    "We'll be in touch to arrange a consultation.", 0},
-	{"consultation", "Consultation", "We're talking through your ideas.",
-	    "After the consultation we'll prepare a quote.", 0},
-	{"quote", "Quote", "We've prepared a quote for your piece.",
-	    "Once you accept the quote, design work begins.", 0},
-	{"design", "Design", "Your piece is being designed.",
-	    "We'll share the design with you for review.", 0},
-	{"design_review", "Design review", "Your design is ready for you to review.",
-	    "Please review the design and tell us if it's right.", STAGE_DECISION | STAGE_NOTIFY},
-	{"design_approved", "Design approved", "You've approved the design.",
-	    "Your piece goes into production next.", 0},
-	{"production", "In production", "Your piece is being made.",
-	    "When it's made, it goes through our quality check.", 0},
-	{"quality_check", "Quality check", "We're checking every detail of your piece.",
-	    "We'll let you know as soon as it's ready to collect.", 0},
-	{"ready", "Ready for pickup", "Your piece is ready.",
-	    "Come and collect it during opening hours.", STAGE_READY | STAGE_NOTIFY},
-	{"collected", "Collected", "You've collected your piece.",
-	    "Thank you. We hope you love it.", STAGE_FINAL},
-	{"cancelled", "Cancelled", "This order was cancelled.",
-	    "If you have questions about it, please get in touch with us.", STAGE_CANCELLED},
+	{"enquiry", NC_("stage", "Enquiry received"), N_("We've received your enquiry."),
+	    N_("We'll be in touch to arrange a consultation."), 0},
+	{"consultation", NC_("stage", "Consultation"), N_("We're talking through your ideas."),
+	    N_("After the consultation we'll prepare a quote."), 0},
+	{"quote", NC_("stage", "Quote"), N_("We've prepared a quote for your piece."),
+	    N_("Once you accept the quote, design work begins."), 0},
+	{"design", NC_("stage", "Design"), N_("Your piece is being designed."),
+	    N_("We'll share the design with you for review."), 0},
+	{"design_review", NC_("stage", "Design review"), N_("Your design is ready for you to review."),
+	    N_("Please review the design and tell us if it's right."), STAGE_DECISION | STAGE_NOTIFY},
+	{"design_approved", NC_("stage", "Design approved"), N_("You've approved the design."),
+	    N_("Your piece goes into production next."), 0},
+	{"production", NC_("stage", "In production"), N_("Your piece is being made."),
+	    N_("When it's made, it goes through our quality check."), 0},
+	{"quality_check", NC_("stage", "Quality check"), N_("We're checking every detail of your piece."),
+	    N_("We'll let you know as soon as it's ready to collect."), 0},
+	{"ready", NC_("stage", "Ready for pickup"), N_("Your piece is ready."),
+	    N_("Come and collect it during opening hours."), STAGE_READY | STAGE_NOTIFY},
+	{"collected", NC_("stage", "Collected"), N_("You've collected your piece."),
+	    N_("Thank you. We hope you love it."), STAGE_FINAL},
+	{"cancelled", NC_("stage", "Cancelled"), N_("This order was cancelled."),
+	    N_("If you have questions about it, please get in touch with us."), STAGE_CANCELLED},
 };
 
 static enum hm_rc seed_workflow(sqlite3 *db, int64_t shop_id, const char *prefix,
@@ -123,7 +125,7 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, slug, name, phone, email, address, "
 	    "whatsapp, timezone, country, abn, accent, theme, review_url, powered_by, retention_days, "
-	    "tracking_enabled, phone_country, slip_size, slip_terms, notify_email "
+	    "tracking_enabled, phone_country, slip_size, slip_terms, notify_email, language "
 	    "FROM shops WHERE id = ?");
 	if (!st)
 		return HM_ERR;
@@ -150,6 +152,7 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 		out->slip_size = db_col_dup(st, 17);
 		out->slip_terms = db_col_dup(st, 18);
 		out->notify_email = db_col_dup(st, 19);
+		out->language = db_col_dup(st, 20);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "shop get");
@@ -186,7 +189,8 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 	sqlite3_stmt *st = db_prepare(db, "UPDATE shops SET name = ?, phone = ?, email = ?, "
 	    "address = ?, whatsapp = ?, timezone = ?, country = ?, abn = ?, accent = ?, theme = ?, "
 	    "review_url = ?, powered_by = ?, retention_days = ?, tracking_enabled = ?15, "
-	    "phone_country = ?16, slip_size = ?17, slip_terms = ?18, notify_email = ?19 WHERE id = ?14");
+	    "phone_country = ?16, slip_size = ?17, slip_terms = ?18, notify_email = ?19, "
+	    "language = ?20 WHERE id = ?14");
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;
@@ -210,6 +214,7 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 	db_bind_str(st, 17, s->slip_size && *s->slip_size ? s->slip_size : "80mm");
 	db_bind_str(st, 18, s->slip_terms);
 	db_bind_str(st, 19, s->notify_email);
+	db_bind_str(st, 20, s->language && *s->language ? s->language : "en");
 	rc = db_rc(db, sqlite3_step(st), "shop update");
 	if (rc == HM_OK && sqlite3_changes(db) == 0)
 		rc = HM_NOTFOUND;
@@ -251,6 +256,7 @@ void shop_free(struct shop *s)
 	free(s->slip_size);
 	free(s->slip_terms);
 	free(s->notify_email);
+	free(s->language);
 	memset(s, 0, sizeof *s);
 }
 
@@ -391,6 +397,41 @@ enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out)
 		g->label = db_col_dup(st, 4);
 		g->description = db_col_dup(st, 5);
 		g->next_step = db_col_dup(st, 6);
+	}
+	sqlite3_finalize(st);
+	return db_rc(db, s, "stage list");
+}
+
+enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
+    struct stage_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT s.id, s.position, s.flags, s.code, s.label, "
+	    "s.description, s.next_step, t.label, t.description, t.next_step FROM stages s "
+	    "LEFT JOIN stage_texts t ON t.stage_id = s.id AND t.lang = ?2 "
+	    "WHERE s.workflow_id = ?1 ORDER BY s.position");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, workflow_id);
+	sqlite3_bind_text(st, 2, l->code, -1, SQLITE_STATIC);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		struct stage *g = &out->v[out->n++];
+		g->id = sqlite3_column_int64(st, 0);
+		g->position = sqlite3_column_int(st, 1);
+		g->flags = sqlite3_column_int(st, 2);
+		g->code = db_col_dup(st, 3);
+		/* The shop's wording in l, else its own (default-language)
+		 * wording, which the catalog translates when it is built in. */
+		const char *own = db_col_str(st, 7);
+		g->label = xstrdup(*own ? own : lang_get(l, "stage", db_col_str(st, 4)));
+		own = db_col_str(st, 8);
+		g->description = xstrdup(*own ? own : *db_col_str(st, 5)
+		    ? lang_get(l, NULL, db_col_str(st, 5)) : "");
+		own = db_col_str(st, 9);
+		g->next_step = xstrdup(*own ? own : *db_col_str(st, 6)
+		    ? lang_get(l, NULL, db_col_str(st, 6)) : "");
 	}
 	sqlite3_finalize(st);
 	return db_rc(db, s, "stage list");

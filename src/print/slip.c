@@ -390,7 +390,7 @@ static void layout(struct slip *d, const struct slip_input *in, cairo_surface_t 
 	if (*j->due_date)
 		fmt_date(j->due_date, DATE_SHORT, due, sizeof due);
 	if (j->has_deposit)
-		fmt_money(j->deposit_cents, deposit, sizeof deposit);
+		fmt_amount(j->deposit_cents, deposit, sizeof deposit);
 	snprintf(num, sizeof num, "Job #%lld", (long long)j->number);
 	char *running = xasprintf("%s, continued", num);
 	d->running = running;

@@ -176,7 +176,7 @@ def test_job_detail_edit_and_stage_moves():
                              internal_notes="Keep the box")
         page = c.get("/admin/jobs/%d" % job)
         assert "<script>alert(1)" not in page.text and "&lt;script&gt;" in page.text
-        assert "1200.00" in page.text and "Keep the box" in page.text
+        assert "1,200.00" in page.text and "Keep the box" in page.text
         assert 'value="%s/track/%s"' % (s.base, tid) in page.text
         c.get("/admin/jobs/%d/edit" % job)
         r = c.post("/admin/jobs/%d/edit" % job, {"customer_name": "Mary Shelley", "item_type": "Locket",

@@ -89,7 +89,7 @@ def test_decision_card_only_at_design_review_and_double_approval_changes_nothing
         assert "Design approved by customer" in jobs.text
         detail = staff.get("/admin/jobs/%d" % job)
         assert "approved the design" in detail.text and "Oval sapphire" in detail.text
-        assert "4800.00" in detail.text
+        assert "4,800.00" in detail.text
         staff.move(job, "In production")
         assert "Design approved by customer" not in staff.get("/admin/jobs").text
 

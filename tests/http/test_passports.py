@@ -92,7 +92,7 @@ def test_public_page_shows_exactly_the_filled_fields_and_nothing_private():
         r = c.post("/admin/passports/%d/edit" % pid, dict(FULL, owner_public="1"))
         assert r.status == 303
         text = visible_text(Client(s).get("/verify/" + uid).text)
-        assert "Zoë Ångström" in text and "8400.00" in text and "zoe@example.com" not in text
+        assert "Zoë Ångström" in text and "8,400.00" in text and "zoe@example.com" not in text
         assert "Verified" in text
 
 

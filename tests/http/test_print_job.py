@@ -232,7 +232,7 @@ def test_slip_at_80mm_wraps_long_values_and_cuts_nothing_off():
 
         text = text_of(pdf)
         for value in (LONG_SHOP, LONG_ITEM, LONG_DESCRIPTION, LONG_PROBLEM, LONG_TERMS, tid,
-                      "1234567.89", "appointments.and.repairs@maison-lumiere-fine-jewellers.example"):
+                      "1,234,567.89", "appointments.and.repairs@maison-lumiere-fine-jewellers.example"):
             assert flat(value) in flat(text), value[:40]
             for word in value.split():
                 assert flat(word) in flat(text), word
