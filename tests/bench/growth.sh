@@ -61,6 +61,7 @@ case_growth() {
 			v["s503"], v["other"], v["sockerr"], v["timeouts"]
 	}'
 	echo "after the writes:  $gsizes"
+	echo "largest WAL seen while writing: $walmax bytes"
 	wal_note "$gsizes"
 
 	btid=$(demo_tid "$gb_") atid=$(demo_tid "$ga_")

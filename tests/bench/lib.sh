@@ -275,7 +275,8 @@ targets() {
 
 # drive DIR CONNS THREADS SECONDS [QUOTA]: writes with tests/bench/writes.lua
 # for SECONDS, or until each thread has made QUOTA successful writes.
-# The WRITES line lands in $wres.
+# The WRITES line lands in $wres, the largest size the WAL was seen at
+# (sampled every 0.2 s) in $walmax.
 drive() {
 	d=$1 c=$2 t=$3 dsecs=$4 quota=${5:-0}
 	base=$(cat "$d/base")
@@ -285,10 +286,13 @@ drive() {
 		-- "$d/targets" "$quota" "$d/stop" > "$log" 2>&1 &
 	wp=$!
 	bench_pids="$bench_pids $wp"
-	if [ "$quota" -gt 0 ]; then
-		# Every thread marks its quota reached; then wrk is told to stop
-		# (SIGINT: it prints its summary as at the end of -d).
-		while kill -0 "$wp" 2>/dev/null; do
+	walmax=0
+	while kill -0 "$wp" 2>/dev/null; do
+		w=$(stat -c %s "$d/hallmark.db-wal" 2>/dev/null || echo 0)
+		if [ "$w" -gt "$walmax" ]; then walmax=$w; fi
+		# With a quota, every thread marks it reached; then wrk is told
+		# to stop (SIGINT: it prints its summary as at the end of -d).
+		if [ "$quota" -gt 0 ]; then
 			nstop=0
 			for f in "$d"/stop.*; do
 				if [ -e "$f" ]; then nstop=$((nstop + 1)); fi
@@ -297,9 +301,9 @@ drive() {
 				kill -INT "$wp" 2>/dev/null || :
 				break
 			fi
-			sleep 0.2
-		done
-	fi
+		fi
+		sleep 0.2
+	done
 	wait "$wp" || { cat "$log" >&2; forget_pid "$wp"; die "wrk failed (writes, $c connections)"; }
 	forget_pid "$wp"
 	wres=$(grep '^WRITES ' "$log") || { cat "$log" >&2; die "no result from wrk (writes)"; }

@@ -11,7 +11,7 @@
 -- each rotating over every job in TARGETS (and a move over every stage of
 -- the jobs' workflow), each thread starting at its own offset. When the
 -- installation's forms carry an idempotency token (fk), every request
--- sends a fresh random one, as a new page would; otherwise none.
+-- sends a fresh one, as a new page would; otherwise none.
 --
 -- TARGETS is a file written by run.sh, one item a line:
 --   origin <base URL>        cookie <hm_session value>
@@ -80,16 +80,13 @@ function init(args)
 		["Cookie"] = "hm_session=" .. cookie}
 end
 
-local b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
--- A fresh form token: 43 base64url characters (256 random bits' worth).
+-- A fresh form token: base64url characters, unique to the thread and the
+-- request, with 62 random bits so that runs differ too. (Built with
+-- string.format: a table.concat of string.sub results failed under wrk's
+-- LuaJIT now and then with "invalid value (nil) at index".)
 local function token()
-	local t = {}
-	for i = 1, 43 do
-		local r = math.random(1, 64)
-		t[i] = b64:sub(r, r)
-	end
-	return table.concat(t)
+	return string.format("b%d-%d-%08x%08x", tno, n, math.random(0, 0x7fffffff),
+		math.random(0, 0x7fffffff))
 end
 
 local words = {"ring", "clasp", "stone", "resize", "polish", "engraving",

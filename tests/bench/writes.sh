@@ -37,6 +37,7 @@ case_writes() {
 	wt=2
 	[ "$wconns" -ge 2 ] || wt=1
 	drive "$w_" "$wconns" "$wt" "$wsecs"
+	wpeak=$walmax
 	sleep 1	# writes still in flight when wrk stopped
 	wsz=$(sizes "$w_")
 	m1=$(sql "$w_" "SELECT count(*) FROM messages") e1=$(sql "$w_" "SELECT count(*) FROM job_events")
@@ -73,6 +74,7 @@ case_writes() {
 			printf "result: MISSES TARGET (%s)\n", why
 	}' | tee "$tmp/writes.report"
 	echo "after the writes: $wsz"
+	echo "largest WAL seen while writing: $wpeak bytes"
 	wal_note "$wsz"
 	sed -n "s/^result: /$wconns writers: /p" "$tmp/writes.report" >> "$tmp/summary"
 	cgi_log "$w_" "$wlog0"
