@@ -324,14 +324,14 @@ sizes() {
 
 # wal_note SIZES: a word when writes left the WAL holding frames: a CGI
 # that opens the database while no other connection has it open rebuilds
-# the WAL's index by reading all of it, so public pages pay for it until a
-# writer that closes alone checkpoints and truncates it.
+# the WAL's index by reading its frames, so public pages pay for them until
+# the WAL is truncated or restarted.
 wal_note() {
 	wal=$(printf '%s\n' "$1" | tr ' ' '\n' | sed -n 's/^hallmark\.db-wal=//p')
 	if [ "${wal:-0}" -gt 0 ]; then
-		echo "note: the writes left $wal bytes in the WAL; until a writer closes alone and" \
-			"truncates it, each request that opens the database with no other connection" \
-			"open reads all of it to rebuild the WAL index"
+		echo "note: the writes left $wal bytes in the WAL: until it is truncated or" \
+			"restarted, each request that opens the database while no other connection" \
+			"has it open reads its frames to rebuild the WAL index"
 	fi
 }
 
