@@ -63,21 +63,28 @@ EOF
 	for f in order.cgi admin.cgi hallmarkctl; do
 		[ -x "$cgi_bin/$f" ] || die "$cgi_bin/$f is missing: run make first"
 	done
+	# The web server's user must reach all of it, wherever the tree is:
+	# CGIs, templates, and static/ and conf/ (lighttpd-conf.sh's ROOT).
 	mkdir -p "$tmp/cgi-bin"
 	cp -p "$cgi_bin"/*.cgi "$cgi_bin/hallmarkctl" "$tmp/cgi-bin/" &&
-		cp -pR "$tree/templates" "$tmp/templates" ||
-		die "could not copy the CGIs and templates"
+		cp -pR "$tree/templates" "$tmp/templates" &&
+		cp -pR "$tree/static" "$tmp/static" &&
+		cp -pR "$tree/conf" "$tmp/conf" ||
+		die "could not copy the CGIs, templates, static files and configuration"
+	chmod 755 "$tmp" && chmod -R a+rX "$tmp" || die "cannot open $tmp to the web server"
 	cgi_bin=$tmp/cgi-bin
 	ctl=$cgi_bin/hallmarkctl
-	# The user lighttpd runs the CGIs as: the configuration's
-	# server.username if the example sets one and we are root, else us.
+	# The user lighttpd runs the CGIs as: the rendered configuration's
+	# server.username when we are root (trees whose example drops root
+	# to www-data, whose CGIs refuse to run as root and whose hallmarkctl
+	# runs only as cgi_user), else whoever runs this.
 	web_user=$(id -un)
 	if [ "$(id -u)" = 0 ]; then
-		u=$(sh "$tree/src/scripts/lighttpd-conf.sh" "$tree" "$cgi_bin" /dev/null "$tmp" 1 |
+		u=$(sh "$tree/src/scripts/lighttpd-conf.sh" "$tmp" "$cgi_bin" /dev/null "$tmp" 1 |
 			sed -n 's/^[[:space:]]*server\.username[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p')
 		if [ -n "$u" ]; then
+			id "$u" > /dev/null 2>&1 || die "lighttpd would run as $u, who does not exist"
 			web_user=$u
-			chmod 755 "$tmp"
 		fi
 	fi
 	# hallmark.conf learns who owns the state, in trees that have the key.
@@ -88,6 +95,15 @@ EOF
 		tree_rev="$tree_rev+changes"
 	fi
 	: > "$tmp/summary"
+}
+
+# as_web CMD...: runs CMD as the web server's user (root switches to it).
+as_web() {
+	if [ "$web_user" = "$(id -un)" ]; then
+		"$@"
+	else
+		runuser -u "$web_user" -- "$@"
+	fi
 }
 
 pick_port() {
@@ -118,23 +134,22 @@ write_conf() {
 install_new() {
 	d=$1
 	mkdir -p "$d"
+	# The state belongs to the web server's user, which runs hallmarkctl.
+	if [ "$web_user" != "$(id -un)" ]; then
+		chown "$web_user:" "$d" || die "cannot give $d to $web_user"
+	fi
 	if [ -n "${2:-}" ]; then printf '%s\n' "$2" > "$d/extra.conf"; fi
 	pick_port
 	echo "$port" > "$d/port"
 	write_conf "$d" "$port"
 	od -An -N12 -tx1 /dev/urandom | tr -d ' \n' > "$d/password"
 	echo >> "$d/password"
-	HALLMARK_CONFIG=$d/hallmark.conf
-	export HALLMARK_CONFIG
-	"$ctl" init > "$d/provision.log" 2>&1 &&
-		"$ctl" shop add bench "Bench Jewellers" Europe/London >> "$d/provision.log" 2>&1 &&
-		"$ctl" user add bench bench "Bench Staff" < "$d/password" >> "$d/provision.log" 2>&1 &&
-		"$ctl" demo "http://127.0.0.1" > "$d/demo.txt" 2>> "$d/provision.log" ||
+	hc="HALLMARK_CONFIG=$d/hallmark.conf"
+	as_web env "$hc" "$ctl" init > "$d/provision.log" 2>&1 &&
+		as_web env "$hc" "$ctl" shop add bench "Bench Jewellers" Europe/London >> "$d/provision.log" 2>&1 &&
+		as_web env "$hc" "$ctl" user add bench bench "Bench Staff" < "$d/password" >> "$d/provision.log" 2>&1 &&
+		as_web env "$hc" "$ctl" demo "http://127.0.0.1" > "$d/demo.txt" 2>> "$d/provision.log" ||
 		{ cat "$d/provision.log" >&2; die "provisioning $d failed"; }
-	unset HALLMARK_CONFIG
-	if [ "$web_user" != "$(id -un)" ]; then
-		chown -R "$web_user" "$d" || die "cannot give $d to $web_user"
-	fi
 }
 
 # demo_tid DIR: the tracking ID of the demo's first job "In progress"
@@ -165,10 +180,18 @@ serve() {
 
 start_lighttpd() {
 	d=$1
-	sh "$tree/src/scripts/lighttpd-conf.sh" "$tree" "$cgi_bin" "$d/hallmark.conf" "$d" \
+	sh "$tree/src/scripts/lighttpd-conf.sh" "$tmp" "$cgi_bin" "$d/hallmark.conf" "$d" \
 		"$(cat "$d/port")" > "$d/lighttpd.conf"
-	if [ -n "$2" ]; then cat "$2" >> "$d/lighttpd.conf"; fi
-	: > "$d/error.log"
+	if [ -n "$2" ]; then
+		# A type for .html only where the example has none (a second
+		# one is an error).
+		if grep -q '"\.html"' "$d/lighttpd.conf"; then
+			grep -v '^mimetype\.assign += ( "\.html"' "$2" >> "$d/lighttpd.conf"
+		else
+			cat "$2" >> "$d/lighttpd.conf"
+		fi
+	fi
+	rm -f "$d/error.log"	# lighttpd creates it, as the user it runs as
 	lighttpd -tt -f "$d/lighttpd.conf" > "$d/lighttpd.check" 2>&1 ||
 		{ cat "$d/lighttpd.check" >&2; die "lighttpd rejected the configuration"; }
 	lighttpd -D -f "$d/lighttpd.conf" > "$d/lighttpd.out" 2>&1 &
@@ -252,8 +275,9 @@ book_jobs() {
 }
 
 # sql DIR QUERY: reads the installation's database (read-only, so nothing
-# is checkpointed or changed by looking).
-sql() { sqlite3 -readonly -separator ' ' -cmd '.timeout 10000' "$1/hallmark.db" "$2"; }
+# is checkpointed or changed by looking; as the web server's user, so no
+# file SQLite might create is someone else's).
+sql() { as_web sqlite3 -readonly -separator ' ' -cmd '.timeout 10000' "$1/hallmark.db" "$2"; }
 
 # targets DIR: DIR/targets for tests/bench/writes.lua: the session, its
 # CSRF token, the shop "bench"'s jobs and their workflow's stages.
