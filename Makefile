@@ -77,7 +77,7 @@ DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrenco
             libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata \
             gettext python3
 DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd
-DEB_BENCH = wrk
+DEB_BENCH = wrk curl sqlite3
 DEB_FUZZ  = clang libclang-rt-dev
 DEB_VALGRIND = valgrind
 
