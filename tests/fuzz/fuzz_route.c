@@ -97,7 +97,15 @@ static void check_order(const char *path)
 
 		int want = -1;
 		enum order_action want_act = ORDER_PAGE;
-		if (path[0] == '/') {
+		size_t ulen = strlen("/unsubscribe/");
+		if (!strncmp(path, "/unsubscribe/", ulen)) {
+			/* The unsubscribe link: one segment, the token. */
+			size_t len = strlen(path + ulen);
+			if (len > 0 && len < n && !strchr(path + ulen, '/')) {
+				want = 0;
+				want_act = ORDER_UNSUBSCRIBE;
+			}
+		} else if (path[0] == '/') {
 			size_t len = strcspn(path + 1, "/");
 			for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++)
 				if (len > 0 && len < n && !strcmp(path + 1 + len, acts[k].suffix)) {
@@ -106,7 +114,9 @@ static void check_order(const char *path)
 				}
 		}
 		require(rc == want);
-		if (rc == 0) {
+		if (rc == 0 && act == ORDER_UNSUBSCRIBE) {
+			require(want_act == ORDER_UNSUBSCRIBE && !strcmp(typed, path + ulen));
+		} else if (rc == 0) {
 			size_t len = strlen(typed);
 			require(len > 0 && len < n && !strchr(typed, '/'));
 			require(strncmp(typed, path + 1, len) == 0);
