@@ -109,7 +109,8 @@ def header(pot, title):
         f.write(head + body)
 
 
-def main():
+def extract(customer, staff):
+    """Writes the two .pot files from the sources."""
     templates = sorted(glob.glob(os.path.join(ROOT, "templates", "*.html")))
     with tempfile.TemporaryDirectory() as tmp:
         t = lambda n: os.path.join(tmp, n)
@@ -126,9 +127,6 @@ def main():
             f.write(head)
         xgettext(CUSTOMER_C, t("customer-c.pot"))
         xgettext(STAFF_C, t("staff-c.pot"))
-        os.makedirs(os.path.join(PO, "staff"), exist_ok=True)
-        customer = os.path.join(PO, "hallmark.pot")
-        staff = os.path.join(PO, "staff", "hallmark-staff.pot")
         run("msgcat", "--use-first", "--no-wrap", "--sort-by-file", "--force-po", "-o", customer,
             t("header.pot"), t("customer-c.pot"), t("customer-tmpl.pot"))
         run("msgcat", "--use-first", "--no-wrap", "--sort-by-file", "--force-po", "-o",
@@ -142,6 +140,52 @@ def main():
             t("header.pot"), t("staff-only.pot"))
         header(customer, "What Hallmark's customers and passport holders read.")
         header(staff, "Hallmark's staff pages.")
+
+
+def entries(pot):
+    """The (context, msgid, plural) of every message of a .pot or .po file,
+    as msgcat writes them back, without comments or translations."""
+    out = run("msgcat", "--no-wrap", "--no-location", "--sort-output", pot)
+    keys, cur = set(), {}
+    for line in out.splitlines() + [""]:
+        for field in ("msgctxt", "msgid", "msgid_plural"):
+            if line.startswith(field + " "):
+                cur[field] = line[len(field) + 1:]
+        if not line.strip() and cur.get("msgid") not in (None, '""'):
+            keys.add((cur.get("msgctxt"), cur["msgid"], cur.get("msgid_plural")))
+        if not line.strip():
+            cur = {}
+    return keys
+
+
+def check():
+    """Exits non-zero when the committed .pot files are not what the
+    sources say (someone changed a text and did not run make pot)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        customer, staff = os.path.join(tmp, "c.pot"), os.path.join(tmp, "s.pot")
+        extract(customer, staff)
+        bad = 0
+        for fresh, committed in ((customer, os.path.join(PO, "hallmark.pot")),
+                                 (staff, os.path.join(PO, "staff", "hallmark-staff.pot"))):
+            want, have = entries(fresh), entries(committed)
+            for k in sorted(want - have, key=str):
+                print("%s: missing %s" % (os.path.relpath(committed, ROOT), k))
+                bad += 1
+            for k in sorted(have - want, key=str):
+                print("%s: no longer in the sources: %s" % (os.path.relpath(committed, ROOT), k))
+                bad += 1
+        if bad:
+            sys.exit("the catalogs' templates are out of date: run make pot")
+
+
+def main():
+    if sys.argv[1:] == ["--check"]:
+        check()
+        return
+    os.makedirs(os.path.join(PO, "staff"), exist_ok=True)
+    customer = os.path.join(PO, "hallmark.pot")
+    staff = os.path.join(PO, "staff", "hallmark-staff.pot")
+    extract(customer, staff)
     for po in sorted(glob.glob(os.path.join(PO, "*.po"))):
         run("msgmerge", "--quiet", "--update", "--backup=none", "--no-wrap", "--no-fuzzy-matching",
             po, customer)

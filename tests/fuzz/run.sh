@@ -51,6 +51,13 @@ for src in src/lib/*.c src/model/*.c; do
 		rm -f "$o"
 	fi
 done
+# The catalogs, compiled as the Makefile compiles them.
+if make -s build/catalog.c >/dev/null 2>&1 &&
+    $CC $CFLAGS -c build/catalog.c -o "$obj/catalog.o" 2> "$obj/catalog.log"; then
+	:
+else
+	echo "fuzz: the catalogs (build/catalog.c) do not build; harnesses that need them are skipped" >&2
+fi
 set -- "$obj"/*.o
 if [ -f "$1" ]; then
 	ar rcs "$out/libhallmark-fuzz.a" "$@" || exit 2
