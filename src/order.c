@@ -196,11 +196,13 @@ static void add_branding(struct order *o, struct tctx *c)
 
 static void add_thread(struct tctx *c, const struct message_list *m, const struct shop *s)
 {
-	char when[64];
+	char when[64], iso[21];
 	for (size_t i = 0; i < m->n; i++) {
 		struct tctx *it = tctx_add_item(c, "messages");
 		fmt_time(m->v[i].at, s->timezone, when, sizeof when);
 		tctx_set(it, "when", when);
+		fmt_iso(m->v[i].at, iso);
+		tctx_set(it, "when_iso", iso);
 		tctx_set(it, "who", m->v[i].from_customer ? C_("message author", "You") : shop_label(s));
 		tctx_set_bool(it, "from_customer", m->v[i].from_customer);
 		tctx_set(it, "body", m->v[i].body);
@@ -251,11 +253,15 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	tctx_set(c, "item_type", j->item_type);
 	tctx_set(c, "item_description", j->item_description);
 	tctx_set(c, "problem", j->problem);
+	char iso[21];
 	fmt_time(j->created_at, tz, when, sizeof when);
 	tctx_set(c, "booked_in", when);
+	fmt_iso(j->created_at, iso);
+	tctx_set(c, "booked_in_iso", iso);
 	if (*j->due_date) {
 		fmt_date(j->due_date, DATE_SHORT, when, sizeof when);
 		tctx_set(c, "due_date", when);
+		tctx_set(c, "due_date_iso", j->due_date);
 		/* The countdown is for work still to come. */
 		time_t until = day_end(j->due_date, tz);
 		if (!done && !cancelled && until > o->now)
@@ -296,6 +302,8 @@ static void render(struct order *o, int status, const struct form_state *fs)
 		struct tctx *it = tctx_add_item(c, "events");
 		fmt_time(e->at, tz, when, sizeof when);
 		tctx_set(it, "when", when);
+		fmt_iso(e->at, iso);
+		tctx_set(it, "when_iso", iso);
 		tctx_set(it, "label", e->stage_label);
 		tctx_set(it, "note", e->note);
 	}
@@ -343,6 +351,9 @@ static void thread_json(struct order *o)
 		    : shop_label(&o->shop));
 		buf_puts(&b, ",\"when\":");
 		json_str(&b, when);
+		char iso[21];
+		fmt_iso(m.v[i].at, iso);
+		buf_printf(&b, ",\"at\":\"%s\"", iso);
 		buf_puts(&b, ",\"body\":");
 		json_str(&b, m.v[i].body);
 		buf_puts(&b, "}");

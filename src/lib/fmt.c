@@ -140,6 +140,13 @@ time_t day_end(const char *iso, const char *tz)
 	return t == (time_t)-1 ? 0 : t;
 }
 
+void fmt_iso(time_t t, char out[21])
+{
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		snprintf(out, 21, "1970-01-01T00:00:00Z");
+}
+
 void today_iso(time_t now, const char *tz, char out[11])
 {
 	struct tm tm;

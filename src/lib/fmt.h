@@ -20,6 +20,8 @@ void fmt_date(const char *iso, enum date_style style, char *out, size_t n);
 /* The last second of a YYYY-MM-DD day in a time zone, as UTC seconds;
  * 0 when iso is not a date. */
 time_t day_end(const char *iso, const char *tz);
+/* A UTC instant as <time datetime> wants it: "2026-12-04T14:40:00Z". */
+void fmt_iso(time_t t, char out[21]);
 /* Today's date in a time zone as YYYY-MM-DD. */
 void today_iso(time_t now, const char *tz, char out[11]);
 /* Formats cents as "1234.50", as a form's field shows and reads it. */
