@@ -54,41 +54,13 @@ static int parse_expiry(const char *s, time_t *out)
  * step; the name's shape (media_name_ok) already keeps it in the directory. */
 static char *read_media(const char *dir, const char *file, size_t *lenp)
 {
-	struct stat sb;
-	char *data = NULL;
-	size_t got = 0;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int fd = dfd < 0 ? -1 : openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno != ENOENT)
-			log_err("media: cannot open a stored photo: %s", strerror(errno));
-		else
-			log_err("media: a live photo's file is missing");
-		goto out;
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > MEDIA_MAX_FILE) {
+	char *data = read_file_at(dir, file, MEDIA_MAX_FILE, lenp);
+	if (!data && errno == ENOENT)
+		log_err("media: a live photo's file is missing");
+	else if (!data && (errno == EINVAL || errno == EFBIG))
 		log_err("media: a stored photo is not a regular file of a sane size");
-		goto out;
-	}
-	data = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		ssize_t r = read(fd, data + got, (size_t)sb.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			log_err("media: short read of a stored photo");
-			free(data);
-			data = NULL;
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	*lenp = got;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
+	else if (!data)
+		log_err("media: cannot read a stored photo: %s", strerror(errno));
 	return data;
 }
 

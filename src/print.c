@@ -217,46 +217,20 @@ static unsigned char *logo_jpeg(struct staff *s, int64_t shop_id, size_t *len)
 {
 	struct attachment a;
 	char file[ATTACH_NAME_LEN + 7];
-	struct stat sb;
-	unsigned char *data = NULL;
-	size_t got = 0;
-	int dfd = -1, fd = -1;
 
 	if (attachment_shop_logo(s->db, shop_id, &a) != HM_OK)
 		return NULL;
 	attachment_file(&a, 't', file);
-	/* Not through a symbolic link at the last step; the name is ours. */
-	dfd = open(s->w.cfg.media_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	fd = dfd < 0 ? -1 : openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		log_err("logo: cannot open the shop's logo file: %s", strerror(errno));
-		goto out;
+	char *data = read_file_at(s->w.cfg.media_dir, file, LOGO_MAX_BYTES, len);
+	if (!data)
+		log_err("logo: cannot read the shop's logo file: %s", errno == EINVAL || errno == EFBIG
+		    ? "not a regular file of a sane size" : strerror(errno));
+	else if (*len == 0) {
+		log_err("logo: the shop's logo file is empty");
+		free(data);
+		data = NULL;
 	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
-	    sb.st_size > LOGO_MAX_BYTES) {
-		log_err("logo: the shop's logo file is not a regular file of a sane size");
-		goto out;
-	}
-	data = xmalloc((size_t)sb.st_size);
-	while (got < (size_t)sb.st_size) {
-		ssize_t r = read(fd, data + got, (size_t)sb.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			log_err("logo: short read of the shop's logo file");
-			free(data);
-			data = NULL;
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	*len = got;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	return data;
+	return (unsigned char *)data;
 }
 
 /* Sends a PDF the browser shows (and prints) rather than saves. */

@@ -2,6 +2,7 @@
  * the contract and DESIGN.md ("Declared parameters", "CGI hygiene") for why
  * it refuses so much: everything a handler reads has been through here. */
 #include "request.h"
+#include "ascii.h"
 #include "i18n.h"
 #include "multipart.h"
 #include "utf8.h"
@@ -27,34 +28,6 @@ static int fail(const char **why, int status, const char *msg)
 	if (why)
 		*why = msg;
 	return status;
-}
-
-/* Explicit ranges rather than <ctype.h>: the answers must not depend on
- * the locale a CGI happens to run under. */
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int is_lower(int c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static int is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static int hex_val(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Decodes s[0..n) as application/x-www-form-urlencoded into out.

@@ -3,9 +3,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -210,6 +212,51 @@ fail:
 		errno = e;
 	}
 	return NULL;
+}
+
+char *read_file_at(const char *dir, const char *name, size_t max, size_t *lenp)
+{
+	struct stat sb;
+	char *data = NULL;
+	size_t got = 0;
+	int e = 0;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = dfd < 0 ? -1 : openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		e = errno;
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		e = EINVAL;
+		goto out;
+	}
+	if (sb.st_size < 0 || (uintmax_t)sb.st_size > max) {
+		e = EFBIG;
+		goto out;
+	}
+	data = xmalloc((size_t)sb.st_size + 1);
+	while (got < (size_t)sb.st_size) {
+		ssize_t r = read(fd, data + got, (size_t)sb.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(data);
+			data = NULL;
+			e = EIO;
+			goto out;
+		}
+		got += (size_t)r;
+	}
+	data[got] = '\0';
+	if (lenp)
+		*lenp = got;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	errno = e;
+	return data;
 }
 
 void b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz)

@@ -48,6 +48,12 @@ time_t hm_now(void);
 /* Reads a whole small file into a NUL-terminated string (caller frees).
  * Returns NULL (errno set) on error or when larger than max. */
 char *read_file(const char *path, size_t max, size_t *lenp);
+/* Reads dir/name, a regular file of at most max bytes, without following
+ * a symbolic link at the last step (name is the caller's own file name,
+ * never a path). Returns a NUL-terminated heap copy, or NULL with errno:
+ * from open (ENOENT…), EINVAL (not a regular file), EFBIG (over max), EIO
+ * (it shrank while being read). */
+char *read_file_at(const char *dir, const char *name, size_t max, size_t *lenp);
 
 /* Base64url without padding (sodium's URLSAFE_NO_PADDING). */
 void b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz);

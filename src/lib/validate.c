@@ -2,6 +2,7 @@
  * f->raw and, when it accepts, hands f->val (heap) and f->ival over. They
  * guard against a NUL inside raw themselves because tests and other
  * callers (hallmarkctl) use them outside the parser. */
+#include "ascii.h"
 #include "phone.h"
 #include "request.h"
 #include "util.h"
@@ -13,28 +14,6 @@
 
 #define MONEY_MAX_CENTS INT64_C(1000000000000)
 #define TZNAME_MAX 64
-
-/* Explicit ranges rather than <ctype.h>: the answers must not depend on
- * the locale a CGI happens to run under. */
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int is_lower(int c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static int is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static int hex_digit(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 static int accept_val(struct field *f, char *val, int64_t ival)
 {
@@ -408,7 +387,7 @@ int v_colour(struct field *f, const struct param *p)
 		return accept_val(f, s, 0);
 	int ok = strlen(s) == 7 && s[0] == '#';
 	for (int i = 1; ok && i < 7; i++) {
-		ok = hex_digit((unsigned char)s[i]);
+		ok = hex_val((unsigned char)s[i]) >= 0;
 		if (s[i] >= 'A' && s[i] <= 'F')
 			s[i] = (char)(s[i] - 'A' + 'a');
 	}
