@@ -464,7 +464,7 @@ static void post_decision(struct order *o)
 	fs.comment = req_shown(r, P_COMMENT) ? req_shown(r, P_COMMENT) : "";
 	if (!d || !req_val(r, P_STAGE)) {
 		web_error(&o->w, 400, _("Something was missing"),
-		    _("Please go back to your order page and choose Approve or Request changes."));
+		    _("Please go back to your order page and approve the design or request changes."));
 		return;
 	}
 	int approve = !strcmp(d, "approve");

@@ -124,6 +124,8 @@ static void lookup_form(struct verify *v)
 	free(trimmed);
 }
 
+/* An event's label in English (the catalog translates it where shown), or
+ * NULL for a kind this page does not know. */
 static const char *event_label(const char *kind)
 {
 	static const char *const labels[][2] = {
@@ -134,8 +136,8 @@ static const char *event_label(const char *kind)
 	};
 	for (size_t i = 0; i < HM_NELEM(labels); i++)
 		if (!strcmp(labels[i][0], kind))
-			return _(labels[i][1]);
-	return kind;
+			return labels[i][1];
+	return NULL;
 }
 
 /* Adds the filled fields in [from, to) as a group; empty fields are left out
@@ -252,8 +254,12 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 		fmt_date(pf->ev[i].event_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "date", when);
 		tctx_set(it, "date_iso", pf->ev[i].event_date);
-		tctx_set(it, "label", event_label(pf->ev[i].kind));
-		tctx_set(it, "text", pf->ev[i].text);
+		const char *label = event_label(pf->ev[i].kind);
+		tctx_set(it, "label", label ? _(label) : pf->ev[i].kind);
+		/* Transfers and lost reports were recorded with their label as
+		 * their note, in English: the translated label says it already. */
+		if (!label || strcmp(pf->ev[i].text, label))
+			tctx_set(it, "text", pf->ev[i].text);
 	}
 	tctx_setf(c, "json_url", "/verify/%s.json", p->public_uid);
 	/* The key a holder compares with the certificate and the shop's own

@@ -48,7 +48,7 @@ static const struct builtin {
 	    "See the details and message us here:\n{tracking_url}\n\n{shop_name}")},
 	[NK_READY] = {N_("{shop_name}: your {item} is ready to collect"),
 	    N_("Hello {customer_name},\n\nGood news: your {item} is ready to collect. Please bring "
-	    "your slip or your tracking ID, {tracking_id}.\n\nOpening hours and how to find us:\n"
+	    "your slip or your tracking ID, {tracking_id}.\n\nHow to find us, and your order:\n"
 	    "{tracking_url}\n\n{shop_name}")},
 	[NK_DESIGN_REVIEW] = {N_("{shop_name}: your design is ready to review"),
 	    N_("Hello {customer_name},\n\nThe design of your {item} is ready. Please have a look and "

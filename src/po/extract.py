@@ -92,6 +92,7 @@ def run(*args, **kw):
 def xgettext(files, out):
     run("xgettext", "--language=C", "--from-code=UTF-8", "-k", "--keyword=_", "--keyword=N_",
         "--keyword=C_:1c,2", "--keyword=NC_:1c,2", "--keyword=P_:1,2",
+        "--keyword=lang_get:2c,3",
         "--flag=_:1:pass-c-format", "--flag=C_:2:pass-c-format", "--flag=P_:1:pass-c-format",
         "--flag=P_:2:pass-c-format", "--add-comments=TRANSLATORS:", "--no-wrap",
         "--sort-by-file", "--force-po", "-o", out, *files)
