@@ -248,7 +248,8 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	int cancelled = (j->stage.flags & STAGE_CANCELLED) != 0;
 	int done = (j->stage.flags & (STAGE_READY | STAGE_FINAL)) != 0;
 	tctx_set(c, "shop_name", shop_label(shop));
-	tctx_setf(c, "title", "%s: %s · %s", j->item_type, cur->label, shop_label(shop));
+	/* TRANSLATORS: the order page's title: the item, its stage, the shop. */
+	tctx_setf(c, "title", _("%1$s: %2$s · %3$s"), j->item_type, cur->label, shop_label(shop));
 	tctx_set(c, "tracking_id", j->tracking_id);
 	tctx_set(c, "item_type", j->item_type);
 	tctx_set(c, "item_description", j->item_description);
@@ -305,7 +306,9 @@ static void render(struct order *o, int status, const struct form_state *fs)
 		fmt_iso(e->at, iso);
 		tctx_set(it, "when_iso", iso);
 		tctx_set(it, "label", e->stage_label);
-		tctx_set(it, "note", e->note);
+		/* A decision's note is ours, stored in English (job_decide). */
+		int ours = !strcmp(e->kind, "approved") || !strcmp(e->kind, "changes");
+		tctx_set(it, "note", ours ? _(e->note) : e->note);
 	}
 	add_thread(c, &thread, shop);
 	tctx_set_bool(c, "order_js", 1);
@@ -578,7 +581,7 @@ int main(void)
 	    (unsub && o.w.req.method == METHOD_POST));
 	if (!bad_path && !unsub && writes != (o.w.req.method == METHOD_POST)) {
 		resp_header(&o.w.resp, "Allow", writes ? "POST" : "GET, HEAD");
-		web_error(&o.w, 405, _("Not allowed"), writes ? _("This address takes a form.")
+		web_error(&o.w, 405, _("Not allowed"), writes ? _("This address only takes a form sent from your order page.")
 		    : _("This page can only be viewed."));
 		goto out;
 	}

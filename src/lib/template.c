@@ -783,6 +783,10 @@ static void render_trans(struct render *r, const struct tmpl *t, const struct tr
 	} else {
 		fmt = lang_get(lang_current(), NULL, tr->msgid);
 	}
+	/* In a right-to-left sentence a left-to-right value (an ID, a shop
+	 * called "Tiffany & Co.") must not take the sentence's direction:
+	 * each is isolated (U+2068 FIRST STRONG ISOLATE … U+2069 POP). */
+	int isolate = lang_rtl(lang_current());
 	int next = 0;
 	const char *run = fmt, *c = fmt;
 	while ((c = strchr(c, '%')) != NULL) {
@@ -801,8 +805,12 @@ static void render_trans(struct render *r, const struct tmpl *t, const struct tr
 			k = next++;
 		}
 		if ((*d == 's' || *d == 'd') && k < tr->nargs) {
+			if (isolate)
+				buf_puts(r->out, "\xe2\x81\xa8");
 			print_value(r->out, lookup(sc, t->src + tr->arg_off[k], tr->arg_len[k],
 			    &tmp, num), F_HTML);
+			if (isolate)
+				buf_puts(r->out, "\xe2\x81\xa9");
 			run = c = d + 1;
 		} else {
 			run = c;

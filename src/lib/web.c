@@ -140,7 +140,7 @@ int web_init_as(struct web *w, const char *prog, const struct param *params, siz
 	if (status == 405)
 		resp_header(&w->resp, "Allow", upload ? "POST" : "GET, HEAD, POST");
 	if (status == 413) {
-		char msg[160];
+		char msg[512];
 		snprintf(msg, sizeof msg, upload
 		    ? _("Photos can be up to %ld MB. Nothing was saved: choose a smaller photo.")
 		    : _("What you sent is larger than this page accepts (%ld KB). Nothing was saved."),
@@ -270,8 +270,9 @@ void web_fail(struct web *w, enum hm_rc rc)
 		    _("This form was sent twice; the first one was saved, so nothing was added again."));
 		break;
 	default:
-		web_error(w, 500, _("Something went wrong"),
-		    _("Nothing was saved. Please try again; if it keeps happening, tell your administrator."));
+		web_error(w, 500, _("Something went wrong"), w->public
+		    ? _("Nothing was saved. Please try again in a moment.")
+		    : _("Nothing was saved. Please try again; if it keeps happening, tell your administrator."));
 	}
 }
 

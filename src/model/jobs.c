@@ -423,8 +423,11 @@ enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_sta
 	if ((rc = db_rc(db, sqlite3_step(st), "decide")) != HM_OK)
 		goto out;
 	*outcome = approve ? "approved" : "changes";
+	/* Stored in English, the order page translates it (the catalog has
+	 * it): the note says what the customer did, in their words. */
 	rc = add_event(db, id, now, *outcome, target,
-	    approve ? "You approved the design." : "You asked for changes to the design.", 1, 0);
+	    approve ? N_("You approved the design.") : N_("You asked for changes to the design."),
+	    1, 0);
 	/* The customer's words go on the thread, where staff answer them. */
 	if (rc == HM_OK && comment && *comment)
 		rc = msg_insert(db, id, 1, 0, comment, now);

@@ -207,8 +207,14 @@ static int text_walk(const char *tmpl, enum notify_kind k, const struct text_var
 		}
 		if (used)
 			*used |= 1u << v;
+		/* A link stays bare: a mail client must find where it ends. */
+		int iso = out && vars && vars->isolate && v != TV_TRACKING_URL && v != TV_PASSPORT_URL;
+		if (iso)
+			buf_puts(out, "\xe2\x81\xa8");
 		if (out && vars && vars->v[v])
 			buf_puts(out, vars->v[v]);
+		if (iso)
+			buf_puts(out, "\xe2\x81\xa9");
 		p = end + 1;
 	}
 	return 0;
@@ -423,6 +429,7 @@ static void job_vars(sqlite3_stmt *st, const char *url, char number[24], char du
 	v->v[TV_STAGE] = *db_col_str(st, 14) ? db_col_str(st, 14)
 	    : lang_get(lang_current(), "stage", db_col_str(st, 10));
 	v->v[TV_DUE_DATE] = due;
+	v->isolate = lang_rtl(lang_current());
 }
 
 enum hm_rc notify_job(sqlite3 *db, int64_t job_id, enum notify_kind k, const struct notify_env *env)
@@ -548,7 +555,7 @@ enum hm_rc notify_passport(sqlite3 *db, int64_t passport_id, const struct notify
 	struct text_vars v = {{
 		[TV_PASSPORT_URL] = url, [TV_CUSTOMER_NAME] = db_col_str(st, 3),
 		[TV_SHOP_NAME] = db_col_str(st, 5), [TV_ITEM] = db_col_str(st, 2),
-	}};
+	}, lang_rtl(l)};
 	char *subject = render(t.subject, &v), *body = render(t.body, &v);
 	struct queued q = {
 		.shop_id = shop_id, .passport_id = passport_id, .kind = NK_PASSPORT,
@@ -586,7 +593,9 @@ enum hm_rc notify_staff(sqlite3 *db, int64_t job_id, const char *what, const cha
 	 * request caused it: the staff page, never the customer's link. */
 	const struct lang *prev = lang_use(env->staff_lang);
 	url = xasprintf("%s/admin/jobs/%" PRId64, env->base, job_id);
-	subject = xasprintf(_("Job #%lld (%s): %s"), (long long)sqlite3_column_int64(st, 1),
+	/* TRANSLATORS: an alert to the shop: the job's number, its item, what
+	 * the customer did. */
+	subject = xasprintf(_("Job #%1$lld (%2$s): %3$s"), (long long)sqlite3_column_int64(st, 1),
 	    db_col_str(st, 2), _(what));
 	body = xasprintf("%s\n\n%s%s%s%s\n%s\n", subject, text && *text ? "\"" : "",
 	    text && *text ? text : "", text && *text ? "\"\n\n" : "", _("Open the job:"), url);

@@ -42,6 +42,9 @@ extern const char *const text_var_name[TV_COUNT];
 
 struct text_vars {
 	const char *v[TV_COUNT];	/* NULL renders as "" */
+	/* For a right-to-left text: each value but the links is isolated
+	 * (U+2068 … U+2069) so an ID or a Latin name keeps its own direction. */
+	int isolate;
 };
 
 #define TEXT_SUBJECT_MAX 200	/* characters */

@@ -278,7 +278,7 @@ def test_a_record_re_signed_with_another_key_is_not_verified_offline():
         pid, uid = issue_passport(c, **FULL)
         v = Client(s, origin=False)
         page = v.get("/verify/" + uid)
-        fp = re.search(r'class="fingerprint">([0-9a-f ]+)</code>', page.text).group(1)
+        fp = re.search(r'class="fingerprint" dir="ltr">([0-9a-f ]+)</code>', page.text).group(1)
         assert len(fp.replace(" ", "")) == 32
         key_path = re.search(r'href="(/verify/key/[a-z0-9-]+)"', page.text).group(1)
         key = v.get(key_path)
