@@ -233,7 +233,8 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	char when[64];
 	enum hm_rc rc;
 
-	if ((rc = stage_list_in(o->db, j->workflow_id, lang_current(), &stages)) != HM_OK ||
+	if ((rc = stage_list_in(o->db, j->workflow_id, lang_current(), shop->language,
+	    &stages)) != HM_OK ||
 	    (rc = job_events_public(o->db, j->id, &stages, &events)) != HM_OK ||
 	    (j->has_messages && (rc = msg_list(o->db, j->id, &thread)) != HM_OK)) {
 		web_fail(&o->w, rc);

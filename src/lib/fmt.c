@@ -35,49 +35,83 @@ static const char *const months_short[12] = {
 	NC_("month abbreviation", "Nov"), NC_("month abbreviation", "Dec"),
 };
 
+/* Appends to a fixed buffer, remembering when it did not fit. */
+struct out {
+	char *p;
+	size_t n, len;
+	int full;
+};
+
+static void put(struct out *o, const char *s, size_t len)
+{
+	if (o->full || o->len + len >= o->n) {
+		o->full = 1;
+		return;
+	}
+	memcpy(o->p + o->len, s, len);
+	o->len += len;
+}
+
+/* v in decimal, zero-padded to width digits. */
+static void put_num(struct out *o, int v, int width)
+{
+	char d[12];
+	int k = sizeof d;
+	unsigned u = v < 0 ? 0u : (unsigned)v;
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u && k > 0);
+	while ((int)sizeof d - k < width && k > 0)
+		d[--k] = '0';
+	put(o, d + k, sizeof d - (size_t)k);
+}
+
 /* strftime with the names above: %a %A %b %B %d %-d %e %H %I %-I %M %p
  * %Y %%. The C library's names would need the language's locale installed
- * on the server; these come with the catalog. */
-static size_t format_tm(const struct tm *tm, const char *fmt, char *out, size_t n)
+ * on the server; these come with the catalog. Returns the length written,
+ * 0 when it did not fit in n bytes. */
+static size_t format_tm(const struct tm *tm, const char *fmt, char *buf, size_t n)
 {
 	const struct lang *l = lang_current();
-	struct buf b = {0};
+	struct out o = {buf, n, 0, n == 0};
+	const char *s;
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
-			buf_putc(&b, *p);
+			size_t run = strcspn(p, "%");
+			put(&o, p, run);
+			p += run - 1;
 			continue;
 		}
-		int nopad = p[1] == '-';
-		if (nopad)
+		int pad = p[1] == '-' ? 1 : 2;
+		if (pad == 1)
 			p++;
 		int hour12 = tm->tm_hour % 12 ? tm->tm_hour % 12 : 12;
 		switch (*++p) {
-		case 'a': buf_puts(&b, lang_get(l, "weekday abbreviation", weekdays_short[tm->tm_wday % 7])); break;
-		case 'A': buf_puts(&b, lang_get(l, "weekday", weekdays[tm->tm_wday % 7])); break;
-		case 'b': buf_puts(&b, lang_get(l, "month abbreviation", months_short[tm->tm_mon % 12])); break;
-		case 'B': buf_puts(&b, lang_get(l, "month", months[tm->tm_mon % 12])); break;
-		case 'd': buf_printf(&b, nopad ? "%d" : "%02d", tm->tm_mday); break;
-		case 'e': buf_printf(&b, "%d", tm->tm_mday); break;
-		case 'H': buf_printf(&b, nopad ? "%d" : "%02d", tm->tm_hour); break;
-		case 'I': buf_printf(&b, nopad ? "%d" : "%02d", hour12); break;
-		case 'M': buf_printf(&b, "%02d", tm->tm_min); break;
-		case 'p':
-			buf_puts(&b, tm->tm_hour < 12 ? C_("time of day", "am") : C_("time of day", "pm"));
-			break;
-		case 'Y': buf_printf(&b, "%d", tm->tm_year + 1900); break;
-		case '%': buf_putc(&b, '%'); break;
-		case '\0': p--; break;
-		default: buf_putc(&b, '%'); buf_putc(&b, *p); break;
+		case 'a': s = lang_get(l, "weekday abbreviation", weekdays_short[tm->tm_wday % 7]); break;
+		case 'A': s = lang_get(l, "weekday", weekdays[tm->tm_wday % 7]); break;
+		case 'b': s = lang_get(l, "month abbreviation", months_short[tm->tm_mon % 12]); break;
+		case 'B': s = lang_get(l, "month", months[tm->tm_mon % 12]); break;
+		case 'p': s = tm->tm_hour < 12 ? C_("time of day", "am") : C_("time of day", "pm"); break;
+		case 'd': put_num(&o, tm->tm_mday, pad); continue;
+		case 'e': put_num(&o, tm->tm_mday, 1); continue;
+		case 'H': put_num(&o, tm->tm_hour, pad); continue;
+		case 'I': put_num(&o, hour12, pad); continue;
+		case 'M': put_num(&o, tm->tm_min, 2); continue;
+		case 'Y': put_num(&o, tm->tm_year + 1900, 1); continue;
+		case '%': s = "%"; break;
+		case '\0': p--; continue;
+		default: put(&o, "%", 1); put(&o, p, 1); continue;
 		}
+		put(&o, s, strlen(s));
 	}
-	size_t k = 0;
-	if (b.len < n) {
-		memcpy(out, b.data ? b.data : "", b.len);
-		out[b.len] = '\0';
-		k = b.len;
+	if (o.full) {
+		if (n)
+			buf[0] = '\0';
+		return 0;
 	}
-	buf_free(&b);
-	return k;
+	buf[o.len] = '\0';
+	return o.len;
 }
 
 /* The C library formats in the process's zone: switch it only when the
@@ -143,8 +177,25 @@ time_t day_end(const char *iso, const char *tz)
 void fmt_iso(time_t t, char out[21])
 {
 	struct tm tm;
-	if (!gmtime_r(&t, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-		snprintf(out, 21, "1970-01-01T00:00:00Z");
+	struct out o = {out, 21, 0, 0};
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
+		memcpy(out, "1970-01-01T00:00:00Z", 21);
+		return;
+	}
+	/* Written out rather than through strftime: it is on every page. */
+	put_num(&o, tm.tm_year + 1900, 4);
+	put(&o, "-", 1);
+	put_num(&o, tm.tm_mon + 1, 2);
+	put(&o, "-", 1);
+	put_num(&o, tm.tm_mday, 2);
+	put(&o, "T", 1);
+	put_num(&o, tm.tm_hour, 2);
+	put(&o, ":", 1);
+	put_num(&o, tm.tm_min, 2);
+	put(&o, ":", 1);
+	put_num(&o, tm.tm_sec, 2);
+	put(&o, "Z", 1);
+	out[o.len] = '\0';
 }
 
 void today_iso(time_t now, const char *tz, char out[11])

@@ -44,9 +44,9 @@ const struct lang *lang_find(const char *code)
 	return NULL;
 }
 
-/* Orders a catalog key against "ctx\004msgid" (or msgid alone) without
- * building the latter. */
-static int keycmp(const char *key, const char *ctx, const char *msgid)
+/* Orders a catalog key against "ctx\004msgid" (or msgid alone, len
+ * bytes) without building the latter; strcmp's order. */
+static int keycmp(const char *key, const char *ctx, const char *msgid, size_t len)
 {
 	if (ctx) {
 		size_t n = strlen(ctx);
@@ -57,15 +57,16 @@ static int keycmp(const char *key, const char *ctx, const char *msgid)
 			return (unsigned char)key[n] - 4;
 		key += n + 1;
 	}
-	return strcmp(key, msgid);
+	int c = strncmp(key, msgid, len);
+	return c ? c : (unsigned char)key[len] != '\0';
 }
 
-static const char *find(const struct lang *l, const char *ctx, const char *msgid)
+static const char *find(const struct lang *l, const char *ctx, const char *msgid, size_t len)
 {
 	size_t lo = 0, hi = l ? l->nmsgs : 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = keycmp(l->msgs[mid].key, ctx, msgid);
+		int c = keycmp(l->msgs[mid].key, ctx, msgid, len);
 		if (c == 0)
 			return l->msgs[mid].str;
 		if (c < 0)
@@ -78,22 +79,37 @@ static const char *find(const struct lang *l, const char *ctx, const char *msgid
 
 const char *lang_get(const struct lang *l, const char *ctx, const char *msgid)
 {
-	const char *s = find(l, ctx, msgid);
+	const char *s = find(l, ctx, msgid, strlen(msgid));
 	return s ? s : msgid;
 }
 
-const char *lang_nget(const struct lang *l, const char *msgid, const char *plural,
-    unsigned long n)
+const char *lang_lookup(const struct lang *l, const char *msgid, size_t len)
 {
-	const char *s = find(l, NULL, msgid);
-	if (!s)
-		return n == 1 ? msgid : plural;
+	return find(l, NULL, msgid, len);
+}
+
+/* Form n of a found plural translation s. */
+static const char *plural_form(const struct lang *l, const char *s, unsigned long n)
+{
 	unsigned long k = l->plural(n);
 	if (k >= l->nplurals)
 		k = 0;
 	while (k--)
 		s += strlen(s) + 1;
 	return s;
+}
+
+const char *lang_nlookup(const struct lang *l, const char *msgid, size_t len, unsigned long n)
+{
+	const char *s = find(l, NULL, msgid, len);
+	return s ? plural_form(l, s, n) : NULL;
+}
+
+const char *lang_nget(const struct lang *l, const char *msgid, const char *plural,
+    unsigned long n)
+{
+	const char *s = find(l, NULL, msgid, strlen(msgid));
+	return s ? plural_form(l, s, n) : n == 1 ? msgid : plural;
 }
 
 const char *lang_name(const struct lang *l)

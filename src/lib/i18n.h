@@ -63,6 +63,12 @@ const char *lang_get(const struct lang *l, const char *ctx, const char *msgid)
 const char *lang_nget(const struct lang *l, const char *msgid, const char *plural,
     unsigned long n) __attribute__((format_arg(2))) __attribute__((format_arg(3)));
 
+/* The same for a msgid of len bytes that is not NUL-terminated (a
+ * template's text): the translation, or NULL when l has none. */
+const char *lang_lookup(const struct lang *l, const char *msgid, size_t len);
+/* ... and its plural form for n, or NULL. */
+const char *lang_nlookup(const struct lang *l, const char *msgid, size_t len, unsigned long n);
+
 #define _(s) lang_get(lang_current(), NULL, s)
 #define C_(c, s) lang_get(lang_current(), c, s)
 #define P_(s, p, n) lang_nget(lang_current(), s, p, n)

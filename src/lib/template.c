@@ -269,10 +269,10 @@ struct node {
 };
 
 /* {{_ "msgid" arg…}} and {{_n "msgid" "plural" count arg…}}: the English
- * text, NUL-terminated for the catalog, and the names of its arguments. */
+ * texts and the names of its arguments, all within the source. */
 #define MAX_TRANS_ARGS 4
 struct trans {
-	char *msgid, *plural;   /* plural: NULL for {{_ …}} */
+	size_t id_off, id_len, pl_off, pl_len;	/* pl_len 0: not a plural */
 	int nargs;
 	size_t arg_off[MAX_TRANS_ARGS], arg_len[MAX_TRANS_ARGS];
 };
@@ -293,10 +293,6 @@ static void tmpl_free(struct tmpl *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->ntrans; i++) {
-		free(t->trans[i].msgid);
-		free(t->trans[i].plural);
-	}
 	free(t->trans);
 	free(t->name);
 	free(t->file);
@@ -486,27 +482,24 @@ static int parse_close(struct parser *p, const char *a, const char *b)
 /* A "quoted" English text at *a, which ends at the next quote: a text
  * holds no quote and no braces (it is HTML-escaped when printed, so it
  * needs neither markup nor entities). */
-static char *parse_quoted(struct parser *p, const char **a, const char *b)
+static int parse_quoted(struct parser *p, const char **a, const char *b, size_t *off,
+    size_t *len)
 {
 	const char *s = *a;
 	while (s < b && is_space(*s))
 		s++;
-	if (s == b || *s != '"') {
-		perr(p, "expected a quoted text");
-		return NULL;
-	}
+	if (s == b || *s != '"')
+		return perr(p, "expected a quoted text");
 	const char *e = memchr(s + 1, '"', (size_t)(b - s - 1));
-	if (!e || e == s + 1) {
-		perr(p, "a text must be quoted and not empty");
-		return NULL;
-	}
+	if (!e || e == s + 1)
+		return perr(p, "a text must be quoted and not empty");
 	for (const char *c = s + 1; c < e; c++)
-		if (*c == '{' || *c == '}' || *c == '\\') {
-			perr(p, "a text holds no braces or backslashes");
-			return NULL;
-		}
+		if (*c == '{' || *c == '}' || *c == '\\' || *c == '\0')
+			return perr(p, "a text holds no braces, backslashes or NUL bytes");
 	*a = e + 1;
-	return xstrndup(s + 1, (size_t)(e - s - 1));
+	*off = (size_t)(s + 1 - p->t->src);
+	*len = (size_t)(e - s - 1);
+	return 0;
 }
 
 /* {{_ "text" name…}} or {{_n "text" "plural" count name…}}. */
@@ -514,12 +507,10 @@ static int parse_trans(struct parser *p, const char *a, const char *b, int plura
 {
 	struct tmpl *t = p->t;
 	struct trans tr = {0};
-	if (!(tr.msgid = parse_quoted(p, &a, b)))
+	if (parse_quoted(p, &a, b, &tr.id_off, &tr.id_len) < 0)
 		return -1;
-	if (plural && !(tr.plural = parse_quoted(p, &a, b))) {
-		free(tr.msgid);
+	if (plural && parse_quoted(p, &a, b, &tr.pl_off, &tr.pl_len) < 0)
 		return -1;
-	}
 	for (;;) {
 		while (a < b && is_space(*a))
 			a++;
@@ -529,8 +520,6 @@ static int parse_trans(struct parser *p, const char *a, const char *b, int plura
 		while (e < b && !is_space(*e))
 			e++;
 		if (!valid_name(a, (size_t)(e - a)) || tr.nargs == MAX_TRANS_ARGS) {
-			free(tr.msgid);
-			free(tr.plural);
 			return perr(p, tr.nargs == MAX_TRANS_ARGS ? "more than four arguments"
 			    : "bad argument name");
 		}
@@ -538,11 +527,8 @@ static int parse_trans(struct parser *p, const char *a, const char *b, int plura
 		tr.arg_len[tr.nargs++] = (size_t)(e - a);
 		a = e;
 	}
-	if (plural && tr.nargs == 0) {
-		free(tr.msgid);
-		free(tr.plural);
+	if (plural && tr.nargs == 0)
 		return perr(p, "{{_n}} needs the count as its first argument");
-	}
 	if (t->ntrans == t->captrans) {
 		t->captrans = t->captrans ? t->captrans * 2 : 16;
 		t->trans = xrealloc(t->trans, t->captrans * sizeof *t->trans);
@@ -772,39 +758,55 @@ static int render_range(struct render *r, const struct tmpl *t, size_t from, siz
 static void render_trans(struct render *r, const struct tmpl *t, const struct trans *tr,
     const struct scope *sc)
 {
-	const char *fmt;
+	const struct lang *l = lang_current();
+	const char *fmt, *msgid = t->src + tr->id_off;
+	size_t flen;
 	struct tval tmp;
 	char num[32];
-	if (tr->plural) {
+	if (tr->pl_len) {
 		const struct tval *cv = lookup(sc, t->src + tr->arg_off[0], tr->arg_len[0],
 		    &tmp, num);
 		unsigned long n = cv && cv->kind == V_STR ? strtoul(cv->s, NULL, 10) : 0;
-		fmt = lang_nget(lang_current(), tr->msgid, tr->plural, n);
+		fmt = lang_nlookup(l, msgid, tr->id_len, n);
+		if (fmt)
+			flen = strlen(fmt);
+		else if (n == 1)
+			fmt = msgid, flen = tr->id_len;
+		else
+			fmt = t->src + tr->pl_off, flen = tr->pl_len;
 	} else {
-		fmt = lang_get(lang_current(), NULL, tr->msgid);
+		fmt = lang_lookup(l, msgid, tr->id_len);
+		flen = fmt ? strlen(fmt) : tr->id_len;
+		if (!fmt)
+			fmt = msgid;
 	}
+	const char *end = fmt + flen;
 	/* In a right-to-left sentence a left-to-right value (an ID, a shop
 	 * called "Tiffany & Co.") must not take the sentence's direction:
 	 * each is isolated (U+2068 FIRST STRONG ISOLATE … U+2069 POP). */
-	int isolate = lang_rtl(lang_current());
+	int isolate = lang_rtl(l);
 	int next = 0;
 	const char *run = fmt, *c = fmt;
-	while ((c = strchr(c, '%')) != NULL) {
+	while ((c = memchr(c, '%', (size_t)(end - c))) != NULL) {
 		esc_html(r->out, run, (size_t)(c - run));
 		const char *d = c + 1;
 		int k = -1;
+		if (d == end) {
+			run = c;
+			break;
+		}
 		if (*d == '%') {
 			buf_putc(r->out, '%');
 			run = c = d + 1;
 			continue;
 		}
-		if (*d >= '1' && *d <= '9' && d[1] == '$') {
+		if (*d >= '1' && *d <= '9' && d + 1 < end && d[1] == '$') {
 			k = *d - '1';
 			d += 2;
 		} else {
 			k = next++;
 		}
-		if ((*d == 's' || *d == 'd') && k < tr->nargs) {
+		if (d < end && (*d == 's' || *d == 'd') && k < tr->nargs) {
 			if (isolate)
 				buf_puts(r->out, "\xe2\x81\xa8");
 			print_value(r->out, lookup(sc, t->src + tr->arg_off[k], tr->arg_len[k],
@@ -817,7 +819,7 @@ static void render_trans(struct render *r, const struct tmpl *t, const struct tr
 			c++;
 		}
 	}
-	esc_html(r->out, run, strlen(run));
+	esc_html(r->out, run, (size_t)(end - run));
 }
 
 static int render_partial(struct render *r, const struct tmpl *t, const struct node *nd,

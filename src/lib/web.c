@@ -203,12 +203,11 @@ static void set_language(struct web *w, struct tctx *ctx)
 	if (!w->public)
 		return;
 	resp_header(&w->resp, "Vary", "Accept-Language, Cookie");
+	tctx_set(ctx, "lang_path", w->lang_path ? w->lang_path : "");
 	for (size_t i = 0; hm_langs[i]; i++) {
 		struct tctx *it = tctx_add_item(ctx, "languages");
 		tctx_set(it, "code", hm_langs[i]->code);
 		tctx_set(it, "name", lang_name(hm_langs[i]));
-		tctx_setf(it, "href", "%s?lang=%s", w->lang_path ? w->lang_path : "",
-		    hm_langs[i]->code);
 		tctx_set_bool(it, "current", hm_langs[i] == cur);
 	}
 }

@@ -151,10 +151,11 @@ enum hm_rc workflow_list(sqlite3 *db, int64_t shop_id, struct workflow_list *out
 enum hm_rc workflow_find_prefix(sqlite3 *db, int64_t shop_id, const char *prefix, struct workflow *out);
 enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out);
 /* The same, worded for a customer reading l: the shop's wording in l
- * where it has one, else its own, translated when it is a built-in text. */
+ * where it has one, else its own (in its default language shop_lang),
+ * translated when it is a built-in text. */
 struct lang;
 enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
-    struct stage_list *out);
+    const char *shop_lang, struct stage_list *out);
 void workflow_free(struct workflow *w);
 void workflow_list_free(struct workflow_list *l);
 void stage_free(struct stage *s);

@@ -403,18 +403,25 @@ enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out)
 }
 
 enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
-    struct stage_list *out)
+    const char *shop_lang, struct stage_list *out)
 {
 	int s;
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = db_prepare(db, "SELECT s.id, s.position, s.flags, s.code, s.label, "
-	    "s.description, s.next_step, t.label, t.description, t.next_step FROM stages s "
-	    "LEFT JOIN stage_texts t ON t.stage_id = s.id AND t.lang = ?2 "
-	    "WHERE s.workflow_id = ?1 ORDER BY s.position");
+	/* A shop's own wording is in its default language: a reader of that
+	 * language needs no other (and the busiest page skips the join). */
+	int own = shop_lang && !strcmp(l->code, shop_lang);
+	sqlite3_stmt *st = own
+	    ? db_prepare(db, "SELECT id, position, flags, code, label, description, next_step "
+		"FROM stages WHERE workflow_id = ?1 ORDER BY position")
+	    : db_prepare(db, "SELECT s.id, s.position, s.flags, s.code, s.label, s.description, "
+		"s.next_step, t.label, t.description, t.next_step FROM stages s "
+		"LEFT JOIN stage_texts t ON t.stage_id = s.id AND t.lang = ?2 "
+		"WHERE s.workflow_id = ?1 ORDER BY s.position");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, workflow_id);
-	sqlite3_bind_text(st, 2, l->code, -1, SQLITE_STATIC);
+	if (!own)
+		sqlite3_bind_text(st, 2, l->code, -1, SQLITE_STATIC);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
 		struct stage *g = &out->v[out->n++];
@@ -424,13 +431,13 @@ enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
 		g->code = db_col_dup(st, 3);
 		/* The shop's wording in l, else its own (default-language)
 		 * wording, which the catalog translates when it is built in. */
-		const char *own = db_col_str(st, 7);
-		g->label = xstrdup(*own ? own : lang_get(l, "stage", db_col_str(st, 4)));
-		own = db_col_str(st, 8);
-		g->description = xstrdup(*own ? own : *db_col_str(st, 5)
+		const char *t = own ? "" : db_col_str(st, 7);
+		g->label = xstrdup(*t ? t : lang_get(l, "stage", db_col_str(st, 4)));
+		t = own ? "" : db_col_str(st, 8);
+		g->description = xstrdup(*t ? t : *db_col_str(st, 5)
 		    ? lang_get(l, NULL, db_col_str(st, 5)) : "");
-		own = db_col_str(st, 9);
-		g->next_step = xstrdup(*own ? own : *db_col_str(st, 6)
+		t = own ? "" : db_col_str(st, 9);
+		g->next_step = xstrdup(*t ? t : *db_col_str(st, 6)
 		    ? lang_get(l, NULL, db_col_str(st, 6)) : "");
 	}
 	sqlite3_finalize(st);

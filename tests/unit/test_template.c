@@ -1,6 +1,7 @@
 /* Template engine: escaping, conditions, loops, partials, and every syntax
  * error the parser reports. Table-driven; test templates go to a temp dir. */
 #include "template.h"
+#include "i18n.h"
 #include "check.h"
 
 #include <limits.h>
@@ -544,6 +545,85 @@ static void test_ctx(void)
 	tctx_free(NULL);
 }
 
+/* {{_ …}}: English as written (escaped), arguments in their places and
+ * escaped, plural forms, another language from the catalog, and right to
+ * left values isolated. */
+static void test_translations(void)
+{
+	static const struct { const char *tmpl, *want; } en[] = {
+		{"{{_ \"Tracking ID\"}}", "Tracking ID"},
+		{"{{_ \"Fish & chips <b>\"}}", "Fish &amp; chips &lt;b&gt;"},
+		{"{{_ \"Call %s\" phone}}", "Call +44 &lt;1&gt;"},
+		{"{{_ \"%2$s then %1$s\" a b}}", "B then A"},
+		{"{{_ \"%s of %s\" a b}}", "A of B"},
+		{"{{_ \"%s%%\" n}}", "3%"},
+		{"{{_ \"100%\"}}", "100%"},
+		{"{{_ \"%x and %3$s\" a}}", "%x and %3$s"},
+		{"{{_ \"%s\" missing}}", ""},
+		{"{{_n \"%s photo\" \"%s photos\" n}}", "3 photos"},
+		{"{{_n \"%s photo\" \"%s photos\" one}}", "1 photo"},
+		{"{{#each items}}{{_ \"Photo %s\" _number}} {{/each}}", "Photo 1 Photo 2 "},
+		{"<img alt=\"{{_ \"Photo of %s\" q}}\">", "<img alt=\"Photo of &quot;x&quot;\">"},
+	};
+	static const struct { const char *tmpl, *want; } bad[] = {
+		{"{{_ Tracking}}", "expected a quoted text"},
+		{"{{_ \"\"}}", "not empty"},
+		{"{{_ \"unclosed}}", "not empty"},
+		{"{{_ \"a {b} c\"}}", "braces"},
+		{"{{_ \"ok\" bad-name}}", "bad argument name"},
+		{"{{_ \"ok\" a b c d e}}", "more than four"},
+		{"{{_n \"one\" \"many\"}}", "count as its first argument"},
+		{"{{_n \"one\"}}", "expected a quoted text"},
+	};
+	struct tctx *c = tctx_new();
+	tctx_set(c, "phone", "+44 <1>");
+	tctx_set(c, "a", "A");
+	tctx_set(c, "b", "B");
+	tctx_set(c, "q", "\"x\"");
+	tctx_set_int(c, "n", 3);
+	tctx_set_int(c, "one", 1);
+	tctx_add_item(c, "items");
+	tctx_add_item(c, "items");
+	for (size_t i = 0; i < HM_NELEM(en); i++) {
+		char *err = NULL, *got = render_s(en[i].tmpl, c, &err);
+		if (!got)
+			fprintf(stderr, "%s: %s\n", en[i].tmpl, err);
+		CHECK_STR(got, en[i].want);
+		free(got);
+		free(err);
+	}
+	for (size_t i = 0; i < HM_NELEM(bad); i++) {
+		char *err = NULL, *got = render_s(bad[i].tmpl, c, &err);
+		CHECK(got == NULL && err && strstr(err, bad[i].want));
+		if (!(err && strstr(err, bad[i].want)))
+			fprintf(stderr, "%s: %s\n", bad[i].tmpl, err ? err : "(no error)");
+		free(got);
+		free(err);
+	}
+	/* Spanish from its catalog; Arabic isolates the value it puts in. */
+	const struct lang *es = lang_find("es"), *ar = lang_find("ar");
+	char want[256];
+	lang_use(es);
+	char *got = render_s("{{_ \"Tracking ID\"}}", c, NULL);
+	CHECK_STR(got, lang_get(es, NULL, "Tracking ID"));
+	CHECK(got && strcmp(got, "Tracking ID"));
+	free(got);
+	lang_use(ar);
+	got = render_s("{{_ \"Call %s\" a}}", c, NULL);
+	snprintf(want, sizeof want, "%s", lang_get(ar, NULL, "Call %s"));
+	char *at = strstr(want, "%s");
+	CHECK(at != NULL);
+	if (at) {
+		char tail[128];
+		snprintf(tail, sizeof tail, "%s", at + 2);
+		snprintf(at, sizeof want - (size_t)(at - want), "\xe2\x81\xa8" "A" "\xe2\x81\xa9%s", tail);
+	}
+	CHECK_STR(got, want);
+	free(got);
+	lang_use(NULL);
+	tctx_free(c);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tdir)) {
@@ -577,6 +657,7 @@ int main(void)
 	test_partials(c);
 	test_no_raw_script();
 	test_ctx();
+	test_translations();
 	tctx_free(c);
 	cleanup();
 	return check_summary("template");
