@@ -10,11 +10,12 @@ chromedriver by python3-selenium (`make deps-test` installs all three).
 
 Chromium starts once per test run (about two seconds) and is shared: each
 browser() call clears its cookies, cache and storage and sets the viewport,
-so a test sees a first visit whatever ran before it. The first call of a
-run empties the screenshot directory: it holds what this run saw. The viewport is set by
+so a test sees a first visit whatever ran before it. The viewport is set by
 device emulation, not by the window, so a phone is exactly its width (a
 headless window cannot be narrower than 500px) and reads the viewport meta
-tag as a phone does."""
+tag as a phone does. The first call of a run empties the screenshot
+directory (HALLMARK_SCREENSHOTS, which make sets to $(BUILD)/screenshots):
+it holds what this run saw."""
 
 import atexit
 import base64
