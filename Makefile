@@ -76,7 +76,8 @@ DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrenco
             libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
             libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata \
             gettext python3
-DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd
+DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd \
+            chromium chromium-driver python3-selenium
 DEB_BENCH = wrk curl sqlite3
 DEB_FUZZ  = clang libclang-rt-dev
 DEB_VALGRIND = valgrind
@@ -178,13 +179,16 @@ lint:
 	python3 tests/lint/lint.py
 
 # Every test: the lint, unit tests of the library, then HTTP tests through
-# lighttpd. SAN=1 runs the same suite built with AddressSanitizer and UBSan.
+# lighttpd, the browser's among them (their screenshots: $(BUILD)/screenshots/).
+# SAN=1 runs the same suite built with AddressSanitizer and UBSan.
 test: deps-test lint all $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN) > $(BUILD)/unit.log 2>&1; s=$$?; cat $(BUILD)/unit.log; \
-	HALLMARK_CGI_BIN=$(abspath $(OUT)) python3 tests/http/run.py --unit-log $(BUILD)/unit.log --unit-status $$s
+	HALLMARK_CGI_BIN=$(abspath $(OUT)) HALLMARK_SCREENSHOTS=$(abspath $(BUILD))/screenshots \
+	    python3 tests/http/run.py --unit-log $(BUILD)/unit.log --unit-status $$s
 
 http: deps-test all
-	HALLMARK_CGI_BIN=$(abspath $(OUT)) python3 tests/http/run.py $(T)
+	HALLMARK_CGI_BIN=$(abspath $(OUT)) HALLMARK_SCREENSHOTS=$(abspath $(BUILD))/screenshots \
+	    python3 tests/http/run.py $(T)
 
 # A short, bounded libFuzzer run of each harness (not part of make test).
 FUZZ_SECONDS ?= 30

@@ -5,7 +5,28 @@
 (function () {
   "use strict";
 
-  var countdown = document.querySelector(".countdown[data-until]");
+  /* The countdown speaks the page's language: the browser's Intl writes
+   * "3 days" and joins the parts; the phrase around them comes from the
+   * catalog (data-template, with %s where they go). A browser without
+   * those Intl parts keeps the countdown hidden: the date is beside it. */
+  var countdown = document.querySelector(".countdown[data-until][data-template]");
+  var units = null, list = null, PLACE = /%(?:1\$)?s/;
+  if (countdown) {
+    try {
+      var lang = document.documentElement.lang || undefined;
+      units = ["day", "hour", "minute"].map(function (u) {
+        return new Intl.NumberFormat(lang, { style: "unit", unit: u, unitDisplay: "long" });
+      });
+      list = new Intl.ListFormat(lang, { style: "long", type: "unit" });
+      /* One that ignores "unit" would write bare numbers; a phrase with
+       * nowhere to put them would say nothing. */
+      if (units[0].resolvedOptions().style !== "unit" ||
+          !PLACE.test(countdown.getAttribute("data-template")))
+        units = null;
+    } catch (e) {
+      units = null;     /* no Intl, or one without units or lists */
+    }
+  }
   function tick() {
     var left = Number(countdown.getAttribute("data-until")) * 1000 - Date.now();
     if (!(left > 0)) {
@@ -14,14 +35,15 @@
     }
     var mins = Math.floor(left / 60000), days = Math.floor(mins / 1440),
         hours = Math.floor((mins % 1440) / 60), m = mins % 60, parts = [];
-    if (days) parts.push(days + (days === 1 ? " day" : " days"));
-    if (hours || days) parts.push(hours + (hours === 1 ? " hour" : " hours"));
-    if (!days) parts.push(m + (m === 1 ? " minute" : " minutes"));
-    countdown.textContent = parts.join(", ") + " to go";
+    if (days) parts.push(units[0].format(days));
+    if (hours || days) parts.push(units[1].format(hours));
+    if (!days) parts.push(units[2].format(m));
+    countdown.textContent = countdown.getAttribute("data-template")
+      .replace(PLACE, function () { return list.format(parts); });
     countdown.hidden = false;
     return true;
   }
-  if (countdown && tick()) {
+  if (countdown && units && tick()) {
     var timer = setInterval(function () { if (!tick()) clearInterval(timer); }, 30000);
   }
 

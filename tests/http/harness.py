@@ -124,6 +124,11 @@ class PortTaken(Exception):
     pass
 
 
+class Skip(Exception):
+    """Raised by a test that cannot run here yet, with the reason; run.py
+    counts it as skipped, not passed, and prints the reason."""
+
+
 class Server:
     """One installation: database, key, config, lighttpd. Use as a context
     manager; settings override hallmark.conf keys."""

@@ -1,6 +1,7 @@
 """Runs the HTTP tests (tests/http/test_*.py, functions named test_*) and
 prints one closing line for the whole suite, unit tests included:
-"tests: N passed, N failed"."""
+"tests: N passed, N failed". A test that raises harness.Skip is counted
+apart, with its reason."""
 
 import argparse
 import glob
@@ -13,6 +14,8 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+
+from harness import Skip    # noqa: E402
 
 
 def main():
@@ -32,7 +35,7 @@ def main():
         if args.unit_status and not ufail:
             ufail = 1       # a unit binary crashed before its summary
 
-    passed = failed = 0
+    passed = failed = skipped = 0
     failures = []
     for path in sorted(glob.glob(os.path.join(HERE, "test_*.py"))):
         name = os.path.splitext(os.path.basename(path))[0]
@@ -48,13 +51,17 @@ def main():
                 getattr(mod, fn_name)()
                 passed += 1
                 print("ok    %-60s %.1fs" % (full, time.time() - t0), flush=True)
+            except Skip as why:
+                skipped += 1
+                print("skip  %-60s %s" % (full, why), flush=True)
             except Exception:
                 failed += 1
                 failures.append((full, traceback.format_exc()))
                 print("FAIL  %s" % full, flush=True)
     for full, tb in failures:
         print("\n=== %s\n%s" % (full, tb))
-    print("http: %d passed, %d failed" % (passed, failed))
+    print("http: %d passed, %d failed%s" % (passed, failed,
+                                            ", %d skipped" % skipped if skipped else ""))
     print("tests: %d passed, %d failed" % (passed + upass, failed + ufail))
     sys.exit(1 if failed or ufail else 0)
 
