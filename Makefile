@@ -82,7 +82,7 @@ DEB_BENCH = wrk curl sqlite3
 DEB_FUZZ  = clang libclang-rt-dev
 DEB_VALGRIND = valgrind
 
-.PHONY: all deps deps-test run reset lint test unit http fuzz valgrind bench install clean pot
+.PHONY: all deps deps-test run reset lint i18n test unit http fuzz valgrind bench install clean pot FORCE
 all: $(CGIS) $(TOOLS)
 
 deps:
@@ -113,7 +113,12 @@ $(BUILD)/po/%.mo: src/po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
 
-$(BUILD)/catalog.c: $(PO_LANGS:%=$(BUILD)/po/%.mo) src/po/compile.py
+# The list of languages itself: a catalog removed is a language gone.
+$(BUILD)/po/langs: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PO_LANGS)' | cmp -s - $@ || echo '$(PO_LANGS)' > $@
+
+$(BUILD)/catalog.c: $(BUILD)/po/langs $(PO_LANGS:%=$(BUILD)/po/%.mo) src/po/compile.py
 	python3 src/po/compile.py $@ $(filter %.mo,$^)
 
 $(BUILD)/catalog.o: $(BUILD)/catalog.c src/lib/i18n.h
@@ -178,10 +183,17 @@ lint:
 	@sh tests/deps.sh python3
 	python3 tests/lint/lint.py
 
-# Every test: the lint, unit tests of the library, then HTTP tests through
-# lighttpd, the browser's among them (their screenshots: $(BUILD)/screenshots/).
-# SAN=1 runs the same suite built with AddressSanitizer and UBSan.
-test: deps-test lint all $(UNIT_BIN)
+# The catalogs: up to date with the sources, every shipped language
+# complete, variables and formats kept (tests/i18n/check.py).
+i18n:
+	@sh tests/deps.sh gettext python3
+	python3 tests/i18n/check.py
+
+# Every test: the lint, the catalogs, unit tests of the library, then HTTP
+# tests through lighttpd, the browser's among them (their screenshots:
+# $(BUILD)/screenshots/). SAN=1 runs the same suite built with
+# AddressSanitizer and UBSan.
+test: deps-test lint i18n all $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN) > $(BUILD)/unit.log 2>&1; s=$$?; cat $(BUILD)/unit.log; \
 	HALLMARK_CGI_BIN=$(abspath $(OUT)) HALLMARK_SCREENSHOTS=$(abspath $(BUILD))/screenshots \
 	    python3 tests/http/run.py --unit-log $(BUILD)/unit.log --unit-status $$s
@@ -216,3 +228,6 @@ install: all
 
 clean:
 	rm -rf build build-san build-vg cgi-bin/*.cgi cgi-bin/hallmarkctl
+
+# A prerequisite that is never up to date (the list of languages).
+FORCE:
