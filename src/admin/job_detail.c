@@ -177,6 +177,12 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	tctx_set(c, "tracking_url", link);
 	free(link);
 	free(origin);
+	/* The language the customer's page and messages are in: the one
+	 * recorded, else the shop's default (notify.c, web_language). */
+	const struct lang *cl = lang_find(j.language);
+	if (cl && !strcmp(cl->code, j.language))
+		tctx_set(c, "customer_lang_name", lang_name(cl));
+	tctx_set(c, "shop_lang_name", lang_name(admin_shop_lang(&shop)));
 	tctx_set(c, "workflow_name", j.workflow_name);
 	tctx_set(c, "stage_label", j.stage.label);
 	tctx_set(c, "accent", j.stage.flags & STAGE_CANCELLED ? "cancelled"

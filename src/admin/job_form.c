@@ -21,6 +21,7 @@ static const struct form_field fields[] = {
 	{A_BUDGET, 0, "Use an amount like 2500 or 2500.00."},
 	{A_INVOICE_URL, 0, "Use a full link starting with https://"},
 	{A_NOTIFY_CHANNEL, 0, "Choose how the customer hears from you."},
+	{A_CUSTOMER_LANGUAGE, 0, "Choose a language from the list."},
 };
 
 /* The customer's phone in international form: the request's own storage
@@ -46,6 +47,18 @@ void job_form_channels(struct staff *a, struct tctx *c, const char *chosen)
 	tctx_set_bool(c, "channel_is_sms", !strcmp(chosen, "sms"));
 	tctx_set_bool(c, "channel_is_whatsapp", !strcmp(chosen, "whatsapp"));
 	tctx_set_bool(c, "channel_is_none", !strcmp(chosen, "none"));
+}
+
+void job_form_languages(struct staff *a, struct tctx *c, const char *chosen)
+{
+	struct shop shop = {0};
+	/* "Not recorded" names what the customer then gets: the shop's
+	 * default language. */
+	if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK)
+		tctx_set(c, "shop_lang_name", lang_name(admin_shop_lang(&shop)));
+	shop_free(&shop);
+	tctx_set_bool(c, "language_unset", !chosen || !*chosen);
+	admin_languages(c, "languages", chosen, NULL);
 }
 
 int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
@@ -92,6 +105,19 @@ int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
 	f->has_budget = req_val(r, A_BUDGET) && *req_val(r, A_BUDGET);
 	f->budget_cents = req_int(r, A_BUDGET, 0);
 	f->invoice_url = req_val(r, A_INVOICE_URL);
+	/* The customer's language: "" for not recorded, else a code of a
+	 * language Hallmark has, exactly as the form offers it. */
+	const char *lang = req_val(r, A_CUSTOMER_LANGUAGE);
+	f->language = "";
+	if (lang && *lang) {
+		const struct lang *l = lang_find(lang);
+		if (l && !strcmp(l->code, lang)) {
+			f->language = l->code;
+		} else {
+			tctx_set(errors, "e_customer_language", "Choose a language from the list.");
+			bad++;
+		}
+	}
 	/* The channel needs its address, and a relay or gateway to use it. */
 	f->notify_channel = channel;
 	const char *why = NULL;
@@ -140,6 +166,7 @@ void job_form_fill(struct tctx *c, const struct job *j)
 	}
 	tctx_set(c, "f_invoice_url", j->invoice_url);
 	tctx_set(c, "f_notify_channel", j->notify_channel);
+	tctx_set(c, "f_customer_language", j->language);
 }
 
 void job_form_refill(struct staff *a, struct tctx *c)

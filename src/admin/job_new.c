@@ -23,6 +23,7 @@ static void new_form(struct staff *a, int status, struct tctx *c, int64_t wf)
 {
 	add_workflows(a, c, wf);
 	job_form_channels(a, c, status == 200 ? NULL : req_val(&a->w.req, A_NOTIFY_CHANNEL));
+	job_form_languages(a, c, status == 200 ? NULL : req_shown(&a->w.req, A_CUSTOMER_LANGUAGE));
 	tctx_set(c, "action", "/admin/jobs/new");
 	tctx_set_bool(c, "is_new", 1);
 	web_page(&a->w, status, "admin_job_form", c);

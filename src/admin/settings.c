@@ -25,6 +25,7 @@ static const struct form_field fields[] = {
 	{A_SLIP_SIZE, 0, "Choose the paper the slip prints on."},
 	{A_SLIP_TERMS, 0, NULL},
 	{A_NOTIFY_EMAIL, 0, "That email address is not valid."},
+	{A_LANGUAGE, 0, "Choose a language from the list."},
 };
 
 /* The choices of the form that come from tables, marked as chosen. */
@@ -80,6 +81,7 @@ static void settings_form(struct staff *a, const struct shop *s, const char *don
 	tctx_set(c, "f_slip_terms", s->slip_terms);
 	tctx_set(c, "f_notify_email", s->notify_email);
 	set_look(c, s->accent, s->accent && *s->accent, s->theme, s->powered_by);
+	admin_languages(c, "languages", admin_shop_lang(s)->code, NULL);
 	const struct phone_country *zone = phone_country_of_zone(s->timezone);
 	set_choices(c, *s->phone_country || !zone ? s->phone_country : zone->iso, s->slip_size,
 	    !s->tracking_off);
@@ -162,6 +164,8 @@ void do_settings(struct staff *a)
 		set_look(c, req_shown(r, A_ACCENT), accent_on, theme, req_int(r, A_POWERED_BY, 0) != 0);
 		set_choices(c, req_shown(r, A_PHONE_COUNTRY), req_shown(r, A_SLIP_SIZE),
 		    req_int(r, A_TRACKING_ON, 0) != 0);
+		admin_languages(c, "languages", req_present(r, A_LANGUAGE) ? req_shown(r, A_LANGUAGE)
+		    : now.language, NULL);
 		settings_page(a, 422, c);
 		goto out;
 	}
@@ -191,6 +195,8 @@ void do_settings(struct staff *a)
 		    : now.slip_terms),
 		.notify_email = (char *)(req_present(r, A_NOTIFY_EMAIL) ? req_val(r, A_NOTIFY_EMAIL)
 		    : now.notify_email),
+		.language = (char *)(req_present(r, A_LANGUAGE) ? req_val(r, A_LANGUAGE)
+		    : now.language),
 	};
 	int64_t issued = 0;
 	if ((rc = shop_update(a->db, &s, &issued)) != HM_OK && rc != HM_DUPLICATE) {

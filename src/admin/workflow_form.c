@@ -115,6 +115,16 @@ void workflow_form_show(struct staff *a, int status, const struct workflow_form 
 		tctx_set_bool(c, "is_new", 1);
 	}
 	tctx_set(c, "action", action);
+	if (f->id) {
+		/* The stages' own wording is in the shop's default language;
+		 * the others are a page each (workflow_texts.c). */
+		struct shop shop = {0};
+		if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK) {
+			tctx_set(c, "shop_lang_name", lang_name(admin_shop_lang(&shop)));
+			admin_languages(c, "other_languages", NULL, admin_shop_lang(&shop)->code);
+		}
+		shop_free(&shop);
+	}
 	/* The rows' limits, from the parameter table like every other field's. */
 	tctx_set_int(c, "max_stage_label", (long long)admin_params[A_STAGE_ROW(1) + SR_LABEL].maxlen);
 	tctx_set_int(c, "max_stage_description",
