@@ -156,7 +156,7 @@ struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav)
 	if (a->user.user_id) {
 		struct shop s;
 		if (shop_get(a->db, a->user.shop_id, &s) == HM_OK) {
-			tctx_set(c, "shop_name", *s.name ? s.name : "Your shop");
+			tctx_set(c, "shop_name", *s.name ? s.name : _("Your shop"));
 			tctx_set_bool(c, "tracking_off", s.tracking_off);
 			shop_free(&s);
 		}
@@ -258,9 +258,9 @@ static void dispatch(struct staff *a)
 	if (!r) {
 		if (path_known) {
 			resp_header(&a->w.resp, "Allow", m == METHOD_POST ? "GET, HEAD" : "POST");
-			web_error(&a->w, 405, "Not allowed", "That page cannot be used that way.");
+			web_error(&a->w, 405, _("Not allowed"), _("That page cannot be used that way."));
 		} else {
-			web_error(&a->w, 404, "Not found", "There is no such page.");
+			web_error(&a->w, 404, _("Not found"), _("There is no such page."));
 		}
 		return;
 	}

@@ -23,7 +23,7 @@ void page_job_edit(struct staff *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	struct tctx *c = admin_ctx(a, "Edit job", "jobs");
+	struct tctx *c = admin_ctx(a, _("Edit job"), "jobs");
 	tctx_set(c, "tracking_id", j.tracking_id);
 	job_form_fill(c, &j);
 	edit_form(a, 200, c, j.notify_channel, j.language);
@@ -41,7 +41,7 @@ void do_job_edit(struct staff *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	c = admin_ctx(a, "Edit job", "jobs");
+	c = admin_ctx(a, _("Edit job"), "jobs");
 	tctx_set(c, "tracking_id", j.tracking_id);
 	if (job_form_read(a, &f, c) != 0) {
 		job_form_refill(a, c);
