@@ -77,7 +77,7 @@ static void texts_page(struct staff *a, int status, const struct workflow *w,
 		tctx_set_int(it, "n", (long long)(i + 1));
 		tctx_set_int(it, "stage_id", s->stage_id);
 		tctx_set(it, "code", s->code);
-		tctx_set(it, "own_label", lang_get(lang_current(), "stage", s->own[0]));
+		tctx_set(it, "own_label", stage_own_text(lang_current(), STAGE_LABEL, s->own[0]));
 		for (int k = 0; k < 3; k++) {
 			char key[32];
 			tctx_set(it, text_key[k], typed ? typed->text[k] : s->text[k]);
