@@ -987,8 +987,14 @@ def main(argv):
     for p in paths:
         with open(os.path.join(ROOT, p), encoding="utf-8", errors="replace") as f:
             files.append((p, f.read()))
+    names = None
+    if not any(p.endswith(".html") for p in paths):
+        # C files alone: what the tree's templates print as text.
+        tmpl = [p for p in tree_files() if p.endswith(".html")]
+        names = text_names([(p, open(os.path.join(ROOT, p), encoding="utf-8").read())
+                            for p in tmpl])
     lt = Linter(ALLOW)
-    found = lt.run(files)
+    found = lt.run(files, names)
     for path, line, rule, text in found:
         print("%s:%d: %s: %s" % (path, line, rule, text))
     stale = lt.stale() if not argv else []
