@@ -109,14 +109,24 @@ $(BUILD)/model/schema.o: src/model/schema.c $(BUILD)/schema_sql.h $(HDRS)
 # The languages: each src/po/LANG.po, checked by msgfmt and compiled into
 # the binaries (src/po/README.md).
 PO_LANGS = $(sort $(basename $(notdir $(wildcard src/po/*.po))))
-$(BUILD)/po/%.mo: src/po/%.po
+# A language's staff catalog (src/po/staff/LANG.po), when there is one,
+# joins its customer catalog.
+$(BUILD)/po/%.mo: src/po/%.po $(wildcard src/po/staff/*.po) $(BUILD)/po/langs
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	@if [ -f src/po/staff/$*.po ]; then \
+	    echo "msgcat $< src/po/staff/$*.po | msgfmt --check -o $@"; \
+	    msgcat --use-first -o $(BUILD)/po/$*.all.po $< src/po/staff/$*.po && \
+	    msgfmt --check -o $@ $(BUILD)/po/$*.all.po; \
+	else \
+	    echo "msgfmt --check -o $@ $<"; msgfmt --check -o $@ $<; \
+	fi
 
-# The list of languages itself: a catalog removed is a language gone.
+# The list of catalogs itself: one removed is a language (or its staff
+# texts) gone.
+PO_LIST = $(PO_LANGS) staff: $(sort $(notdir $(wildcard src/po/staff/*.po)))
 $(BUILD)/po/langs: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(PO_LANGS)' | cmp -s - $@ || echo '$(PO_LANGS)' > $@
+	@echo '$(PO_LIST)' | cmp -s - $@ || echo '$(PO_LIST)' > $@
 
 $(BUILD)/catalog.c: $(BUILD)/po/langs $(PO_LANGS:%=$(BUILD)/po/%.mo) src/po/compile.py
 	python3 src/po/compile.py $@ $(filter %.mo,$^)

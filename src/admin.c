@@ -125,6 +125,8 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_MESSAGE_KIND] = {"message", v_choice, 16, 0, 0, 0, message_kinds},
 	[A_PREVIEW] = {"preview", v_bool, 5, 0, 0, 0},
 	[A_LANGUAGE] = {"language", v_choice, 8, 0, 0, 0, hm_lang_codes},
+	/* "" (not recorded) or a code: job_form_read checks which. */
+	[A_CUSTOMER_LANGUAGE] = {"customer_language", v_string, 8, 0, 0, 0},
 	STAGE_ROW(1), STAGE_ROW(2), STAGE_ROW(3), STAGE_ROW(4), STAGE_ROW(5), STAGE_ROW(6),
 	STAGE_ROW(7), STAGE_ROW(8), STAGE_ROW(9), STAGE_ROW(10), STAGE_ROW(11), STAGE_ROW(12),
 	STAGE_ROW(13), STAGE_ROW(14), STAGE_ROW(15), STAGE_ROW(16), STAGE_ROW(17), STAGE_ROW(18),
@@ -154,7 +156,7 @@ struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav)
 	if (a->user.user_id) {
 		struct shop s;
 		if (shop_get(a->db, a->user.shop_id, &s) == HM_OK) {
-			tctx_set(c, "shop_name", *s.name ? s.name : "Your shop");
+			tctx_set(c, "shop_name", *s.name ? s.name : _("Your shop"));
 			tctx_set_bool(c, "tracking_off", s.tracking_off);
 			shop_free(&s);
 		}
@@ -208,6 +210,24 @@ void admin_notify_env(struct staff *a, struct notify_env *e)
 	notify_env_init(e, &a->w.cfg, *a->origin ? a->origin : NULL, a->w.master, a->now);
 }
 
+void admin_languages(struct tctx *c, const char *name, const char *chosen, const char *skip)
+{
+	for (size_t i = 0; hm_langs[i]; i++) {
+		if (skip && !strcmp(skip, hm_langs[i]->code))
+			continue;
+		struct tctx *it = tctx_add_item(c, name);
+		tctx_set(it, "code", hm_langs[i]->code);
+		tctx_set(it, "name", lang_name(hm_langs[i]));
+		tctx_set_bool(it, "selected", chosen && !strcmp(chosen, hm_langs[i]->code));
+	}
+}
+
+const struct lang *admin_shop_lang(const struct shop *s)
+{
+	const struct lang *l = lang_find(s->language);
+	return l ? l : lang_source();
+}
+
 void admin_rl_key(struct staff *a, const char *what, unsigned char out[16])
 {
 	unsigned char k[KEY_BYTES];
@@ -238,9 +258,9 @@ static void dispatch(struct staff *a)
 	if (!r) {
 		if (path_known) {
 			resp_header(&a->w.resp, "Allow", m == METHOD_POST ? "GET, HEAD" : "POST");
-			web_error(&a->w, 405, "Not allowed", "That page cannot be used that way.");
+			web_error(&a->w, 405, _("Not allowed"), _("That page cannot be used that way."));
 		} else {
-			web_error(&a->w, 404, "Not found", "There is no such page.");
+			web_error(&a->w, 404, _("Not found"), _("There is no such page."));
 		}
 		return;
 	}

@@ -30,6 +30,7 @@
 #include <vips/vips.h>
 
 #include "attachments.h"
+#include "i18n.h"
 #include "routes.h"
 #include "staff.h"
 
@@ -186,12 +187,12 @@ static int make_photo(enum photo_type t, const struct upload *up,
 
 	memset(ph, 0, sizeof *ph);
 	*status = 500;
-	*msg = "The photo could not be processed. Nothing was saved; please try again.";
+	*msg = _("The photo could not be processed. Nothing was saved; please try again.");
 	if (vips_start() != 0)
 		goto out;
 	if (!(hdr = load_header(t, up))) {
 		*status = 422;
-		*msg = "That photo could not be read: the file may be damaged. Nothing was saved.";
+		*msg = _("That photo could not be read: the file may be damaged. Nothing was saved.");
 		goto out;
 	}
 	int64_t w = vips_image_get_width(hdr), h = vips_image_get_height(hdr);
@@ -199,8 +200,8 @@ static int make_photo(enum photo_type t, const struct upload *up,
 	    w * h > UPLOAD_MAX_PIXELS) {
 		log_err("refused a %" PRId64 "x%" PRId64 " photo", w, h);
 		*status = 413;
-		*msg = "That photo has too many pixels (the limit is 40 megapixels). "
-		    "Nothing was saved: make it smaller and try again.";
+		*msg = _("That photo has too many pixels (the limit is 40 megapixels). "
+		    "Nothing was saved: make it smaller and try again.");
 		goto out;
 	}
 	/* thumbnail_buffer shrinks while it decodes and turns the image
@@ -214,7 +215,7 @@ static int make_photo(enum photo_type t, const struct upload *up,
 	    "option_string", "fail_on=truncated", NULL) != 0) {
 		log_vips("photo decode");
 		*status = 422;
-		*msg = "That photo could not be read: the file may be damaged. Nothing was saved.";
+		*msg = _("That photo could not be read: the file may be damaged. Nothing was saved.");
 		goto out;
 	}
 	if (!(flat = flatten_rgb(disp)))
@@ -223,7 +224,7 @@ static int make_photo(enum photo_type t, const struct upload *up,
 	if (!(mem = vips_image_copy_memory(flat))) {
 		log_vips("photo decode");
 		*status = 422;
-		*msg = "That photo could not be read: the file may be damaged. Nothing was saved.";
+		*msg = _("That photo could not be read: the file may be damaged. Nothing was saved.");
 		goto out;
 	}
 	if (vips_thumbnail_image(mem, &thumb, THUMB_SIDE, "height", THUMB_SIDE,
@@ -399,23 +400,23 @@ static void upload_to(struct staff *u, const struct target *t)
 		return;
 	}
 	if (!up || up->len == 0) {
-		web_error(&u->w, 400, "Choose a photo",
-		    "No photo came with the form. Choose one and try again.");
+		web_error(&u->w, 400, _("Choose a photo"),
+		    _("No photo came with the form. Choose one and try again."));
 		return;
 	}
 	if (up->len > UPLOAD_MAX_FILE) {
-		web_error(&u->w, 413, "That photo is too large",
-		    "Photos can be up to 10 MB. Nothing was saved: choose a smaller photo.");
+		web_error(&u->w, 413, _("That photo is too large"),
+		    _("Photos can be up to 10 MB. Nothing was saved: choose a smaller photo."));
 		return;
 	}
 	if ((type = sniff((const unsigned char *)up->data, up->len)) == PHOTO_NONE) {
-		web_error(&u->w, 415, "That file is not a photo we can use",
-		    "Upload a JPEG, PNG or WebP photo. Nothing was saved.");
+		web_error(&u->w, 415, _("That file is not a photo we can use"),
+		    _("Upload a JPEG, PNG or WebP photo. Nothing was saved."));
 		return;
 	}
 	if (make_photo(type, up, &ph, &status, &msg) != 0) {
-		web_error(&u->w, status, status == 413 ? "That photo is too large"
-		    : status == 422 ? "That photo could not be read" : "Something went wrong", msg);
+		web_error(&u->w, status, status == 413 ? _("That photo is too large")
+		    : status == 422 ? _("That photo could not be read") : _("Something went wrong"), msg);
 		return;
 	}
 	if (store_photo(u->w.cfg.media_dir, &ph, stem) != 0) {
@@ -434,7 +435,7 @@ static void upload_to(struct staff *u, const struct target *t)
 		if (rc == HM_DUPLICATE)
 			go_back(u, t->owner_kind);
 		else if (rc == HM_CONFLICT)
-			web_error(&u->w, 409, "No room for another photo", t->full);
+			web_error(&u->w, 409, _("No room for another photo"), t->full);
 		else
 			web_fail(&u->w, rc);
 		goto out;
@@ -448,13 +449,13 @@ static void do_upload(struct staff *u)
 {
 	const char *role = req_val(&u->w.req, U_ROLE);
 	if (!role) {
-		web_error(&u->w, 400, "Choose where the photo goes",
-		    "Say whether this is the main photo or one for the gallery. Nothing was saved.");
+		web_error(&u->w, 400, _("Choose where the photo goes"),
+		    _("Say whether this is the main photo or one for the gallery. Nothing was saved."));
 		return;
 	}
 	struct target t = {
 		.owner_kind = "passport", .owner_id = u->id, .role = role, .is_public = 1,
-		.full = "A passport can have up to 30 photos. Delete one and try again.",
+		.full = _("A passport can have up to 30 photos. Delete one and try again."),
 	};
 	upload_to(u, &t);
 }
@@ -463,20 +464,20 @@ static void do_job_upload(struct staff *u)
 {
 	const char *role = req_val(&u->w.req, U_JOB_ROLE);
 	if (!role) {
-		web_error(&u->w, 400, "Choose what the photo is",
-		    "Say whether this is a photo of the job or a design proof. Nothing was saved.");
+		web_error(&u->w, 400, _("Choose what the photo is"),
+		    _("Say whether this is a photo of the job or a design proof. Nothing was saved."));
 		return;
 	}
 	if (req_invalid(&u->w.req, U_PUBLIC)) {
-		web_error(&u->w, 400, "That form was not understood",
-		    "Go back, reload the page and try again. Nothing was saved.");
+		web_error(&u->w, 400, _("That form was not understood"),
+		    _("Go back, reload the page and try again. Nothing was saved."));
 		return;
 	}
 	/* Unticked is absent: private unless staff said otherwise. */
 	struct target t = {
 		.owner_kind = "job", .owner_id = u->id, .role = role,
 		.is_public = req_int(&u->w.req, U_PUBLIC, 0) == 1,
-		.full = "A job can have up to 30 photos. Delete one and try again.",
+		.full = _("A job can have up to 30 photos. Delete one and try again."),
 	};
 	upload_to(u, &t);
 }
@@ -485,7 +486,7 @@ static void do_logo_upload(struct staff *u)
 {
 	struct target t = {
 		.owner_kind = "shop", .owner_id = u->user.shop_id, .role = "logo", .is_public = 1,
-		.full = "The shop's logo could not be replaced. Remove it and try again.",
+		.full = _("The shop's logo could not be replaced. Remove it and try again."),
 	};
 	upload_to(u, &t);
 }
@@ -496,7 +497,7 @@ static void delete_from(struct staff *u, const char *owner_kind, int64_t owner_i
 	int64_t aid = req_int(&u->w.req, U_ATTACHMENT, 0);
 	enum hm_rc rc;
 	if (aid <= 0) {
-		web_error(&u->w, 400, "Choose a photo", "Say which photo to delete. Nothing was changed.");
+		web_error(&u->w, 400, _("Choose a photo"), _("Say which photo to delete. Nothing was changed."));
 		return;
 	}
 	rc = attachment_delete(u->db, u->user.shop_id, owner_kind, owner_id, aid, u->now);
@@ -540,12 +541,12 @@ static void dispatch(struct staff *u)
 		if (path_match(routes[i].pattern, u->w.req.path_info, &u->id))
 			r = &routes[i];
 	if (!r) {
-		web_error(&u->w, 404, "Not found", "There is no such page.");
+		web_error(&u->w, 404, _("Not found"), _("There is no such page."));
 		return;
 	}
 	if (u->w.req.method != r->method) {
 		resp_header(&u->w.resp, "Allow", "POST");
-		web_error(&u->w, 405, "Not allowed", "That page cannot be used that way.");
+		web_error(&u->w, 405, _("Not allowed"), _("That page cannot be used that way."));
 		return;
 	}
 	if (staff_gate(u, r->method, r->access) != 0)

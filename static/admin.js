@@ -12,7 +12,7 @@
     button.addEventListener("click", function () {
       var done = function () {
         var was = button.textContent;
-        button.textContent = "Copied";
+        button.textContent = button.getAttribute("data-copied") || was;
         setTimeout(function () { button.textContent = was; }, 1500);
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
@@ -63,8 +63,10 @@
       }
       if (counter) {
         var s = segments(text);
-        counter.textContent = s.len + " characters as a text message: " + s.n +
-            (s.n === 1 ? " part" : " parts") + (s.ucs2 ? " (some characters need Unicode: 70 a part)" : "");
+        /* The words come from the page, in its language. */
+        counter.textContent = (counter.getAttribute("data-format") || "%1$s / %2$s")
+            .replace("%1$s", s.len).replace("%2$s", s.n) +
+            (s.ucs2 ? " " + (counter.getAttribute("data-ucs2") || "") : "");
         counter.hidden = false;
       }
     }

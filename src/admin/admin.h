@@ -33,7 +33,7 @@ enum admin_param {
 	A_POWERED_BY, A_RETENTION_DAYS, A_CONFIRM_NAME, A_ACCENT_ON,
 	A_PREFIX, A_FK,
 	A_TRACKING_ON, A_PHONE_COUNTRY, A_SLIP_SIZE, A_SLIP_TERMS, A_NOTIFY_EMAIL, A_NOTIFY_CHANNEL,
-	A_SUBJECT, A_MESSAGE_KIND, A_PREVIEW, A_LANGUAGE,
+	A_SUBJECT, A_MESSAGE_KIND, A_PREVIEW, A_LANGUAGE, A_CUSTOMER_LANGUAGE,
 	/* Last: the workflow form's stage rows take every index after it. */
 	A_STAGE_ROWS,
 	A_NPARAMS = A_STAGE_ROWS + WORKFLOW_MAX_STAGES * SR_COUNT
@@ -55,6 +55,11 @@ struct notify_env;
 void admin_notify_env(struct staff *a, struct notify_env *e);
 /* The rate-limit key for a client address or an account name. */
 void admin_rl_key(struct staff *a, const char *what, unsigned char out[16]);
+/* Adds list `name` to c: every shipped language but `skip` (a code, or
+ * NULL), each named in itself (code, name, selected when it is `chosen`). */
+void admin_languages(struct tctx *c, const char *name, const char *chosen, const char *skip);
+/* The shop's default language (English when it names none shipped). */
+const struct lang *admin_shop_lang(const struct shop *s);
 
 /* Job form helpers shared by book-in and edit (job_form.c). */
 int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors);
@@ -63,6 +68,9 @@ void job_form_refill(struct staff *a, struct tctx *c);
 /* The customer-channel choice of the form: which the installation can
  * deliver, and which is chosen. */
 void job_form_channels(struct staff *a, struct tctx *c, const char *chosen);
+/* The customer's-language choice of the form: "not recorded" (the shop's
+ * default) and every language; chosen is a code or "". */
+void job_form_languages(struct staff *a, struct tctx *c, const char *chosen);
 
 /* The workflow form shared by new and edit (workflow_form.c). Strings
  * point into the request or the caller's data. */
@@ -141,6 +149,8 @@ void page_workflow_new(struct staff *a);
 void do_workflow_new(struct staff *a);
 void page_workflow(struct staff *a);
 void do_workflow(struct staff *a);
+void page_workflow_texts(struct staff *a);
+void do_workflow_texts(struct staff *a);
 /* Job photos and the shop logo: the pages' sections (job_photos.c,
  * settings_logo.c) and the visibility/role change (job_photo.c). */
 void job_photos_fill(struct staff *a, struct tctx *c, const struct job *j);

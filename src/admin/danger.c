@@ -17,7 +17,7 @@ static const char *confirm_word(const struct shop *s)
 static void danger_page(struct staff *a, int status, const struct shop *s, const char *error,
     const char *done)
 {
-	struct tctx *c = admin_ctx(a, "Danger zone", "settings");
+	struct tctx *c = admin_ctx(a, _("Danger zone"), "settings");
 	tctx_set(c, "confirm_word", confirm_word(s));
 	tctx_set_bool(c, "is_owner", a->user.is_owner);
 	tctx_set(c, "error", error);
@@ -49,16 +49,16 @@ void do_danger(struct staff *a)
 	}
 	const char *typed = req_val(&a->w.req, A_CONFIRM_NAME);
 	if (!a->user.is_owner) {
-		danger_page(a, 403, &s, "Only the shop's owner can do this.", NULL);
+		danger_page(a, 403, &s, _("Only the shop's owner can do this."), NULL);
 		goto out;
 	}
 	if (!typed || strcmp(typed, confirm_word(&s))) {
-		danger_page(a, 422, &s, "The name you typed does not match, so nothing was deleted.",
-		    NULL);
+		danger_page(a, 422, &s,
+		    _("The name you typed does not match, so nothing was deleted."), NULL);
 		goto out;
 	}
 	if ((rc = shop_wipe(a->db, a->user.shop_id, &res)) == HM_DUPLICATE) {
-		danger_page(a, 200, &s, NULL, "Done: the shop's tracking data was deleted.");
+		danger_page(a, 200, &s, NULL, _("Done: the shop's tracking data was deleted."));
 		goto out;
 	}
 	if (rc != HM_OK) {
@@ -66,10 +66,15 @@ void do_danger(struct staff *a)
 		goto out;
 	}
 	purge_unlink(a->w.cfg.media_dir, &res);
-	char done[200];
-	snprintf(done, sizeof done, "Deleted %ld job%s, %ld message%s and %ld photo%s. Every "
-	    "tracking link of the shop now shows \"not found\".", res.jobs, res.jobs == 1 ? "" : "s",
-	    res.messages, res.messages == 1 ? "" : "s", res.photos, res.photos == 1 ? "" : "s");
+	char done[400], jobs[64], messages[64], photos[64];
+	snprintf(jobs, sizeof jobs, P_("%ld job", "%ld jobs", (unsigned long)res.jobs), res.jobs);
+	snprintf(messages, sizeof messages, P_("%ld message", "%ld messages",
+	    (unsigned long)res.messages), res.messages);
+	snprintf(photos, sizeof photos, P_("%ld photo", "%ld photos", (unsigned long)res.photos),
+	    res.photos);
+	/* TRANSLATORS: %1$s is "3 jobs", %2$s "5 messages", %3$s "2 photos". */
+	snprintf(done, sizeof done, _("Deleted %1$s, %2$s and %3$s. Every tracking link of the shop "
+	    "now shows \"not found\"."), jobs, messages, photos);
 	danger_page(a, 200, &s, NULL, done);
 out:
 	purge_result_free(&res);

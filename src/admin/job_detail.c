@@ -7,28 +7,29 @@
 #include "messages.h"
 #include "notify.h"
 
+/* What happened, before the stage it names when it names one. */
 static const char *event_text(const struct event *e)
 {
 	if (!strcmp(e->kind, "created"))
-		return "Booked in";
+		return _("Booked in");
 	if (!strcmp(e->kind, "stage"))
-		return "Moved to";
+		return _("Moved to");
 	if (!strcmp(e->kind, "edited"))
-		return "Details edited";
+		return _("Details edited");
 	if (!strcmp(e->kind, "revoked"))
-		return "Tracking link revoked";
+		return _("Tracking link revoked");
 	if (!strcmp(e->kind, "restored_link"))
-		return "Tracking link restored";
+		return _("Tracking link restored");
 	if (!strcmp(e->kind, "deleted"))
-		return "Job deleted";
+		return _("Job deleted");
 	if (!strcmp(e->kind, "restored"))
-		return "Job restored";
+		return _("Job restored");
 	if (!strcmp(e->kind, "rotated"))
-		return "Tracking link replaced";
+		return _("Tracking link replaced");
 	if (!strcmp(e->kind, "approved"))
-		return "Customer approved the design; moved to";
+		return _("Customer approved the design; moved to");
 	if (!strcmp(e->kind, "changes"))
-		return "Customer asked for changes; moved back to";
+		return _("Customer asked for changes; moved back to");
 	return e->kind;
 }
 
@@ -37,17 +38,17 @@ static const char *shown_notice(const char *show)
 	if (!show)
 		return NULL;
 	if (!strcmp(show, "rotated"))
-		return "The job has a new tracking link. The old one no longer works: send this one "
-		    "to the customer.";
+		return _("The job has a new tracking link. The old one no longer works: send this one "
+		    "to the customer.");
 	if (!strcmp(show, "sent"))
-		return "Reply sent. The customer sees it on their page.";
+		return _("Reply sent. The customer sees it on their page.");
 	if (!strcmp(show, "booked"))
-		return "Booked in. Print the take-in slip for the customer, or send them the link.";
+		return _("Booked in. Print the take-in slip for the customer, or send them the link.");
 	if (!strcmp(show, "queued"))
-		return "The tracking link will be sent to the customer in a moment.";
+		return _("The tracking link will be sent to the customer in a moment.");
 	if (!strcmp(show, "not_queued"))
-		return "Nothing was sent: the customer has no email or mobile number for the way "
-		    "they chose to hear from you, asked for no messages, or the job has no link.";
+		return _("Nothing was sent: the customer has no email or mobile number for the way "
+		    "they chose to hear from you, asked for no messages, or the job has no link.");
 	return NULL;
 }
 
@@ -114,7 +115,7 @@ static void add_thread(struct tctx *c, const struct message_list *m, const char 
 		struct tctx *it = tctx_add_item(c, "messages");
 		fmt_time(m->v[i].at, tz, when, sizeof when);
 		tctx_set(it, "when", when);
-		tctx_set(it, "who", m->v[i].from_customer ? "Customer" : m->v[i].user_name);
+		tctx_set(it, "who", m->v[i].from_customer ? _("Customer") : m->v[i].user_name);
 		tctx_set_bool(it, "from_customer", m->v[i].from_customer);
 		tctx_set_bool(it, "unread", m->v[i].unread);
 		tctx_set(it, "body", m->v[i].body);
@@ -162,10 +163,10 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	tctx_set_bool(c, "f_note_public", req_int(r, A_NOTE_PUBLIC, 0) == 1);
 	add_thread(c, &thread, shop.timezone);
 	if (!strcmp(j.decision, "approved"))
-		tctx_set(c, "decision", "The customer approved the design on their page.");
+		tctx_set(c, "decision", _("The customer approved the design on their page."));
 	else if (!strcmp(j.decision, "changes"))
-		tctx_set(c, "decision", "The customer asked for changes to the design: see their "
-		    "message below.");
+		tctx_set(c, "decision", _("The customer asked for changes to the design: see their "
+		    "message below."));
 	if (j.has_budget) {
 		fmt_amount(j.budget_cents, money, sizeof money);
 		tctx_set(c, "budget", money);
@@ -177,8 +178,14 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	tctx_set(c, "tracking_url", link);
 	free(link);
 	free(origin);
+	/* The language the customer's page and messages are in: the one
+	 * recorded, else the shop's default (notify.c, web_language). */
+	const struct lang *cl = lang_find(j.language);
+	if (cl && !strcmp(cl->code, j.language))
+		tctx_set(c, "customer_lang_name", lang_name(cl));
+	tctx_set(c, "shop_lang_name", lang_name(admin_shop_lang(&shop)));
 	tctx_set(c, "workflow_name", j.workflow_name);
-	tctx_set(c, "stage_label", j.stage.label);
+	tctx_set(c, "stage_label", stage_own_text(lang_current(), STAGE_LABEL, j.stage.label));
 	tctx_set(c, "accent", j.stage.flags & STAGE_CANCELLED ? "cancelled"
 	    : j.stage.flags & (STAGE_READY | STAGE_FINAL) ? "done" : "progress");
 	tctx_set_int(c, "percent", stage_percent(&stages, &j.stage));
@@ -201,6 +208,8 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	tctx_set_bool(c, "deleted", j.deleted_at != 0);
 	tctx_set_int(c, "number", j.number);
 	tctx_set_bool(c, "link_issued", j.link_issued);
+	/* The slip carries the customer's link only while there is one. */
+	tctx_set_bool(c, "slip_has_link", j.link_issued && !j.revoked_at && !j.deleted_at);
 	tctx_set_bool(c, "tracking_off", shop.tracking_off);
 	tctx_set_bool(c, "notify_off", j.notify_off);
 	contact_links(c, &j);
@@ -211,9 +220,9 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 		    || (!strcmp(j.notify_channel, "sms") && (env.channels & NOTIFY_SMS));
 		tctx_set_bool(c, "can_resend", auto_channel && j.link_issued && !j.revoked_at &&
 		    !j.deleted_at && !j.notify_off);
-		tctx_set(c, "channel_label", !strcmp(j.notify_channel, "email") ? "Email"
-		    : !strcmp(j.notify_channel, "sms") ? "Text message"
-		    : !strcmp(j.notify_channel, "whatsapp") ? "WhatsApp, sent by you" : "No messages");
+		tctx_set(c, "channel_label", !strcmp(j.notify_channel, "email") ? _("Email")
+		    : !strcmp(j.notify_channel, "sms") ? _("Text message")
+		    : !strcmp(j.notify_channel, "whatsapp") ? _("WhatsApp, sent by you") : _("No messages"));
 	}
 	if (j.link_issued && !j.revoked_at && !j.deleted_at)
 		by_hand(a, c, &j);
@@ -221,7 +230,7 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	for (size_t i = 0; i < stages.n; i++) {
 		struct tctx *it = tctx_add_item(c, "stages");
 		tctx_set_int(it, "id", stages.v[i].id);
-		tctx_set(it, "label", stages.v[i].label);
+		tctx_set(it, "label", stage_own_text(lang_current(), STAGE_LABEL, stages.v[i].label));
 		tctx_set_bool(it, "current", stages.v[i].id == j.stage_id);
 	}
 	for (size_t i = events.n; i-- > 0;) {
@@ -233,7 +242,7 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 		/* Only stage moves name a stage: "Booked in" says it already. */
 		if (!strcmp(e->kind, "stage") || !strcmp(e->kind, "approved") ||
 		    !strcmp(e->kind, "changes"))
-			tctx_set(it, "moved_to", e->stage_label);
+			tctx_set(it, "moved_to", stage_own_text(lang_current(), STAGE_LABEL, e->stage_label));
 		tctx_set(it, "note", e->note);
 		tctx_set_bool(it, "note_public", e->note_public);
 		tctx_set(it, "by", e->user_name);

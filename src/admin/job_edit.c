@@ -3,9 +3,11 @@
 
 #include "admin.h"
 
-static void edit_form(struct staff *a, int status, struct tctx *c, const char *channel)
+static void edit_form(struct staff *a, int status, struct tctx *c, const char *channel,
+    const char *language)
 {
 	job_form_channels(a, c, channel);
+	job_form_languages(a, c, language);
 	char action[64];
 	snprintf(action, sizeof action, "/admin/jobs/%lld/edit", (long long)a->id);
 	tctx_set(c, "action", action);
@@ -21,10 +23,10 @@ void page_job_edit(struct staff *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	struct tctx *c = admin_ctx(a, "Edit job", "jobs");
+	struct tctx *c = admin_ctx(a, _("Edit job"), "jobs");
 	tctx_set(c, "tracking_id", j.tracking_id);
 	job_form_fill(c, &j);
-	edit_form(a, 200, c, j.notify_channel);
+	edit_form(a, 200, c, j.notify_channel, j.language);
 	tctx_free(c);
 	job_free(&j);
 }
@@ -39,13 +41,17 @@ void do_job_edit(struct staff *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	c = admin_ctx(a, "Edit job", "jobs");
+	c = admin_ctx(a, _("Edit job"), "jobs");
 	tctx_set(c, "tracking_id", j.tracking_id);
 	if (job_form_read(a, &f, c) != 0) {
 		job_form_refill(a, c);
-		edit_form(a, 422, c, req_val(&a->w.req, A_NOTIFY_CHANNEL));
+		edit_form(a, 422, c, req_val(&a->w.req, A_NOTIFY_CHANNEL),
+		    req_shown(&a->w.req, A_CUSTOMER_LANGUAGE));
 		goto out;
 	}
+	/* A form without the field (an older page, a script) leaves it be. */
+	if (!req_present(&a->w.req, A_CUSTOMER_LANGUAGE))
+		f.language = j.language;
 	rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now);
 	admin_after(a, rc, "jobs", a->id);
 out:

@@ -6,22 +6,31 @@
 #include "notify.h"
 #include "phone.h"
 
-static const struct form_field fields[] = {
-	{A_CUSTOMER_NAME, 1, NULL},
-	{A_CUSTOMER_PHONE, 0, "Use digits, spaces and + - ( ) only."},
-	{A_CUSTOMER_EMAIL, 0, "That is not an email address."},
-	{A_ITEM_TYPE, 1, NULL},
-	{A_ITEM_DESCRIPTION, 0, NULL},
-	{A_PROBLEM, 0, NULL},
-	{A_DUE_DATE, 0, "Use a date like 2026-12-24."},
-	{A_INTERNAL_NOTES, 0, NULL},
-	{A_QUOTED, 0, "Use an amount like 120 or 120.50."},
-	{A_DEPOSIT, 0, "Use an amount like 20 or 20.00."},
-	{A_DESIGN_BRIEF, 0, NULL},
-	{A_BUDGET, 0, "Use an amount like 2500 or 2500.00."},
-	{A_INVOICE_URL, 0, "Use a full link starting with https://"},
-	{A_NOTIFY_CHANNEL, 0, "Choose how the customer hears from you."},
-};
+/* The form's fields, their sentences in the current language (fields_init). */
+static struct form_field fields[15];
+
+static void fields_init(void)
+{
+	const struct form_field f[] = {
+		{A_CUSTOMER_NAME, 1, NULL},
+		{A_CUSTOMER_PHONE, 0, _("Use digits, spaces and + - ( ) only.")},
+		{A_CUSTOMER_EMAIL, 0, _("That is not an email address.")},
+		{A_ITEM_TYPE, 1, NULL},
+		{A_ITEM_DESCRIPTION, 0, NULL},
+		{A_PROBLEM, 0, NULL},
+		{A_DUE_DATE, 0, _("Use a date like 2026-12-24.")},
+		{A_INTERNAL_NOTES, 0, NULL},
+		{A_QUOTED, 0, _("Use an amount like 120 or 120.50.")},
+		{A_DEPOSIT, 0, _("Use an amount like 20 or 20.00.")},
+		{A_DESIGN_BRIEF, 0, NULL},
+		{A_BUDGET, 0, _("Use an amount like 2500 or 2500.00.")},
+		{A_INVOICE_URL, 0, _("Use a full link starting with https://")},
+		{A_NOTIFY_CHANNEL, 0, _("Choose how the customer hears from you.")},
+		{A_CUSTOMER_LANGUAGE, 0, _("Choose a language from the list.")},
+	};
+	_Static_assert(sizeof f == sizeof fields, "fields[] holds every field");
+	memcpy(fields, f, sizeof f);
+}
 
 /* The customer's phone in international form: the request's own storage
  * for it (a CGI reads one form). */
@@ -48,11 +57,24 @@ void job_form_channels(struct staff *a, struct tctx *c, const char *chosen)
 	tctx_set_bool(c, "channel_is_none", !strcmp(chosen, "none"));
 }
 
+void job_form_languages(struct staff *a, struct tctx *c, const char *chosen)
+{
+	struct shop shop = {0};
+	/* "Not recorded" names what the customer then gets: the shop's
+	 * default language. */
+	if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK)
+		tctx_set(c, "shop_lang_name", lang_name(admin_shop_lang(&shop)));
+	shop_free(&shop);
+	tctx_set_bool(c, "language_unset", !chosen || !*chosen);
+	admin_languages(c, "languages", chosen, NULL);
+}
+
 int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
 {
 	const struct req *r = &a->w.req;
+	fields_init();
 	int bad = form_check(r, fields, HM_NELEM(fields), errors,
-	    "Some fields need attention: see below.");
+	    _("Some fields need attention: see below."));
 	struct shop shop = {0};
 	const char *typed = req_val(r, A_CUSTOMER_PHONE);
 	const char *channel = req_val(r, A_NOTIFY_CHANNEL);
@@ -70,10 +92,10 @@ int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
 		} else if (!req_invalid(r, A_CUSTOMER_PHONE)) {
 			tctx_set(errors, "e_customer_phone",
 			    phone_country_or_zone(shop.phone_country, shop.timezone)
-			    ? "That is not a phone number we can use: check the digits, or give it with "
-			    "its country code (+44 …)."
-			    : "Give the number with its country code, such as +44 7700 900101, or choose "
-			    "the shop's country in Settings so local numbers can be read.");
+			    ? _("That is not a phone number we can use: check the digits, or give it with "
+			    "its country code (+44 …).")
+			    : _("Give the number with its country code, such as +44 7700 900101, or choose "
+			    "the shop's country in Settings so local numbers can be read."));
 			bad++;
 		}
 		shop_free(&shop);
@@ -92,25 +114,38 @@ int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors)
 	f->has_budget = req_val(r, A_BUDGET) && *req_val(r, A_BUDGET);
 	f->budget_cents = req_int(r, A_BUDGET, 0);
 	f->invoice_url = req_val(r, A_INVOICE_URL);
+	/* The customer's language: "" for not recorded, else a code of a
+	 * language Hallmark has, exactly as the form offers it. */
+	const char *lang = req_val(r, A_CUSTOMER_LANGUAGE);
+	f->language = "";
+	if (lang && *lang) {
+		const struct lang *l = lang_find(lang);
+		if (l && !strcmp(l->code, lang)) {
+			f->language = l->code;
+		} else {
+			tctx_set(errors, "e_customer_language", _("Choose a language from the list."));
+			bad++;
+		}
+	}
 	/* The channel needs its address, and a relay or gateway to use it. */
 	f->notify_channel = channel;
 	const char *why = NULL;
 	if (channel && !strcmp(channel, "email") && !(ch & NOTIFY_EMAIL))
-		why = "This installation sends no email: choose WhatsApp or none.";
+		why = _("This installation sends no email: choose WhatsApp or none.");
 	else if (channel && !strcmp(channel, "sms") && !(ch & NOTIFY_SMS))
-		why = "This installation sends no text messages: choose WhatsApp or none.";
+		why = _("This installation sends no text messages: choose WhatsApp or none.");
 	else if (channel && !strcmp(channel, "email") && !(f->customer_email && *f->customer_email))
-		why = "Give the customer's email address, or choose another way to reach them.";
+		why = _("Give the customer's email address, or choose another way to reach them.");
 	else if (channel && (!strcmp(channel, "sms") || !strcmp(channel, "whatsapp")) &&
 	    !(f->customer_phone && *f->customer_phone) && !req_invalid(r, A_CUSTOMER_PHONE) &&
 	    !(typed && *typed))
-		why = "Give the customer's mobile number, or choose another way to reach them.";
+		why = _("Give the customer's mobile number, or choose another way to reach them.");
 	if (why) {
 		tctx_set(errors, "e_notify_channel", why);
 		bad++;
 	}
 	if (bad)
-		tctx_set(errors, "error", "Some fields need attention: see below.");
+		tctx_set(errors, "error", _("Some fields need attention: see below."));
 	return bad ? -1 : 0;
 }
 
@@ -140,11 +175,13 @@ void job_form_fill(struct tctx *c, const struct job *j)
 	}
 	tctx_set(c, "f_invoice_url", j->invoice_url);
 	tctx_set(c, "f_notify_channel", j->notify_channel);
+	tctx_set(c, "f_customer_language", j->language);
 }
 
 void job_form_refill(struct staff *a, struct tctx *c)
 {
 	/* What the person typed comes back as typed, valid or not, so nothing
 	 * they wrote is lost to a validation error. */
+	fields_init();
 	form_refill(&a->w.req, fields, HM_NELEM(fields), c);
 }

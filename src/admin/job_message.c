@@ -14,7 +14,7 @@ void do_job_message(struct staff *a)
 	if (req_invalid(r, A_BODY) || !msg_body_ok(body)) {
 		/* Re-show the job page with the text kept, never lose a reply. */
 		page_job_with(a, 422, "msg_error", req_message(r, A_BODY, NULL, why, sizeof why)
-		    ? why : "Write your reply first.");
+		    ? why : _("Write your reply first."));
 		return;
 	}
 	struct notify_env env;
@@ -27,7 +27,7 @@ void do_job_message(struct staff *a)
 	}
 	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		page_job_with(a, rc == HM_BUSY ? 503 : 500, "msg_error",
-		    "Your reply could not be sent just now. Please try again.");
+		    _("Your reply could not be sent just now. Please try again."));
 		return;
 	}
 	char path[64];

@@ -23,6 +23,7 @@ static void new_form(struct staff *a, int status, struct tctx *c, int64_t wf)
 {
 	add_workflows(a, c, wf);
 	job_form_channels(a, c, status == 200 ? NULL : req_val(&a->w.req, A_NOTIFY_CHANNEL));
+	job_form_languages(a, c, status == 200 ? NULL : req_shown(&a->w.req, A_CUSTOMER_LANGUAGE));
 	tctx_set(c, "action", "/admin/jobs/new");
 	tctx_set_bool(c, "is_new", 1);
 	web_page(&a->w, status, "admin_job_form", c);
@@ -30,7 +31,7 @@ static void new_form(struct staff *a, int status, struct tctx *c, int64_t wf)
 
 void page_job_new(struct staff *a)
 {
-	struct tctx *c = admin_ctx(a, "Book in a job", "new");
+	struct tctx *c = admin_ctx(a, _("Book in a job"), "new");
 	new_form(a, 200, c, 0);
 	tctx_free(c);
 }
@@ -39,11 +40,11 @@ void do_job_new(struct staff *a)
 {
 	struct job_fields f = {0};
 	int64_t id = 0, wf = req_int(&a->w.req, A_WORKFLOW, 0);
-	struct tctx *c = admin_ctx(a, "Book in a job", "new");
+	struct tctx *c = admin_ctx(a, _("Book in a job"), "new");
 
 	if (job_form_read(a, &f, c) != 0 || !wf) {
 		if (!wf)
-			tctx_set(c, "error", "Choose what kind of job this is.");
+			tctx_set(c, "error", _("Choose what kind of job this is."));
 		job_form_refill(a, c);
 		new_form(a, 422, c, wf);
 		goto out;

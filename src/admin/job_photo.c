@@ -12,8 +12,8 @@ void do_job_photo(struct staff *a)
 	int64_t aid = req_int(r, A_ATTACHMENT, 0);
 
 	if (aid <= 0 || !role || req_invalid(r, A_IS_PUBLIC)) {
-		web_error(&a->w, 400, "That change was not understood",
-		    "Nothing was changed. Go back, reload the page and try again.");
+		web_error(&a->w, 400, _("That change was not understood"),
+		    _("Nothing was changed. Go back, reload the page and try again."));
 		return;
 	}
 	enum hm_rc rc = attachment_set_job(a->db, a->user.shop_id, a->id, aid, role,

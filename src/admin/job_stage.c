@@ -15,7 +15,7 @@ void do_job_stage(struct staff *a)
 		return;
 	}
 	if (!stage || req_invalid(r, A_NOTE_PUBLIC)) {
-		page_job_with(a, 422, "stage_error", "Choose the stage to move the job to.");
+		page_job_with(a, 422, "stage_error", _("Choose the stage to move the job to."));
 		return;
 	}
 	struct notify_env env;

@@ -24,7 +24,8 @@ static void add_stage_filter(struct staff *a, struct tctx *c, const char *curren
 				buf_printf(&seen, "%s ", sl.v[i].code);
 				struct tctx *it = tctx_add_item(c, "filters");
 				tctx_set(it, "code", sl.v[i].code);
-				tctx_set(it, "label", sl.v[i].label);
+				tctx_set(it, "label", stage_own_text(lang_current(), STAGE_LABEL,
+				    sl.v[i].label));
 				tctx_set_bool(it, "selected", current && !strcmp(current, sl.v[i].code));
 			}
 			free(needle);
@@ -56,7 +57,7 @@ void page_jobs(struct staff *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	struct tctx *c = admin_ctx(a, deleted ? "Deleted jobs" : "Jobs", "jobs");
+	struct tctx *c = admin_ctx(a, deleted ? _("Deleted jobs") : _("Jobs"), "jobs");
 	tctx_set(c, "q", q);
 	tctx_set(c, "filter", filter);
 	tctx_set_bool(c, "show_deleted", deleted);
@@ -70,14 +71,15 @@ void page_jobs(struct staff *a)
 		tctx_set_int(it, "number", j->number);
 		tctx_set(it, "customer_name", j->customer_name);
 		tctx_set(it, "item_type", j->item_type);
-		tctx_set(it, "stage_label", j->stage.label);
+		tctx_set(it, "stage_label", stage_own_text(lang_current(), STAGE_LABEL, j->stage.label));
 		/* What the customer did that staff must act on. */
 		if (!strcmp(j->decision, "approved"))
-			tctx_set(it, "decision", "Design approved by customer");
+			tctx_set(it, "decision", _("Design approved by customer"));
 		else if (!strcmp(j->decision, "changes"))
-			tctx_set(it, "decision", "Customer asked for changes");
+			tctx_set(it, "decision", _("Customer asked for changes"));
 		if (j->unread)
-			tctx_setf(it, "unread", "%d new message%s", j->unread, j->unread == 1 ? "" : "s");
+			tctx_setf(it, "unread", P_("%d new message", "%d new messages", (unsigned long)j->unread),
+			    j->unread);
 		tctx_set(it, "accent", j->stage.flags & STAGE_CANCELLED ? "cancelled"
 		    : j->stage.flags & (STAGE_READY | STAGE_FINAL) ? "done" : "progress");
 		fmt_time(j->created_at, shop.timezone, when, sizeof when);

@@ -19,7 +19,7 @@ static void login_form(struct staff *a, int status, const char *error, const cha
 	token_new(token, unused);
 	staff_cookie(a, STAFF_LOGIN_COOKIE, token, 3600);
 	staff_csrf_for(a, token);
-	struct tctx *c = admin_ctx(a, "Sign in", NULL);
+	struct tctx *c = admin_ctx(a, _("Sign in"), NULL);
 	tctx_set(c, "error", error);
 	tctx_set(c, "username", username);
 	web_page(&a->w, status, "admin_login", c);
@@ -48,7 +48,7 @@ void do_login(struct staff *a)
 	sqlite3 *rl = NULL;
 
 	if (!username || !*username || !password || !*password) {
-		login_form(a, 200, "Enter your username and password.", req_shown(&a->w.req, A_USERNAME));
+		login_form(a, 200, _("Enter your username and password."), req_shown(&a->w.req, A_USERNAME));
 		goto out;
 	}
 	if (!(rl = rl_open(a->w.cfg.ratelimit_database))) {
@@ -68,7 +68,7 @@ void do_login(struct staff *a)
 		snprintf(retry, sizeof retry, "%d", win);
 		resp_header(&a->w.resp, "Retry-After", retry);
 		log_err("sign-in refused: too many attempts");
-		login_form(a, 429, "Too many attempts. Wait a few minutes, then try again.", username);
+		login_form(a, 429, _("Too many attempts. Wait a few minutes, then try again."), username);
 		goto out;
 	}
 	enum hm_rc rc = user_find(a->db, username, &uid, &hash);
@@ -80,7 +80,7 @@ void do_login(struct staff *a)
 		pw_burn(password);
 	if (rc == HM_NOTFOUND || pw_verify(hash, password) != 0) {
 		log_err("sign-in failed");
-		login_form(a, 200, "That username and password do not match.", username);
+		login_form(a, 200, _("That username and password do not match."), username);
 		goto out;
 	}
 	signin_succeeded(&si);

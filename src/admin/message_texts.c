@@ -12,17 +12,18 @@
 #include "notify.h"
 
 static const char *const titles[NK_TEXTS] = {
-	[NK_BOOKED_IN] = "Booked in: sends the tracking link",
-	[NK_STAGE] = "Stage changed (for stages set to notify the customer)",
-	[NK_READY] = "Ready for pickup",
-	[NK_DESIGN_REVIEW] = "Design ready to review",
-	[NK_STAFF_REPLY] = "The workshop replied",
-	[NK_PASSPORT] = "Passport issued (email)",
+	[NK_BOOKED_IN] = N_("Booked in: sends the tracking link"),
+	[NK_STAGE] = N_("Stage changed (for stages set to notify the customer)"),
+	[NK_READY] = N_("Ready for pickup"),
+	[NK_DESIGN_REVIEW] = N_("Design ready to review"),
+	[NK_STAFF_REPLY] = N_("The workshop replied"),
+	[NK_PASSPORT] = N_("Passport issued (email)"),
 };
 
-/* The values a preview shows for each variable. */
+/* The values a preview shows for each variable, in the current language:
+ * the one of the texts shown, as a customer reading them would get them. */
 static void sample_vars(struct staff *a, const struct shop *s, struct text_vars *v,
-    char *track, size_t tn, char *verify, size_t vn)
+    char *track, size_t tn, char *verify, size_t vn, char *due, size_t dn)
 {
 	if (!a->origin)
 		a->origin = web_origin(&a->w);
@@ -33,10 +34,13 @@ static void sample_vars(struct staff *a, const struct shop *s, struct text_vars 
 	v->v[TV_TRACKING_ID] = "RPR-7K3M-9QXD-2HJF-T8WA";
 	v->v[TV_JOB_NUMBER] = "1042";
 	v->v[TV_CUSTOMER_NAME] = "Ada Lovelace";
-	v->v[TV_SHOP_NAME] = *s->name ? s->name : "Your jeweller";
-	v->v[TV_ITEM] = "Ring";
-	v->v[TV_STAGE] = "Ready for pickup";
-	v->v[TV_DUE_DATE] = "Fri 12 Dec 2026";
+	/* TRANSLATORS: a sample shop name, in a message text's preview. */
+	v->v[TV_SHOP_NAME] = *s->name ? s->name : _("Your jeweller");
+	/* TRANSLATORS: a sample item, in a message text's preview. */
+	v->v[TV_ITEM] = _("Ring");
+	v->v[TV_STAGE] = C_("stage", "Ready for pickup");
+	fmt_date("2026-12-12", DATE_SHORT, due, dn);
+	v->v[TV_DUE_DATE] = due;
 	v->v[TV_PASSPORT_URL] = verify;
 }
 
@@ -48,8 +52,8 @@ static void texts_page(struct staff *a, int status, enum notify_kind only, const
 	const struct req *r = &a->w.req;
 	struct shop shop = {0};
 	struct text_vars v;
-	char track[300], verify[300];
-	struct tctx *c = admin_ctx(a, "Message texts", "settings");
+	char track[300], verify[300], due[64];
+	struct tctx *c = admin_ctx(a, _("Message texts"), "settings");
 	tctx_set(c, "done", only == NK_COUNT ? done : NULL);
 	if (shop_get(a->db, a->user.shop_id, &shop) != HM_OK) {
 		web_fail(&a->w, HM_ERR);
@@ -73,7 +77,9 @@ static void texts_page(struct staff *a, int status, enum notify_kind only, const
 		tctx_set(it, "name", lang_name(hm_langs[i]));
 		tctx_set_bool(it, "selected", hm_langs[i] == l);
 	}
-	sample_vars(a, &shop, &v, track, sizeof track, verify, sizeof verify);
+	const struct lang *staff_lang = lang_use(l);
+	sample_vars(a, &shop, &v, track, sizeof track, verify, sizeof verify, due, sizeof due);
+	lang_use(staff_lang);
 	struct buf sample = {0};
 	buf_putc(&sample, '{');
 	for (int i = 0; i < TV_COUNT; i++) {
@@ -98,7 +104,7 @@ static void texts_page(struct staff *a, int status, enum notify_kind only, const
 			tctx_set(it, "done", done);
 		}
 		tctx_set(it, "kind", notify_kind_name[k]);
-		tctx_set(it, "title", titles[k]);
+		tctx_set(it, "title", _(titles[k]));
 		tctx_set(it, "subject", subject);
 		tctx_set(it, "body", body);
 		tctx_set_bool(it, "custom", t.custom);
@@ -118,8 +124,13 @@ static void texts_page(struct staff *a, int status, enum notify_kind only, const
 			tctx_set(it, "preview_subject", ps.data);
 			tctx_set(it, "preview_body", pb.data);
 			int n = sms_segments(pb.data, &ucs2);
-			tctx_setf(it, "preview_sms", "As a text message: %d part%s%s.", n, n == 1 ? "" : "s",
-			    ucs2 ? " (some characters need Unicode: 70 characters a part)" : "");
+			if (ucs2)
+				tctx_setf(it, "preview_sms", P_("As a text message: %d part (some characters "
+				    "need Unicode: 70 characters a part).", "As a text message: %d parts (some "
+				    "characters need Unicode: 70 characters a part).", (unsigned long)n), n);
+			else
+				tctx_setf(it, "preview_sms", P_("As a text message: %d part.",
+				    "As a text message: %d parts.", (unsigned long)n), n);
 			buf_free(&ps);
 			buf_free(&pb);
 		}
@@ -134,8 +145,8 @@ out:
 void page_message_texts(struct staff *a)
 {
 	const char *show = req_val(&a->w.req, A_SHOW);
-	texts_page(a, 200, NK_COUNT, NULL, show && !strcmp(show, "saved") ? "Saved."
-	    : show && !strcmp(show, "reset") ? "The built-in text is back." : NULL, 0);
+	texts_page(a, 200, NK_COUNT, NULL, show && !strcmp(show, "saved") ? _("Saved.")
+	    : show && !strcmp(show, "reset") ? _("The built-in text is back.") : NULL, 0);
 }
 
 void do_message_text(struct staff *a)
@@ -145,8 +156,8 @@ void do_message_text(struct staff *a)
 	const char *subject = req_val(r, A_SUBJECT), *body = req_val(r, A_BODY);
 	char why[400];
 	if (k >= NK_TEXTS) {
-		web_error(&a->w, 400, "That message was not understood",
-		    "Go back, reload the page and try again. Nothing was saved.");
+		web_error(&a->w, 400, _("That message was not understood"),
+		    _("Go back, reload the page and try again. Nothing was saved."));
 		return;
 	}
 	if (req_message(r, A_SUBJECT, NULL, why, sizeof why) ||

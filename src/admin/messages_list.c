@@ -38,7 +38,7 @@ void page_messages(struct staff *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	c = admin_ctx(a, "Messages", "messages");
+	c = admin_ctx(a, _("Messages"), "messages");
 	admin_paging(c, in.total, page, PER_PAGE);
 	for (size_t i = 0; i < in.n; i++) {
 		const struct inbox_row *r = &in.v[i];
@@ -49,7 +49,9 @@ void page_messages(struct staff *a)
 		tctx_set(it, "item_type", r->item_type);
 		fmt_time(r->last_at, shop.timezone, when, sizeof when);
 		tctx_set(it, "when", when);
-		tctx_set(it, "who", r->last_from_customer ? "Customer" : "You");
+		tctx_set(it, "who", r->last_from_customer ? _("Customer")
+		    /* TRANSLATORS: the shop, as the author of its own last message. */
+		    : C_("inbox", "You"));
 		snippet(r->last_body, text, sizeof text);
 		tctx_set(it, "snippet", text);
 		if (r->unread)

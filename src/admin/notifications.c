@@ -10,13 +10,14 @@
 static const char *kind_label(const char *kind)
 {
 	static const char *const labels[][2] = {
-		{"booked_in", "Tracking link"}, {"stage", "Stage update"}, {"ready", "Ready to collect"},
-		{"design_review", "Design ready to review"}, {"staff_reply", "Your reply"},
-		{"passport", "Passport"}, {"staff_alert", "Staff alert"},
+		{"booked_in", N_("Tracking link")}, {"stage", N_("Stage update")},
+		{"ready", N_("Ready to collect")}, {"design_review", N_("Design ready to review")},
+		{"staff_reply", N_("Your reply")}, {"passport", N_("Passport")},
+		{"staff_alert", N_("Staff alert")},
 	};
 	for (size_t i = 0; i < HM_NELEM(labels); i++)
 		if (!strcmp(kind, labels[i][0]))
-			return labels[i][1];
+			return _(labels[i][1]);
 	return kind;
 }
 
@@ -32,7 +33,7 @@ void notifications_fill(struct staff *a, struct tctx *c, int64_t job_id, int64_t
 		const struct notification *n = &l.v[i];
 		struct tctx *it = tctx_add_item(c, "notifications");
 		tctx_set(it, "what", kind_label(n->kind));
-		tctx_set(it, "channel", !strcmp(n->channel, "sms") ? "Text message" : "Email");
+		tctx_set(it, "channel", !strcmp(n->channel, "sms") ? _("Text message") : _("Email"));
 		tctx_set(it, "recipient", n->recipient);
 		fmt_time((time_t)n->created_at, shop.timezone, when, sizeof when);
 		tctx_set(it, "queued", when);

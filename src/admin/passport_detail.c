@@ -8,22 +8,22 @@
 #include "attachments.h"
 
 static const char *const event_kinds[][2] = {
-	{"serviced", "Serviced"}, {"valued", "Valued"}, {"resized", "Resized"},
-	{"repaired", "Repaired"}, {"note", "Note"},
+	{"serviced", N_("Serviced")}, {"valued", N_("Valued")}, {"resized", N_("Resized")},
+	{"repaired", N_("Repaired")}, {"note", N_("Note")},
 };
 
 static const char *kind_label(const char *kind)
 {
 	static const char *const more[][2] = {
-		{"created", "Passport issued"}, {"transferred", "Ownership transferred"},
-		{"lost", "Reported lost or stolen"}, {"found", "Lost-or-stolen report cleared"},
+		{"created", N_("Passport issued")}, {"transferred", N_("Ownership transferred")},
+		{"lost", N_("Reported lost or stolen")}, {"found", N_("Lost-or-stolen report cleared")},
 	};
 	for (size_t i = 0; i < HM_NELEM(event_kinds); i++)
 		if (!strcmp(kind, event_kinds[i][0]))
-			return event_kinds[i][1];
+			return _(event_kinds[i][1]);
 	for (size_t i = 0; i < HM_NELEM(more); i++)
 		if (!strcmp(kind, more[i][0]))
-			return more[i][1];
+			return _(more[i][1]);
 	return kind;
 }
 
@@ -88,7 +88,7 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 		if (!*p->f[i] || i == PF_TITLE)
 			continue;
 		struct tctx *it = tctx_add_item(c, "specs");
-		tctx_set(it, "label", passport_field_label[i]);
+		tctx_set(it, "label", passport_field_text(i));
 		tctx_set(it, "value", p->f[i]);
 	}
 	if (p->has_owner_price) {
@@ -114,7 +114,7 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 	for (size_t i = 0; i < HM_NELEM(event_kinds); i++) {
 		struct tctx *it = tctx_add_item(c, "kinds");
 		tctx_set(it, "value", event_kinds[i][0]);
-		tctx_set(it, "label", event_kinds[i][1]);
+		tctx_set(it, "label", _(event_kinds[i][1]));
 		tctx_set_bool(it, "selected", kind && !strcmp(kind, event_kinds[i][0]));
 	}
 	today_iso(a->now, shop.timezone, today);
@@ -130,10 +130,10 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 	notifications_fill(a, c, 0, p->id);
 	const char *show = req_val(&a->w.req, A_SHOW);
 	if (show && !strcmp(show, "queued"))
-		tctx_set(c, "notice", "The passport email will be sent in a moment.");
+		tctx_set(c, "notice", _("The passport email will be sent in a moment."));
 	else if (show && !strcmp(show, "not_queued"))
-		tctx_set(c, "notice", "Nothing was sent: the passport needs an owner email and must be "
-		    "public, and this installation must send email.");
+		tctx_set(c, "notice", _("Nothing was sent: the passport needs an owner email and must be "
+		    "public, and this installation must send email."));
 	if (error_key)
 		tctx_set(c, error_key, error);
 	struct attachment_list photos = {0};

@@ -23,7 +23,7 @@ void page_passport_edit(struct staff *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	struct tctx *c = admin_ctx(a, "Edit passport", "passports");
+	struct tctx *c = admin_ctx(a, _("Edit passport"), "passports");
 	passport_form_fill(c, &pf.p);
 	edit_form(a, 200, c);
 	tctx_free(c);
@@ -33,7 +33,7 @@ void page_passport_edit(struct staff *a)
 void do_passport_edit(struct staff *a)
 {
 	struct passport_input in;
-	struct tctx *c = admin_ctx(a, "Edit passport", "passports");
+	struct tctx *c = admin_ctx(a, _("Edit passport"), "passports");
 
 	if (passport_form_read(a, &in, c) != 0) {
 		passport_form_refill(a, c);

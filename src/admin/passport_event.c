@@ -26,12 +26,12 @@ void do_passport_event(struct staff *a)
 	}
 	if (!kind || !date || !*date) {
 		page_passport_with(a, 422, "event_error",
-		    "Choose what happened and the date it happened, then try again.");
+		    _("Choose what happened and the date it happened, then try again."));
 		return;
 	}
 	if (strcmp(date, today) > 0) {
 		page_passport_with(a, 422, "event_error",
-		    "That date is in the future: record events once they have happened.");
+		    _("That date is in the future: record events once they have happened."));
 		return;
 	}
 	enum hm_rc rc = passport_add_event(a->db, a->user.shop_id, a->id, kind, date, text,

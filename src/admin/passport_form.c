@@ -15,11 +15,11 @@ static void fields_init(void)
 	for (int i = 0; i < PF_COUNT; i++) {
 		form_fields[i].param = A_PF + (size_t)i;
 		form_fields[i].required = i == PF_TITLE;
-		form_fields[i].invalid = i == PF_OWNER_EMAIL ? "That is not an email address."
-		    : i == PF_OWNER_PURCHASE_DATE ? "Use a date like 2026-12-24." : NULL;
+		form_fields[i].invalid = i == PF_OWNER_EMAIL ? _("That is not an email address.")
+		    : i == PF_OWNER_PURCHASE_DATE ? _("Use a date like 2026-12-24.") : NULL;
 	}
 	form_fields[PF_COUNT] = (struct form_field){A_OWNER_PRICE, 0,
-	    "Use an amount like 1200 or 1200.50."};
+	    _("Use an amount like 1200 or 1200.50.")};
 }
 
 int passport_form_read(struct staff *a, struct passport_input *in, struct tctx *errors)
@@ -27,7 +27,7 @@ int passport_form_read(struct staff *a, struct passport_input *in, struct tctx *
 	const struct req *r = &a->w.req;
 	fields_init();
 	int bad = form_check(r, form_fields, HM_NELEM(form_fields), errors,
-	    "The passport was not saved: see the messages below.");
+	    _("The passport was not saved: see the messages below."));
 
 	memset(in, 0, sizeof *in);
 	for (int i = 0; i < PF_COUNT; i++)
@@ -38,7 +38,7 @@ int passport_form_read(struct staff *a, struct passport_input *in, struct tctx *
 	in->is_public = (int)req_int(r, A_IS_PUBLIC, 0);
 	/* The title is what the piece is called everywhere: say how to fill it. */
 	if (!req_invalid(r, A_PF + PF_TITLE) && (!in->f[PF_TITLE] || !*in->f[PF_TITLE]))
-		tctx_set(errors, "e_title", "Give the piece a title, such as \"Oval sapphire ring\".");
+		tctx_set(errors, "e_title", _("Give the piece a title, such as \"Oval sapphire ring\"."));
 	return bad ? -1 : 0;
 }
 

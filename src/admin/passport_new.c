@@ -14,7 +14,7 @@ static void new_form(struct staff *a, int status, struct tctx *c)
 void page_passport_new(struct staff *a)
 {
 	struct shop s;
-	struct tctx *c = admin_ctx(a, "Issue a passport", "passport_new");
+	struct tctx *c = admin_ctx(a, _("Issue a passport"), "passport_new");
 	if (shop_get(a->db, a->user.shop_id, &s) == HM_OK) {
 		tctx_set(c, "f_made_in", s.country);
 		shop_free(&s);
@@ -30,7 +30,7 @@ void do_passport_new(struct staff *a)
 	char today[11];
 	int64_t id = 0;
 	struct shop s = {0};
-	struct tctx *c = admin_ctx(a, "Issue a passport", "passport_new");
+	struct tctx *c = admin_ctx(a, _("Issue a passport"), "passport_new");
 
 	if (passport_form_read(a, &in, c) != 0) {
 		passport_form_refill(a, c);

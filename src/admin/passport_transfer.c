@@ -4,15 +4,14 @@
 #include "admin.h"
 #include "form.h"
 
-static const struct form_field fields[] = {
-	{A_PF + PF_OWNER_NAME, 1, NULL},
-	{A_PF + PF_OWNER_EMAIL, 0, "That is not an email address."},
-	{A_PF + PF_OWNER_PURCHASE_DATE, 1, "Use a date like 2026-12-24."},
-	{A_OWNER_PRICE, 0, "Use an amount like 1200 or 1200.50."},
-};
-
 void do_passport_transfer(struct staff *a)
 {
+	const struct form_field fields[] = {
+		{A_PF + PF_OWNER_NAME, 1, NULL},
+		{A_PF + PF_OWNER_EMAIL, 0, _("That is not an email address.")},
+		{A_PF + PF_OWNER_PURCHASE_DATE, 1, _("Use a date like 2026-12-24.")},
+		{A_OWNER_PRICE, 0, _("Use an amount like 1200 or 1200.50.")},
+	};
 	const struct req *r = &a->w.req;
 	const char *price = req_val(r, A_OWNER_PRICE);
 	char why[512];
@@ -22,7 +21,7 @@ void do_passport_transfer(struct staff *a)
 		const char *v = req_val(r, fields[i].param);
 		const char *say = req_message(r, fields[i].param, fields[i].invalid, why, sizeof why);
 		if (!say && fields[i].required && (!v || !*v))
-			say = i == 0 ? "Give the new owner's name." : "Give the date of the transfer.";
+			say = i == 0 ? _("Give the new owner's name.") : _("Give the date of the transfer.");
 		if (say) {
 			page_passport_with(a, 422, "transfer_error", say);
 			return;

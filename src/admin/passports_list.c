@@ -23,7 +23,7 @@ void page_passports(struct staff *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	struct tctx *c = admin_ctx(a, deleted ? "Deleted passports" : "Passports", "passports");
+	struct tctx *c = admin_ctx(a, deleted ? _("Deleted passports") : _("Passports"), "passports");
 	tctx_set(c, "q", q);
 	tctx_set_bool(c, "show_deleted", deleted);
 	tctx_set(c, "show", deleted ? "deleted" : NULL);

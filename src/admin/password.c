@@ -13,7 +13,7 @@
 
 static void password_form(struct staff *a, int status, const char *error, const char *done)
 {
-	struct tctx *c = admin_ctx(a, "Change password", "password");
+	struct tctx *c = admin_ctx(a, _("Change password"), "password");
 	tctx_set(c, "error", error);
 	tctx_set(c, "done", done);
 	tctx_set_int(c, "min_len", PW_MIN_LEN);
@@ -39,21 +39,24 @@ void do_password(struct staff *a)
 	enum hm_rc rc;
 
 	if (!cur || !*cur || !n1 || !*n1 || !n2 || !*n2) {
-		password_form(a, 422, "Fill in all three fields.", NULL);
+		password_form(a, 422, _("Fill in all three fields."), NULL);
 		goto out;
 	}
 	if (!pw_length_ok(n1)) {
-		password_form(a, 422, "The new password needs at least 10 characters.", NULL);
+		char why[160];
+		snprintf(why, sizeof why, P_("The new password needs at least %d character.",
+		    "The new password needs at least %d characters.", PW_MIN_LEN), PW_MIN_LEN);
+		password_form(a, 422, why, NULL);
 		goto out;
 	}
 	if (strcmp(n1, n2)) {
-		password_form(a, 422, "The two new passwords differ.", NULL);
+		password_form(a, 422, _("The two new passwords differ."), NULL);
 		goto out;
 	}
 	/* Sent twice: the first one changed it, and the current password
 	 * typed is now the old one. */
 	if (db_form_seen(a->db) == HM_DUPLICATE) {
-		password_form(a, 200, NULL, "Your password was changed. Other sign-ins were ended.");
+		password_form(a, 200, NULL, _("Your password was changed. Other sign-ins were ended."));
 		goto out;
 	}
 	snprintf(who, sizeof who, "uid:%" PRId64, a->user.user_id);
@@ -67,7 +70,7 @@ void do_password(struct staff *a)
 		char retry[16];
 		snprintf(retry, sizeof retry, "%d", win);
 		resp_header(&a->w.resp, "Retry-After", retry);
-		password_form(a, 429, "Too many attempts. Wait a few minutes, then try again.", NULL);
+		password_form(a, 429, _("Too many attempts. Wait a few minutes, then try again."), NULL);
 		goto out;
 	}
 	if ((rc = user_pwhash(a->db, a->user.user_id, &hash)) != HM_OK) {
@@ -75,7 +78,7 @@ void do_password(struct staff *a)
 		goto out;
 	}
 	if (pw_verify(hash, cur) != 0) {
-		password_form(a, 422, "Your current password is not right.", NULL);
+		password_form(a, 422, _("Your current password is not right."), NULL);
 		goto out;
 	}
 	rl_unhit(rl, SCOPE, key, win, a->now);
@@ -88,7 +91,7 @@ void do_password(struct staff *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
-	password_form(a, 200, NULL, "Your password was changed. Other sign-ins were ended.");
+	password_form(a, 200, NULL, _("Your password was changed. Other sign-ins were ended."));
 out:
 	free(hash);
 	db_close(rl);

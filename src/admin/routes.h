@@ -53,7 +53,9 @@
 	X(METHOD_GET, "/workflows/new", STAFF_SIGNED_IN, page_workflow_new) \
 	X(METHOD_POST, "/workflows/new", STAFF_SIGNED_IN, do_workflow_new) \
 	X(METHOD_GET, "/workflows/#", STAFF_SIGNED_IN, page_workflow) \
-	X(METHOD_POST, "/workflows/#", STAFF_SIGNED_IN, do_workflow)
+	X(METHOD_POST, "/workflows/#", STAFF_SIGNED_IN, do_workflow) \
+	X(METHOD_GET, "/workflows/#/texts", STAFF_SIGNED_IN, page_workflow_texts) \
+	X(METHOD_POST, "/workflows/#/texts", STAFF_SIGNED_IN, do_workflow_texts)
 
 /* upload.cgi: /admin/upload/..., every one a signed-in POST. */
 #define UPLOAD_ROUTES(X) \

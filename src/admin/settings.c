@@ -9,23 +9,32 @@
 #include "form.h"
 #include "phone.h"
 
-static const struct form_field fields[] = {
-	{A_NAME, 0, NULL},
-	{A_PHONE, 0, "Phone numbers may use digits, spaces and + - ( ) only."},
-	{A_WHATSAPP, 0, "Phone numbers may use digits, spaces and + - ( ) only."},
-	{A_EMAIL, 0, "That email address is not valid."},
-	{A_ADDRESS, 0, NULL},
-	{A_TIMEZONE, 1, "Choose a time zone such as Europe/London or America/New_York."},
-	{A_COUNTRY, 0, NULL},
-	{A_ABN, 0, NULL},
-	{A_ACCENT, 0, "Choose the accent colour as #rrggbb, for example #1f5fa3."},
-	{A_REVIEW_URL, 0, "The review link must be a full link starting with https://"},
-	{A_RETENTION_DAYS, 0, "Keep finished jobs for between 1 and 3650 days."},
-	{A_PHONE_COUNTRY, 0, "Choose a country from the list."},
-	{A_SLIP_SIZE, 0, "Choose the paper the slip prints on."},
-	{A_SLIP_TERMS, 0, NULL},
-	{A_NOTIFY_EMAIL, 0, "That email address is not valid."},
-};
+/* The form's fields, their sentences in the current language (fields_init). */
+static struct form_field fields[16];
+
+static void fields_init(void)
+{
+	const struct form_field f[] = {
+		{A_NAME, 0, NULL},
+		{A_PHONE, 0, _("Phone numbers may use digits, spaces and + - ( ) only.")},
+		{A_WHATSAPP, 0, _("Phone numbers may use digits, spaces and + - ( ) only.")},
+		{A_EMAIL, 0, _("That email address is not valid.")},
+		{A_ADDRESS, 0, NULL},
+		{A_TIMEZONE, 1, _("Choose a time zone such as Europe/London or America/New_York.")},
+		{A_COUNTRY, 0, NULL},
+		{A_ABN, 0, NULL},
+		{A_ACCENT, 0, _("Choose the accent colour as #rrggbb, for example #1f5fa3.")},
+		{A_REVIEW_URL, 0, _("The review link must be a full link starting with https://")},
+		{A_RETENTION_DAYS, 0, _("Keep finished jobs for between 1 and 3650 days.")},
+		{A_PHONE_COUNTRY, 0, _("Choose a country from the list.")},
+		{A_SLIP_SIZE, 0, _("Choose the paper the slip prints on.")},
+		{A_SLIP_TERMS, 0, NULL},
+		{A_NOTIFY_EMAIL, 0, _("That email address is not valid.")},
+		{A_LANGUAGE, 0, _("Choose a language from the list.")},
+	};
+	_Static_assert(sizeof f == sizeof fields, "fields[] holds every field");
+	memcpy(fields, f, sizeof f);
+}
 
 /* The choices of the form that come from tables, marked as chosen. */
 static void set_choices(struct tctx *c, const char *country, const char *slip, int tracking_on)
@@ -33,7 +42,9 @@ static void set_choices(struct tctx *c, const char *country, const char *slip, i
 	for (size_t i = 0; i < phone_ncountries; i++) {
 		struct tctx *it = tctx_add_item(c, "countries");
 		tctx_set(it, "iso", phone_countries[i].iso);
-		tctx_setf(it, "name", "%s (+%s)", phone_countries[i].name, phone_countries[i].code);
+		/* TRANSLATORS: a country and its calling code: "Spain (+34)". */
+		tctx_setf(it, "name", _("%1$s (+%2$s)"), lang_get(lang_current(), "country",
+		    phone_countries[i].name), phone_countries[i].code);
 		tctx_set_bool(it, "selected", country && !strcmp(country, phone_countries[i].iso));
 	}
 	slip = slip && *slip ? slip : "80mm";
@@ -66,7 +77,7 @@ static void settings_page(struct staff *a, int status, struct tctx *c)
 
 static void settings_form(struct staff *a, const struct shop *s, const char *done)
 {
-	struct tctx *c = admin_ctx(a, "Shop settings", "settings");
+	struct tctx *c = admin_ctx(a, _("Shop settings"), "settings");
 	tctx_set(c, "f_name", s->name);
 	tctx_set(c, "f_phone", s->phone);
 	tctx_set(c, "f_email", s->email);
@@ -80,6 +91,7 @@ static void settings_form(struct staff *a, const struct shop *s, const char *don
 	tctx_set(c, "f_slip_terms", s->slip_terms);
 	tctx_set(c, "f_notify_email", s->notify_email);
 	set_look(c, s->accent, s->accent && *s->accent, s->theme, s->powered_by);
+	admin_languages(c, "languages", admin_shop_lang(s)->code, NULL);
 	const struct phone_country *zone = phone_country_of_zone(s->timezone);
 	set_choices(c, *s->phone_country || !zone ? s->phone_country : zone->iso, s->slip_size,
 	    !s->tracking_off);
@@ -132,19 +144,20 @@ void do_settings(struct staff *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	struct tctx *c = admin_ctx(a, "Shop settings", "settings");
+	struct tctx *c = admin_ctx(a, _("Shop settings"), "settings");
 	int accent_on = req_int(r, A_ACCENT_ON, 0) != 0;
 	/* A form without the theme or retention fields (an older page, a
 	 * script) leaves them as they are. */
 	const char *theme = req_present(r, A_THEME) ? req_val(r, A_THEME) : now.theme;
-	int bad = form_check(r, fields, HM_NELEM(fields), c, "The settings were not saved: see below.");
+	fields_init();
+	int bad = form_check(r, fields, HM_NELEM(fields), c, _("The settings were not saved: see below."));
 	const char *tz = req_val(r, A_TIMEZONE);
 	if (tz && *tz && !zone_exists(tz)) {
-		tctx_set(c, "e_timezone", "There is no such time zone. Use one such as Europe/London.");
+		tctx_set(c, "e_timezone", _("There is no such time zone. Use one such as Europe/London."));
 		bad++;
 	}
 	if (!theme) {
-		tctx_set(c, "e_theme", "Choose a theme: follow the device, light or dark.");
+		tctx_set(c, "e_theme", _("Choose a theme: follow the device, light or dark."));
 		bad++;
 	}
 	int wa_ok = 1;
@@ -152,16 +165,18 @@ void do_settings(struct staff *a)
 	    req_present(r, A_PHONE_COUNTRY) ? req_val(r, A_PHONE_COUNTRY) : now.phone_country, tz,
 	    &wa_ok);
 	if (!wa_ok) {
-		tctx_set(c, "e_whatsapp", "Give the number with its country code, such as +44 7700 "
-		    "900321, or choose the shop's country below.");
+		tctx_set(c, "e_whatsapp", _("Give the number with its country code, such as +44 7700 "
+		    "900321, or choose the shop's country below."));
 		bad++;
 	}
 	if (bad) {
-		tctx_set(c, "error", "The settings were not saved: see below.");
+		tctx_set(c, "error", _("The settings were not saved: see below."));
 		form_refill(r, fields, HM_NELEM(fields), c);
 		set_look(c, req_shown(r, A_ACCENT), accent_on, theme, req_int(r, A_POWERED_BY, 0) != 0);
 		set_choices(c, req_shown(r, A_PHONE_COUNTRY), req_shown(r, A_SLIP_SIZE),
 		    req_int(r, A_TRACKING_ON, 0) != 0);
+		admin_languages(c, "languages", req_present(r, A_LANGUAGE) ? req_shown(r, A_LANGUAGE)
+		    : now.language, NULL);
 		settings_page(a, 422, c);
 		goto out;
 	}
@@ -191,6 +206,8 @@ void do_settings(struct staff *a)
 		    : now.slip_terms),
 		.notify_email = (char *)(req_present(r, A_NOTIFY_EMAIL) ? req_val(r, A_NOTIFY_EMAIL)
 		    : now.notify_email),
+		.language = (char *)(req_present(r, A_LANGUAGE) ? req_val(r, A_LANGUAGE)
+		    : now.language),
 	};
 	int64_t issued = 0;
 	if ((rc = shop_update(a->db, &s, &issued)) != HM_OK && rc != HM_DUPLICATE) {
@@ -199,11 +216,12 @@ void do_settings(struct staff *a)
 	}
 	char done[200];
 	if (issued)
-		snprintf(done, sizeof done, "Saved. Customer tracking is on: %lld job%s booked while "
-		    "it was off now ha%s a link.", (long long)issued, issued == 1 ? "" : "s",
-		    issued == 1 ? "s" : "ve");
+		snprintf(done, sizeof done, P_("Saved. Customer tracking is on: %lld job booked while it "
+		    "was off now has a link.", "Saved. Customer tracking is on: %lld jobs booked while it "
+		    "was off now have a link.", (unsigned long)issued), (long long)issued);
 	else
-		snprintf(done, sizeof done, "Saved. Your customers see the new details straight away.");
+		snprintf(done, sizeof done, "%s", _("Saved. Your customers see the new details straight "
+		    "away."));
 	settings_form(a, &s, done);
 out:
 	free(whatsapp);

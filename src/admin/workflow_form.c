@@ -79,10 +79,11 @@ int workflow_form_read(struct staff *a, struct workflow_form *f)
 static void use_text(char *out, size_t n, const struct stage_use *u)
 {
 	if (u->jobs_in)
-		snprintf(out, n, "%lld job%s here now", (long long)u->jobs_in, u->jobs_in == 1 ? "" : "s");
+		snprintf(out, n, P_("%lld job here now", "%lld jobs here now", (unsigned long)u->jobs_in),
+		    (long long)u->jobs_in);
 	else if (u->jobs_through)
-		snprintf(out, n, "in the timeline of %lld job%s", (long long)u->jobs_through,
-		    u->jobs_through == 1 ? "" : "s");
+		snprintf(out, n, P_("in the timeline of %lld job", "in the timeline of %lld jobs",
+		    (unsigned long)u->jobs_through), (long long)u->jobs_through);
 	else
 		out[0] = '\0';
 }
@@ -106,7 +107,7 @@ void workflow_form_show(struct staff *a, int status, const struct workflow_form 
 			goto out;
 		}
 	}
-	c = admin_ctx(a, f->id ? "Edit workflow" : "New workflow", "workflows");
+	c = admin_ctx(a, f->id ? _("Edit workflow") : _("New workflow"), "workflows");
 	if (f->id) {
 		snprintf(action, sizeof action, "/admin/workflows/%lld", (long long)f->id);
 		tctx_set_int(c, "id", f->id);
@@ -115,6 +116,16 @@ void workflow_form_show(struct staff *a, int status, const struct workflow_form 
 		tctx_set_bool(c, "is_new", 1);
 	}
 	tctx_set(c, "action", action);
+	if (f->id) {
+		/* The stages' own wording is in the shop's default language;
+		 * the others are a page each (workflow_texts.c). */
+		struct shop shop = {0};
+		if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK) {
+			tctx_set(c, "shop_lang_name", lang_name(admin_shop_lang(&shop)));
+			admin_languages(c, "other_languages", NULL, admin_shop_lang(&shop)->code);
+		}
+		shop_free(&shop);
+	}
 	/* The rows' limits, from the parameter table like every other field's. */
 	tctx_set_int(c, "max_stage_label", (long long)admin_params[A_STAGE_ROW(1) + SR_LABEL].maxlen);
 	tctx_set_int(c, "max_stage_description",
@@ -126,7 +137,7 @@ void workflow_form_show(struct staff *a, int status, const struct workflow_form 
 	if (f->why.message) {
 		tctx_set(c, "error", f->why.message);
 		if (f->why.row)
-			tctx_setf(c, "error_where", "See stage %zu below.", f->why.row);
+			tctx_setf(c, "error_where", _("See stage %zu below."), f->why.row);
 		if (!f->why.row && f->why.field && !strcmp(f->why.field, "name"))
 			tctx_set(c, "e_name", f->why.message);
 		if (!f->why.row && f->why.field && !strcmp(f->why.field, "prefix"))

@@ -11,7 +11,7 @@ void page_workflows(struct staff *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	struct tctx *c = admin_ctx(a, "Workflows", "workflows");
+	struct tctx *c = admin_ctx(a, _("Workflows"), "workflows");
 	for (size_t i = 0; i < wl.n; i++) {
 		struct tctx *it = tctx_add_item(c, "workflows");
 		tctx_set_int(it, "id", wl.v[i].id);

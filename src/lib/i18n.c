@@ -115,13 +115,13 @@ const char *lang_nget(const struct lang *l, const char *msgid, const char *plura
 const char *lang_name(const struct lang *l)
 {
 	/* TRANSLATORS: this language's name, written in itself ("Español"). */
-	return lang_get(l, "language name", "English");
+	return lang_get(l, "language name", NC_("language name", "English"));
 }
 
 int lang_rtl(const struct lang *l)
 {
 	/* TRANSLATORS: "rtl" for a language written right to left. */
-	return !strcmp(lang_get(l, "text direction", "ltr"), "rtl");
+	return !strcmp(lang_get(l, "text direction", NC_("text direction", "ltr")), "rtl");
 }
 
 /* An Accept-Language q-value ("1", "0.8", "0.125"), in thousandths; -1 when
@@ -193,7 +193,7 @@ void lang_number(const struct lang *l, long long n, char *out, size_t size)
 	char digits[32];
 	/* TRANSLATORS: what goes between thousands in "2,000" (a dot, a
 	 * narrow no-break space…). */
-	const char *sep = lang_get(l, "thousands separator", ",");
+	const char *sep = lang_get(l, "thousands separator", NC_("thousands separator", ","));
 	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
 	int len = snprintf(digits, sizeof digits, "%llu", u);
 	size_t o = 0, seplen = strlen(sep);

@@ -1,4 +1,5 @@
 #include "phone.h"
+#include "i18n.h"
 
 #ifndef ZONE_TAB
 #define ZONE_TAB "/usr/share/zoneinfo/zone.tab"
@@ -10,31 +11,55 @@
 
 /* The countries a shop can pick, with their trunk prefix: the digit a
  * number dialled at home starts with and the international form drops
- * (Italy and a few others keep their leading 0, so it has none). */
+ * (Italy and a few others keep their leading 0, so it has none). Their
+ * names are English; whoever shows one translates it (context "country"). */
 const struct phone_country phone_countries[] = {
-	{"AE", "United Arab Emirates", "971", "0"}, {"AR", "Argentina", "54", "0"},
-	{"AT", "Austria", "43", "0"}, {"AU", "Australia", "61", "0"},
-	{"BE", "Belgium", "32", "0"}, {"BR", "Brazil", "55", "0"},
-	{"CA", "Canada", "1", "1"}, {"CH", "Switzerland", "41", "0"},
-	{"CN", "China", "86", "0"}, {"CY", "Cyprus", "357", ""},
-	{"CZ", "Czechia", "420", ""}, {"DE", "Germany", "49", "0"},
-	{"DK", "Denmark", "45", ""}, {"DZ", "Algeria", "213", "0"},
-	{"EG", "Egypt", "20", "0"}, {"ES", "Spain", "34", ""},
-	{"FI", "Finland", "358", "0"}, {"FR", "France", "33", "0"},
-	{"GB", "United Kingdom", "44", "0"}, {"GR", "Greece", "30", ""},
-	{"HK", "Hong Kong", "852", ""}, {"IE", "Ireland", "353", "0"},
-	{"IL", "Israel", "972", "0"}, {"IN", "India", "91", "0"},
-	{"IT", "Italy", "39", ""}, {"JP", "Japan", "81", "0"},
-	{"KR", "South Korea", "82", "0"}, {"LB", "Lebanon", "961", "0"},
-	{"LU", "Luxembourg", "352", ""}, {"MA", "Morocco", "212", "0"},
-	{"MT", "Malta", "356", ""}, {"MX", "Mexico", "52", ""},
-	{"MY", "Malaysia", "60", "0"}, {"NL", "Netherlands", "31", "0"},
-	{"NO", "Norway", "47", ""}, {"NZ", "New Zealand", "64", "0"},
-	{"PL", "Poland", "48", ""}, {"PT", "Portugal", "351", ""},
-	{"QA", "Qatar", "974", ""}, {"SA", "Saudi Arabia", "966", "0"},
-	{"SE", "Sweden", "46", "0"}, {"SG", "Singapore", "65", ""},
-	{"TN", "Tunisia", "216", ""}, {"TR", "Turkey", "90", "0"},
-	{"US", "United States", "1", "1"}, {"ZA", "South Africa", "27", "0"},
+	{"AE", NC_("country", "United Arab Emirates"), "971", "0"},
+	{"AR", NC_("country", "Argentina"), "54", "0"},
+	{"AT", NC_("country", "Austria"), "43", "0"},
+	{"AU", NC_("country", "Australia"), "61", "0"},
+	{"BE", NC_("country", "Belgium"), "32", "0"},
+	{"BR", NC_("country", "Brazil"), "55", "0"},
+	{"CA", NC_("country", "Canada"), "1", "1"},
+	{"CH", NC_("country", "Switzerland"), "41", "0"},
+	{"CN", NC_("country", "China"), "86", "0"},
+	{"CY", NC_("country", "Cyprus"), "357", ""},
+	{"CZ", NC_("country", "Czechia"), "420", ""},
+	{"DE", NC_("country", "Germany"), "49", "0"},
+	{"DK", NC_("country", "Denmark"), "45", ""},
+	{"DZ", NC_("country", "Algeria"), "213", "0"},
+	{"EG", NC_("country", "Egypt"), "20", "0"},
+	{"ES", NC_("country", "Spain"), "34", ""},
+	{"FI", NC_("country", "Finland"), "358", "0"},
+	{"FR", NC_("country", "France"), "33", "0"},
+	{"GB", NC_("country", "United Kingdom"), "44", "0"},
+	{"GR", NC_("country", "Greece"), "30", ""},
+	{"HK", NC_("country", "Hong Kong"), "852", ""},
+	{"IE", NC_("country", "Ireland"), "353", "0"},
+	{"IL", NC_("country", "Israel"), "972", "0"},
+	{"IN", NC_("country", "India"), "91", "0"},
+	{"IT", NC_("country", "Italy"), "39", ""},
+	{"JP", NC_("country", "Japan"), "81", "0"},
+	{"KR", NC_("country", "South Korea"), "82", "0"},
+	{"LB", NC_("country", "Lebanon"), "961", "0"},
+	{"LU", NC_("country", "Luxembourg"), "352", ""},
+	{"MA", NC_("country", "Morocco"), "212", "0"},
+	{"MT", NC_("country", "Malta"), "356", ""},
+	{"MX", NC_("country", "Mexico"), "52", ""},
+	{"MY", NC_("country", "Malaysia"), "60", "0"},
+	{"NL", NC_("country", "Netherlands"), "31", "0"},
+	{"NO", NC_("country", "Norway"), "47", ""},
+	{"NZ", NC_("country", "New Zealand"), "64", "0"},
+	{"PL", NC_("country", "Poland"), "48", ""},
+	{"PT", NC_("country", "Portugal"), "351", ""},
+	{"QA", NC_("country", "Qatar"), "974", ""},
+	{"SA", NC_("country", "Saudi Arabia"), "966", "0"},
+	{"SE", NC_("country", "Sweden"), "46", "0"},
+	{"SG", NC_("country", "Singapore"), "65", ""},
+	{"TN", NC_("country", "Tunisia"), "216", ""},
+	{"TR", NC_("country", "Turkey"), "90", "0"},
+	{"US", NC_("country", "United States"), "1", "1"},
+	{"ZA", NC_("country", "South Africa"), "27", "0"},
 };
 const size_t phone_ncountries = sizeof phone_countries / sizeof phone_countries[0];
 

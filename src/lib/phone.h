@@ -8,7 +8,7 @@
 
 struct phone_country {
 	const char *iso;	/* "GB" */
-	const char *name;	/* "United Kingdom" */
+	const char *name;	/* "United Kingdom": English, lang_get(l, "country", name) in l */
 	const char *code;	/* "44": the country calling code */
 	const char *trunk;	/* "0": the prefix a local number drops, or "" */
 };

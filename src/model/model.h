@@ -156,6 +156,12 @@ enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out);
 struct lang;
 enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
     const char *shop_lang, struct stage_list *out);
+/* A stage's own (default-language) text as a reader in l sees it when the
+ * shop wrote nothing for l: translated by the catalog when it is a built-in
+ * text, else as the shop wrote it. "" for an empty one; static storage or
+ * own's. */
+enum stage_text_field { STAGE_LABEL, STAGE_DESCRIPTION, STAGE_NEXT_STEP };
+const char *stage_own_text(const struct lang *l, enum stage_text_field field, const char *own);
 void workflow_free(struct workflow *w);
 void workflow_list_free(struct workflow_list *l);
 void stage_free(struct stage *s);
@@ -194,7 +200,7 @@ struct workflow_input {
  * field ("name", "prefix", "label", "description", "next_step", "flags",
  * "remove" or "stages"). */
 struct workflow_refusal {
-	const char *message;	/* static */
+	const char *message;	/* static, in the current language (i18n.h) */
 	size_t row;
 	const char *field;
 };
@@ -235,6 +241,47 @@ enum hm_rc workflow_create(sqlite3 *db, int64_t shop_id, const struct workflow_i
  * nothing, like workflow_create. in->prefix is ignored. */
 enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
     const struct workflow_input *in, time_t now, struct workflow_refusal *why);
+
+/* A shop's wording of its stages in a language other than its default
+ * (stage_texts), for the workflow page's "wording in another language":
+ * each stage of the workflow in order, its own (default-language) texts,
+ * what the shop wrote for the language ("" where nothing: that field
+ * falls back), and what a customer reading the language sees when a field
+ * is left empty (stage_own_text). */
+struct stage_wording {
+	int64_t stage_id;
+	char *code;
+	char *own[3];		/* label, description, next step: the stage's own */
+	char *text[3];		/* the shop's wording in the language, or "" */
+	char *fallback[3];	/* shown instead of an empty text[] */
+};
+
+struct stage_wording_list {
+	struct stage_wording *v;
+	size_t n;
+};
+
+/* A row of the wording form: one of the workflow's stages and its wording
+ * in the language (NULL or "": none, the field falls back). */
+struct stage_wording_input {
+	int64_t id;
+	const char *text[3];	/* label, description, next step */
+};
+
+/* The wording in l (never the shop's default language: that is the
+ * stages' own, which workflow_update edits) of the shop's workflow. */
+enum hm_rc stage_wordings(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
+    const struct lang *l, struct stage_wording_list *out);
+void stage_wording_list_free(struct stage_wording_list *l);
+/* Saves the rows' wording in l in one BEGIN IMMEDIATE transaction, all or
+ * nothing: a row left empty removes the stage's wording in l, a stage no
+ * row mentions keeps its own. Bad input (a stage not in the workflow, a
+ * text too long, two stages customers could not tell apart, l being the
+ * shop's default language) is HM_CONFLICT with *why filled (row = the
+ * input row) and nothing written. */
+enum hm_rc stage_wordings_save(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
+    const struct lang *l, const struct stage_wording_input *rows, size_t n,
+    struct workflow_refusal *why);
 
 /* Jobs. job_create runs its own BEGIN IMMEDIATE transaction, mints the
  * tracking ID, puts the job in its workflow's first stage and records a

@@ -402,6 +402,13 @@ enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out)
 	return db_rc(db, s, "stage list");
 }
 
+const char *stage_own_text(const struct lang *l, enum stage_text_field field, const char *own)
+{
+	if (!own || !*own)
+		return "";
+	return lang_get(l, field == STAGE_LABEL ? "stage" : NULL, own);
+}
+
 enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
     const char *shop_lang, struct stage_list *out)
 {
@@ -431,14 +438,14 @@ enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
 		g->code = db_col_dup(st, 3);
 		/* The shop's wording in l, else its own (default-language)
 		 * wording, which the catalog translates when it is built in. */
-		const char *t = own ? "" : db_col_str(st, 7);
-		g->label = xstrdup(*t ? t : lang_get(l, "stage", db_col_str(st, 4)));
-		t = own ? "" : db_col_str(st, 8);
-		g->description = xstrdup(*t ? t : *db_col_str(st, 5)
-		    ? lang_get(l, NULL, db_col_str(st, 5)) : "");
-		t = own ? "" : db_col_str(st, 9);
-		g->next_step = xstrdup(*t ? t : *db_col_str(st, 6)
-		    ? lang_get(l, NULL, db_col_str(st, 6)) : "");
+		const char *in_l = own ? "" : db_col_str(st, 7);
+		g->label = xstrdup(*in_l ? in_l : stage_own_text(l, STAGE_LABEL, db_col_str(st, 4)));
+		in_l = own ? "" : db_col_str(st, 8);
+		g->description = xstrdup(*in_l ? in_l
+		    : stage_own_text(l, STAGE_DESCRIPTION, db_col_str(st, 5)));
+		in_l = own ? "" : db_col_str(st, 9);
+		g->next_step = xstrdup(*in_l ? in_l
+		    : stage_own_text(l, STAGE_NEXT_STEP, db_col_str(st, 6)));
 	}
 	sqlite3_finalize(st);
 	return db_rc(db, s, "stage list");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -61,9 +62,9 @@ static size_t chars(const char *s)
 static enum hm_rc check_name(const char *name, struct workflow_refusal *why)
 {
 	if (blank(name))
-		return refuse(why, 0, "name", "Give the workflow a name, such as Vehicle wraps.");
+		return refuse(why, 0, "name", _("Give the workflow a name, such as Vehicle wraps."));
 	if (chars(name) > WORKFLOW_NAME_MAX)
-		return refuse(why, 0, "name", "That name is too long.");
+		return refuse(why, 0, "name", _("That name is too long."));
 	return HM_OK;
 }
 
@@ -74,12 +75,14 @@ static enum hm_rc check_name(const char *name, struct workflow_refusal *why)
 static enum hm_rc check_prefix(const char *p, struct workflow_refusal *why)
 {
 	if (blank(p))
-		return refuse(why, 0, "prefix", "Choose a three-letter prefix for tracking IDs, such as WRP.");
+		return refuse(why, 0, "prefix",
+		    _("Choose a three-letter prefix for tracking IDs, such as WRP."));
 	if (strlen(p) != 3 || strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
-		return refuse(why, 0, "prefix", "Use exactly three capital letters A to Z, such as WRP.");
+		return refuse(why, 0, "prefix",
+		    _("Use exactly three capital letters A to Z, such as WRP."));
 	if (strpbrk(p, "ILO"))
 		return refuse(why, 0, "prefix",
-		    "Leave out I, L and O: in a tracking ID customers read them as 1 and 0.");
+		    _("Leave out I, L and O: in a tracking ID customers read them as 1 and 0."));
 	return HM_OK;
 }
 
@@ -92,16 +95,16 @@ static enum hm_rc check_rows(const struct workflow_input *in, struct workflow_re
 			continue;
 		if (blank(r->label))
 			return refuse(why, i + 1, "label", r->id
-			    ? "Give this stage a name customers will see, or tick Remove."
-			    : "Give this stage a name customers will see, or leave the row empty.");
+			    ? _("Give this stage a name customers will see, or tick Remove.")
+			    : _("Give this stage a name customers will see, or leave the row empty."));
 		if (chars(r->label) > STAGE_LABEL_MAX)
-			return refuse(why, i + 1, "label", "That name is too long.");
+			return refuse(why, i + 1, "label", _("That name is too long."));
 		if (chars(or_empty(r->description)) > STAGE_TEXT_MAX)
-			return refuse(why, i + 1, "description", "That text is too long.");
+			return refuse(why, i + 1, "description", _("That text is too long."));
 		if (chars(or_empty(r->next_step)) > STAGE_TEXT_MAX)
-			return refuse(why, i + 1, "next_step", "That text is too long.");
+			return refuse(why, i + 1, "next_step", _("That text is too long."));
 		if (r->flags & ~FLAGS_ALL)
-			return refuse(why, i + 1, "flags", "Those stage flags are not known.");
+			return refuse(why, i + 1, "flags", _("Those stage flags are not known."));
 	}
 	return HM_OK;
 }
@@ -112,23 +115,23 @@ static enum hm_rc check_plan(const struct plan *p, size_t n, struct workflow_ref
 {
 	int open = 0;
 	if (n == 0)
-		return refuse(why, 0, "stages", "A workflow needs at least one stage.");
+		return refuse(why, 0, "stages", _("A workflow needs at least one stage."));
 	if (n > WORKFLOW_MAX_STAGES)
-		return refuse(why, 0, "stages", "A workflow can have at most 24 stages.");
+		return refuse(why, 0, "stages", _("A workflow can have at most 24 stages."));
 	for (size_t i = 0; i < n; i++)
 		if (!(p[i].flags & STAGE_CANCELLED))
 			open = 1;
 	if (!open)
 		return refuse(why, p[0].row, "flags",
-		    "A workflow needs at least one stage that is not a cancelled one.");
+		    _("A workflow needs at least one stage that is not a cancelled one."));
 	if (p[0].flags & STAGE_CANCELLED)
 		return refuse(why, p[0].row, "flags",
-		    "New jobs start in the first stage, so it cannot be a cancelled one.");
+		    _("New jobs start in the first stage, so it cannot be a cancelled one."));
 	for (size_t i = 1; i < n; i++)
 		for (size_t k = 0; k < i; k++)
 			if (!strcasecmp(p[i].label, p[k].label))
 				return refuse(why, p[i].row ? p[i].row : p[k].row, "label",
-				    "Two stages have this name: customers could not tell them apart.");
+				    _("Two stages have this name: customers could not tell them apart."));
 	return HM_OK;
 }
 
@@ -247,7 +250,7 @@ enum hm_rc workflow_create(sqlite3 *db, int64_t shop_id, const struct workflow_i
 		goto out;
 	for (size_t i = 0; i < in->n; i++)
 		if (in->stages[i].id) {
-			rc = refuse(why, i + 1, "stages", "A new workflow has no stages to change yet.");
+			rc = refuse(why, i + 1, "stages", _("A new workflow has no stages to change yet."));
 			goto out;
 		}
 	n = plan_new(in, plan);
@@ -265,7 +268,7 @@ enum hm_rc workflow_create(sqlite3 *db, int64_t shop_id, const struct workflow_i
 	sqlite3_finalize(st);
 	st = NULL;
 	if (s == SQLITE_ROW) {
-		rc = refuse(why, 0, "prefix", "Another of your workflows already uses this prefix.");
+		rc = refuse(why, 0, "prefix", _("Another of your workflows already uses this prefix."));
 		goto out;
 	}
 	if ((rc = db_rc(db, s, "workflow prefix")) != HM_OK)
@@ -334,7 +337,8 @@ static enum hm_rc delete_stage(sqlite3 *db, int64_t wf, int64_t stage_id, size_t
 	/* stage_usage said no job needs it; a foreign key saying otherwise
 	 * (a row written behind Hallmark's back) still refuses cleanly. */
 	if ((s & 0xff) == SQLITE_CONSTRAINT)
-		return refuse(why, row, "remove", "Jobs still refer to this stage, so it cannot be removed.");
+		return refuse(why, row, "remove",
+		    _("Jobs still refer to this stage, so it cannot be removed."));
 	return db_rc(db, s, "stage delete");
 }
 
@@ -359,8 +363,6 @@ static enum hm_rc reclose_jobs(sqlite3 *db, int64_t shop_id, int64_t wf, time_t 
 enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
     const struct workflow_input *in, time_t now, struct workflow_refusal *why)
 {
-	static const char stale[] = "This workflow changed since the page was loaded. "
-	    "Reload the page and make your changes again.";
 	struct stage_list cur = {0};
 	struct stage_use *use = NULL;
 	size_t *row_of = NULL;	/* cur.v[k]'s input row, 1-based; 0: none */
@@ -390,7 +392,8 @@ enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
 		while (k < cur.n && cur.v[k].id != in->stages[i].id)
 			k++;
 		if (k == cur.n || row_of[k]) {
-			rc = refuse(why, i + 1, "stages", stale);
+			rc = refuse(why, i + 1, "stages", _("This workflow changed since the page was "
+			    "loaded. Reload the page and make your changes again."));
 			goto out;
 		}
 		row_of[k] = i + 1;
@@ -401,13 +404,13 @@ enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
 		const struct stage_input *r = row_of[k] ? &in->stages[row_of[k] - 1] : NULL;
 		if (r && r->remove) {
 			if (use[k].jobs_in) {
-				rc = refuse(why, row_of[k], "remove", "Jobs are in this stage, so it "
-				    "cannot be removed. Move them to another stage first.");
+				rc = refuse(why, row_of[k], "remove", _("Jobs are in this stage, so it "
+				    "cannot be removed. Move them to another stage first."));
 				goto out;
 			}
 			if (use[k].jobs_through) {
-				rc = refuse(why, row_of[k], "remove", "Jobs have been through this stage and "
-				    "their timelines name it, so it cannot be removed. Rename it instead.");
+				rc = refuse(why, row_of[k], "remove", _("Jobs have been through this stage and "
+				    "their timelines name it, so it cannot be removed. Rename it instead."));
 				goto out;
 			}
 			continue;
@@ -560,5 +563,177 @@ enum hm_rc stage_usage(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
 		rc = db_rc(db, s, "stage usage");
 		sqlite3_finalize(st);
 	}
+	return rc;
+}
+
+/* ---- A workflow's wording in other languages (stage_texts) ---- */
+
+static const char *const wording_field[3] = {"label", "description", "next_step"};
+static const size_t wording_max[3] = {STAGE_LABEL_MAX, STAGE_TEXT_MAX, STAGE_TEXT_MAX};
+
+void stage_wording_list_free(struct stage_wording_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].code);
+		for (int k = 0; k < 3; k++) {
+			free(l->v[i].own[k]);
+			free(l->v[i].text[k]);
+			free(l->v[i].fallback[k]);
+		}
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* The workflow's stages with their wording in l: one query, in position
+ * order, inside whatever transaction the caller holds. */
+static enum hm_rc wordings_read(sqlite3 *db, int64_t workflow_id, const struct lang *l,
+    struct stage_wording_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT s.id, s.code, s.label, s.description, s.next_step, "
+	    "coalesce(t.label, ''), coalesce(t.description, ''), coalesce(t.next_step, '') "
+	    "FROM stages s LEFT JOIN stage_texts t ON t.stage_id = s.id AND t.lang = ?2 "
+	    "WHERE s.workflow_id = ?1 ORDER BY s.position");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, workflow_id);
+	sqlite3_bind_text(st, 2, l->code, -1, SQLITE_STATIC);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		struct stage_wording *w = &out->v[out->n++];
+		w->stage_id = sqlite3_column_int64(st, 0);
+		w->code = db_col_dup(st, 1);
+		for (int k = 0; k < 3; k++) {
+			w->own[k] = db_col_dup(st, 2 + k);
+			w->text[k] = db_col_dup(st, 5 + k);
+			w->fallback[k] = xstrdup(stage_own_text(l, (enum stage_text_field)k, w->own[k]));
+		}
+	}
+	sqlite3_finalize(st);
+	enum hm_rc rc = db_rc(db, s, "stage wordings");
+	if (rc != HM_OK)
+		stage_wording_list_free(out);
+	return rc;
+}
+
+/* HM_CONFLICT with *why when l is the shop's default language: that
+ * wording is the stages' own, edited with the workflow. */
+static enum hm_rc not_default(sqlite3 *db, int64_t shop_id, const struct lang *l,
+    struct workflow_refusal *why)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT language FROM shops WHERE id = ?");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, shop_id);
+	int s = sqlite3_step(st);
+	enum hm_rc rc = s == SQLITE_ROW ? HM_OK : s == SQLITE_DONE ? HM_NOTFOUND
+	    : db_rc(db, s, "shop language");
+	if (rc == HM_OK && !strcmp(db_col_str(st, 0), l->code))
+		rc = refuse(why, 0, "stages", _("This is your shop's default language now: its wording "
+		    "is the stages' own. Change it on the workflow's page."));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum hm_rc stage_wordings(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
+    const struct lang *l, struct stage_wording_list *out)
+{
+	memset(out, 0, sizeof *out);
+	enum hm_rc rc = owned(db, shop_id, workflow_id);
+	return rc == HM_OK ? wordings_read(db, workflow_id, l, out) : rc;
+}
+
+enum hm_rc stage_wordings_save(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
+    const struct lang *l, const struct stage_wording_input *rows, size_t n,
+    struct workflow_refusal *why)
+{
+	struct stage_wording_list cur = {0};
+	size_t *row_of = NULL;	/* cur.v[k]'s input row, 1-based; 0: none */
+	const char **label = NULL;	/* the label customers reading l will see */
+	sqlite3_stmt *del = NULL, *put = NULL;
+	enum hm_rc rc;
+	int began = 0;
+
+	memset(why, 0, sizeof *why);
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++)
+			if (rows[i].text[k] && chars(rows[i].text[k]) > wording_max[k]) {
+				rc = refuse(why, i + 1, wording_field[k], k == 0 ? _("That name is too long.")
+				    : _("That text is too long."));
+				goto out;
+			}
+	if ((rc = db_begin(db)) != HM_OK)
+		goto out;
+	began = 1;
+	if ((rc = owned(db, shop_id, workflow_id)) != HM_OK ||
+	    (rc = not_default(db, shop_id, l, why)) != HM_OK ||
+	    (rc = wordings_read(db, workflow_id, l, &cur)) != HM_OK)
+		goto out;
+	row_of = xcalloc(cur.n + 1, sizeof *row_of);
+	label = xcalloc(cur.n + 1, sizeof *label);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < cur.n && cur.v[k].stage_id != rows[i].id)
+			k++;
+		if (k == cur.n || row_of[k]) {
+			rc = refuse(why, i + 1, "stages", _("This workflow changed since the page was "
+			    "loaded. Reload the page and make your changes again."));
+			goto out;
+		}
+		row_of[k] = i + 1;
+	}
+	/* Customers tell stages apart by their names: two the shop named
+	 * alike are refused. Two built-in names the catalog translates alike
+	 * are not the shop's doing, and are let be. */
+	for (size_t k = 0; k < cur.n; k++) {
+		const char *given = row_of[k] ? rows[row_of[k] - 1].text[0] : cur.v[k].text[0];
+		label[k] = given && *given ? given : NULL;
+	}
+	for (size_t k = 0; k < cur.n; k++)
+		for (size_t j = 0; j < k; j++) {
+			const char *a = label[k] ? label[k] : cur.v[k].fallback[0];
+			const char *b = label[j] ? label[j] : cur.v[j].fallback[0];
+			if ((label[k] || label[j]) && !strcasecmp(a, b)) {
+				size_t row = label[k] && row_of[k] ? row_of[k] : row_of[j] ? row_of[j]
+				    : row_of[k];
+				rc = refuse(why, row, "label", _("Two stages have this name: customers "
+				    "could not tell them apart."));
+				goto out;
+			}
+		}
+	if (!(del = db_prepare(db, "DELETE FROM stage_texts WHERE stage_id = ? AND lang = ?")) ||
+	    !(put = db_prepare(db, "INSERT INTO stage_texts(stage_id, lang, label, description, "
+	    "next_step) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(stage_id, lang) DO UPDATE SET "
+	    "label = excluded.label, description = excluded.description, "
+	    "next_step = excluded.next_step"))) {
+		rc = HM_ERR;
+		goto out;
+	}
+	for (size_t k = 0; k < cur.n && rc == HM_OK; k++) {
+		if (!row_of[k])
+			continue;
+		const struct stage_wording_input *r = &rows[row_of[k] - 1];
+		int any = !blank(r->text[0]) || !blank(r->text[1]) || !blank(r->text[2]);
+		sqlite3_stmt *st = any ? put : del;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, cur.v[k].stage_id);
+		sqlite3_bind_text(st, 2, l->code, -1, SQLITE_STATIC);
+		if (any)
+			for (int f = 0; f < 3; f++)
+				db_bind_str(st, 3 + f, or_empty(r->text[f]));
+		rc = db_rc(db, sqlite3_step(st), any ? "stage wording" : "stage wording delete");
+	}
+	if (rc == HM_OK)
+		rc = db_commit(db);
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(put);
+	if (rc != HM_OK && began)
+		db_rollback(db);
+	stage_wording_list_free(&cur);
+	free(row_of);
+	free(label);
 	return rc;
 }

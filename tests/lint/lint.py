@@ -22,6 +22,15 @@ Rules (DESIGN.md, Conventions and Security model):
   request-getenv  CGI request variables are read in src/lib/request.c only
   tmpl-maxlength  maxlength="{{max_<name>}}", from the parameter table
   form-token      every POST form carries the form key (idempotent posts)
+  tmpl-i18n       what a template shows people (text, and alt, title,
+                  placeholder, aria-label and data-label values) is in
+                  {{_ ...}}: Hallmark's texts go through the catalogs
+  c-i18n          a string literal with words that C hands to a page as text
+                  is translated (_, C_, P_): web_error's title and message,
+                  admin_ctx's title, a tctx_set(f) value under a name some
+                  template prints as text, the same through any function
+                  that passes its parameter on, and a variable so shown
+                  where it is given a literal
 Code rules look at C tokens: comments and string contents never match.
 """
 
@@ -46,6 +55,31 @@ ALLOW = [
     ("sql-literal", "src/model/schema.c", "set_user_version",
      "PRAGMA user_version takes no bound parameter; the number is the "
      "embedded migration's, printed with %d"),
+    ("c-i18n", "src/print.c", "*",
+     "print.cgi's texts are being moved to pango on the print branch, which marks them; "
+     "remove this entry when it lands"),
+    ("tmpl-i18n", "templates/_admin_head.html", "Hallmark",
+     "the product's name, heading the staff pages of a shop with no name yet"),
+    ("tmpl-i18n", "templates/track.html", "RPR-XXXX-XXXX-XXXX-XXXX",
+     "the shape of a tracking ID, typed the same in every language"),
+    ("tmpl-i18n", "templates/track.html", "RPR-",
+     "the repair workflow's tracking ID prefix, printed on every slip"),
+    ("tmpl-i18n", "templates/track.html", "BSP-",
+     "the bespoke workflow's tracking ID prefix, printed on every slip"),
+    ("tmpl-i18n", "templates/verify.html", "xxxxxxxx-xxxx-4xxx-xxxx-xxxxxxxxxxxx",
+     "the shape of a passport ID (a UUID), typed the same in every language"),
+    ("tmpl-i18n", "templates/verify_passport.html", "hallmarkctl passport check",
+     "a command, typed as it is"),
+    ("tmpl-i18n", "templates/admin_settings.html", "hallmarkctl purge",
+     "a command, typed as it is"),
+    ("tmpl-i18n", "templates/admin_settings.html", "Europe/London",
+     "a time zone's IANA name, typed as it is"),
+    ("tmpl-i18n", "templates/admin_settings.html", "https://g.page/r/…",
+     "the shape of a Google review link"),
+    ("tmpl-i18n", "templates/admin_job_form.html", "https://",
+     "the start of a link"),
+    ("tmpl-i18n", "templates/admin_message_texts.html", "{tracking_url}",
+     "a message text's variable, written as staff type it"),
 ]
 
 REQUEST_LAYER = ("src/lib/request.c", "src/lib/validate.c")
@@ -458,6 +492,301 @@ def check_template(path, text, report):
                    "POST form without <input type=\"hidden\" name=\"fk\" value=\"{{fk}}\">%s"
                    % ("" if end >= 0 else " (and no </form>)"))
 
+# --- What people read goes through the catalog (src/lib/i18n.h) ------------------
+# Visible text in a template: its text nodes, and the values of these
+# attributes (data-label: the stylesheet shows it as a cell's label on
+# narrow screens).
+TEXT_ATTRS = {"alt", "title", "placeholder", "aria-label", "data-label"}
+TMPL_TAG = re.compile(r"\{\{.*?\}\}", re.S)
+TMPL_VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\s*[a-z]+\s*)?\}\}\Z")
+TMPL_TRANS = re.compile(r'\{\{\s*_n?\s+"[^"]*"(?:\s+"[^"]*")?((?:\s+[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}\Z')
+HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+HTML_ATTR = re.compile(r"[^\s=>/\"'\x01]+")
+ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+BLANK = "\x01"
+
+
+def blank_tags(text):
+    """The template with every {{...}} tag's characters (newlines kept)
+    turned to BLANK: what is left is the HTML the template itself writes."""
+    return TMPL_TAG.sub(lambda m: re.sub(r"[^\n]", BLANK, m.group()), text)
+
+
+def visible_regions(blank):
+    """(attribute or None, start, end) of each text node and each TEXT_ATTRS
+    value of the blanked template; script and style bodies, comments and
+    other attributes are not read."""
+    out, i, n = [], 0, len(blank)
+    while i < n:
+        lt = blank.find("<", i)
+        end = n if lt < 0 else lt
+        if end > i:
+            out.append((None, i, end))
+        if lt < 0:
+            break
+        if blank.startswith("<!--", lt):
+            j = blank.find("-->", lt + 4)
+            i = n if j < 0 else j + 3
+            continue
+        m = HTML_TAG.match(blank, lt)
+        if not m:
+            if blank.startswith("<!", lt):          # a doctype
+                j = blank.find(">", lt)
+                i = n if j < 0 else j + 1
+            else:                                   # a '<' that opens nothing
+                out.append((None, lt, lt + 1))
+                i = lt + 1
+            continue
+        closing, tag, j = blank[lt + 1] == "/", m.group(1).lower(), m.end()
+        while j < n and blank[j] != ">":
+            a = HTML_ATTR.match(blank, j)
+            if not a:
+                j += 1
+                continue
+            name, j = a.group().lower(), a.end()
+            k = j
+            while k < n and blank[k] in " \t\r\n":
+                k += 1
+            if k >= n or blank[k] != "=":
+                continue
+            k += 1
+            while k < n and blank[k] in " \t\r\n":
+                k += 1
+            if k < n and blank[k] in "\"'":
+                e = blank.find(blank[k], k + 1)
+                e = n if e < 0 else e
+                vs, ve, j = k + 1, e, e + 1
+            else:
+                e = k
+                while e < n and blank[e] not in " \t\r\n>":
+                    e += 1
+                vs, ve, j = k, e, e
+            if not closing and name in TEXT_ATTRS:
+                out.append((name, vs, ve))
+        i = j + 1
+        if not closing and tag in ("script", "style"):
+            e = blank.lower().find("</" + tag, i)
+            i = n if e < 0 else e
+    return out
+
+
+def has_letters(s):
+    return any(ch.isalpha() for ch in ENTITY.sub(" ", s))
+
+
+def check_template_text(path, text, report):
+    blank = blank_tags(text)
+    for attr, start, end in visible_regions(blank):
+        pos = start
+        for run in blank[start:end].split(BLANK):
+            if run.strip() and has_letters(run):
+                words = re.sub(r"\s+", " ", run).strip()
+                where = "%s=" % attr if attr else "text"
+                report(path, text.count("\n", 0, pos + len(run) - len(run.lstrip())) + 1,
+                       "tmpl-i18n", words,
+                       "%s not in {{_ ...}}: \"%s\"" % (where, words[:80]))
+            pos += len(run) + 1
+
+
+def text_names(files):
+    """The names templates print where people read them: {{name}} and the
+    arguments of {{_ ...}} in a text node or a TEXT_ATTRS value."""
+    names = set()
+    for path, text in files:
+        if not path.endswith(".html"):
+            continue
+        tags = [(m.start(), m.group()) for m in TMPL_TAG.finditer(text)]
+        for _attr, start, end in visible_regions(blank_tags(text)):
+            for pos, tag in tags:
+                if not start <= pos < end:
+                    continue
+                m = TMPL_VAR.match(tag)
+                if m:
+                    names.add(m.group(1))
+                m = TMPL_TRANS.match(tag)
+                if m:
+                    names.update(m.group(1).split())
+    return names
+
+
+# The calls whose arguments are shown as they are: web_error's title and
+# message, the staff pages' title (admin_ctx), and a template value under
+# a name that templates print as text (tctx_set, tctx_setf: the value, or
+# the format and its arguments). A function that hands one of its own
+# parameters to such an argument makes that parameter one too.
+TEXT_CALLS = {"web_error": (2, 3), "admin_ctx": (1,)}
+TEMPLATE_SETS = ("tctx_set", "tctx_setf")
+TRANSLATED = {"_", "C_", "P_"}      # N_ and NC_ only mark: the text is still English
+PRINTF_DIRECTIVE = re.compile(r"%(?:\d+\$)?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
+                              r"(?:hh|h|ll|l|L|j|z|t)?[diouxXeEfFgGaAcspn%]")
+
+
+def literal_letters(toks):
+    """Whether adjacent string literals hold words: letters once escapes
+    and printf directives are taken out, and not one machine token (a
+    link, a path, a code: no space, and one of / ? = : & _ # @)."""
+    s = "".join(t.text[t.text.index("\"") + 1:-1] for t in toks)
+    s = PRINTF_DIRECTIVE.sub(" ", re.sub(r"\\(?:x[0-9A-Fa-f]+|[0-7]{1,3}|.)", " ", s))
+    if not re.search(r"\s", s.strip()) and re.search(r"[/?=:&_#@]", s):
+        return False
+    return any(ch.isalpha() for ch in s)
+
+
+def alternatives(toks):
+    """The values an expression may have: the branches of its ?: (not the
+    condition), with grouping parentheses taken off."""
+    while len(toks) >= 2 and toks[0].text == "(" and match_close(toks, 0) == len(toks) - 1:
+        toks = toks[1:-1]
+    depth, q = 0, None
+    for k, t in enumerate(toks):
+        if t.text in "([{":
+            depth += 1
+        elif t.text in ")]}":
+            depth -= 1
+        elif depth == 0 and t.text == "?" and q is None:
+            q = k
+    if q is None:
+        return [toks]
+    depth, nest = 0, 0
+    for k in range(q + 1, len(toks)):
+        t = toks[k].text
+        if t in "([{":
+            depth += 1
+        elif t in ")]}":
+            depth -= 1
+        elif depth == 0 and t == "?":
+            nest += 1
+        elif depth == 0 and t == ":":
+            if nest == 0:
+                return alternatives(toks[q + 1:k]) + alternatives(toks[k + 1:])
+            nest -= 1
+    return [toks]
+
+
+def value_kinds(toks):
+    """(untranslated literals with letters, identifiers) among a value's
+    alternatives: what it shows as it is, and the variables it shows."""
+    lits, idents = [], []
+    for alt in alternatives(toks):
+        if alt and all(t.kind == "str" for t in alt):
+            if literal_letters(alt):
+                lits.append(alt)
+        elif len(alt) == 1 and alt[0].kind == "id" and alt[0].text != "NULL":
+            idents.append(alt[0].text)
+        elif len(alt) >= 2 and alt[0].kind == "id" and alt[1].text == "(" and \
+                alt[0].text in ("xasprintf", "N_", "NC_") and match_close(alt, 1) == len(alt) - 1:
+            # A text made here, or one only marked: shown as it is either way.
+            args, _close = split_args(alt, 1)
+            for a in args[1:] if alt[0].text == "NC_" else args:
+                lits += value_kinds(a)[0]
+    return lits, idents
+
+
+def c_functions(toks):
+    """(name, parameter names, body start, body end) of each definition."""
+    out, i = [], 0
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "id" and i + 1 < len(toks) and toks[i + 1].text == "(":
+            close = match_close(toks, i + 1)
+            if close + 1 < len(toks) and toks[close + 1].text == "{":
+                end = match_close(toks, close + 1)
+                params, cur = [], []
+                for p in toks[i + 2:close] + [Tok("punct", ",", 0, 0, 0)]:
+                    if p.text == ",":
+                        ids = [x.text for x in cur if x.kind == "id"]
+                        params.append(ids[-1] if len(ids) > 1 else None)
+                        cur = []
+                    else:
+                        cur.append(p)
+                out.append((t.text, params, close + 2, end))
+                i = end + 1
+                continue
+            i = close + 1
+            continue
+        if t.text == "{":
+            i = match_close(toks, i) + 1
+            continue
+        i += 1
+    return out
+
+
+def text_args(callee, args, names, sinks):
+    """Which arguments of a call are shown as text."""
+    if callee in TEXT_CALLS:
+        return [k for k in TEXT_CALLS[callee] if k < len(args)]
+    if callee in TEMPLATE_SETS and len(args) >= 3:
+        a = args[1]
+        if len(a) == 1 and a[0].kind == "str" and a[0].text[1:-1] not in names:
+            return []
+        return list(range(2, len(args)))
+    return sorted(sinks.get(callee, ()))
+
+
+def calls_in(toks, start, end):
+    """(index, callee, argument token lists) of each call in toks[start:end]."""
+    for k in range(start, end):
+        t = toks[k]
+        if t.kind == "id" and k + 1 < end and toks[k + 1].text == "(" and \
+                not is_declaration(toks, k):
+            args, _close = split_args(toks, k + 1)
+            yield k, t.text, args
+
+
+def check_c_text(c_files, names, report):
+    parsed = []
+    for path, text in c_files:
+        toks, _macros = tokenize(text)
+        parsed.append((path, text, toks, c_functions(toks)))
+    # Parameters that reach a text argument, to a fixed point.
+    sinks = {}
+    changed = True
+    while changed:
+        changed = False
+        for _path, _text, toks, funcs in parsed:
+            for name, params, start, end in funcs:
+                for _k, callee, args in calls_in(toks, start, end):
+                    for a in text_args(callee, args, names, sinks):
+                        for ident in value_kinds(args[a])[1]:
+                            if ident in params:
+                                idx = params.index(ident)
+                                if idx not in sinks.setdefault(name, set()):
+                                    sinks[name].add(idx)
+                                    changed = True
+    for path, text, toks, funcs in parsed:
+        for name, params, start, end in funcs:
+            shown_vars = set()
+            for k, callee, args in calls_in(toks, start, end):
+                for a in text_args(callee, args, names, sinks):
+                    lits, idents = value_kinds(args[a])
+                    shown_vars.update(i for i in idents if i not in params)
+                    for lit in lits:
+                        report(path, lit[0].line, "c-i18n", name,
+                               "%s shows %s untranslated: use _(), C_() or P_()"
+                               % (callee, snippet(text, lit, 0, len(lit) - 1, 70)))
+            # A variable shown as text: the literals it is given here.
+            for k in range(start, end):
+                t = toks[k]
+                if t.kind == "id" and t.text in shown_vars and k + 1 < end and \
+                        toks[k + 1].text == "=":
+                    e, depth = k + 2, 0
+                    while e < end and not (depth == 0 and toks[e].text in (";", ",")):
+                        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(
+                            toks[e].text, 0)
+                        e += 1
+                    lits = value_kinds(toks[k + 2:e])[0]
+                elif t.kind == "id" and t.text == "snprintf" and k + 2 < end and \
+                        toks[k + 2].text in shown_vars:
+                    args, _close = split_args(toks, k + 1)
+                    lits = [l for a in args[2:] for l in value_kinds(a)[0]]
+                else:
+                    continue
+                for lit in lits:
+                    report(path, lit[0].line, "c-i18n", name,
+                           "%s is shown as text but is given %s untranslated: use _(), C_() "
+                           "or P_()" % (toks[k + 2].text if t.text == "snprintf" else t.text,
+                                        snippet(text, lit, 0, len(lit) - 1, 70)))
+
 
 class Linter:
     def __init__(self, allow):
@@ -472,8 +801,9 @@ class Linter:
                 return
         self.found.append((path, line, rule, text))
 
-    def run(self, files):
-        """files: [(path relative to the root, text)]."""
+    def run(self, files, names=None):
+        """files: [(path relative to the root, text)]; names: what templates
+        print as text, when the files hold no template to say."""
         macros = []
         c_files = [(p, t) for p, t in files if p.endswith((".c", ".h"))]
         for p, t in c_files:
@@ -484,6 +814,10 @@ class Linter:
                 check_c(p, t, lits, self.report)
             elif p.endswith(".html"):
                 check_template(p, t, self.report)
+                check_template_text(p, t, self.report)
+        if any(p.endswith(".html") for p, _t in files) or names is None:
+            names = text_names(files)
+        check_c_text(c_files, names, self.report)
         return self.found
 
     def stale(self):
@@ -566,20 +900,54 @@ CASES = [
      '<form action="/b" METHOD=POST><input type="hidden" name="fk" value="{{csrf}}"></form>'
      '<input type="hidden" name="fk" value="{{fk}}">\n'
      '<form method=\'post\' action="/c">', 3),
+    ("tmpl-i18n", "templates/x.html",
+     '{{> _head}}<h1>{{_ "Hello"}} {{name}}</h1>\n<img alt="{{_ "Photo of %s" item}}" src="/x.png">'
+     '<img alt="" src="/y.png">\n<p title="{{#if a}}{{_ "On"}}{{#else}}{{_ "Off"}}{{/if}}">#{{n}} · '
+     '{{percent}}% &amp; &rarr;</p><option value="email" class="choice">{{label}}</option>\n'
+     '<script>var a = "words";</script><style>p::after { content: "words"; }</style>'
+     '<!-- a comment with words -->{{! a comment with words }}<input type="hidden" name="show" '
+     'value="deleted">', 0),
+    ("tmpl-i18n", "templates/x.html",
+     '<h1>Hello {{name}}</h1>\n<img alt="Photo" src="/x.png">\n<input placeholder="Type here" '
+     'title="{{#if x}}On{{#else}}{{_ "Off"}}{{/if}}">\n<td data-label="Due">{{d}}</td>'
+     '<a aria-label="{{n}} unread">&times;</a><p>View invoice &amp; pay</p>', 7),
+    ("c-i18n", None, [
+        ("templates/x.html", '<title>{{title}}</title><p class="{{accent}}">{{_ "%s" who}}</p>'
+                             '<a href="{{href}}">{{error}}</a>'),
+        ("src/admin/x.c",
+         'void f(struct web *w, struct tctx *c, int n, const char *a, const char *b) {\n'
+         '  web_error(w, 404, _("Not found"), C_("page", "There is no such page."));\n'
+         '  tctx_set(c, "title", n ? _("One") : NULL); tctx_set(c, "accent", "cancelled");\n'
+         '  tctx_setf(c, "who", P_("%d job", "%d jobs", n), n); tctx_setf(c, "title", "%s (+%s)", a, b);\n'
+         '  tctx_setf(c, "error", "%s?lang=%s", a, b); tctx_set(c, "href", "Some words");\n'
+         '  log_err("Something went wrong"); puts("Words"); }')], 0),
+    ("c-i18n", None, [
+        ("templates/x.html", '<p>{{error}}</p><title>{{title}}</title>{{_ "by %s" who}}'),
+        ("src/admin/x.c",
+         'static void page(struct staff *a, const char *error) {\n'
+         '  struct tctx *c = admin_ctx(a, "Shop settings", NULL); tctx_set(c, "error", error); }\n'
+         'void g(struct staff *a, struct web *w, struct tctx *c, int n) {\n'
+         '  page(a, "Try again.");\n'
+         '  web_error(w, 400, "Bad", N_("Marked only"));\n'
+         '  tctx_setf(c, "who", "%d job%s", n, n == 1 ? "" : "s");\n'
+         '  const char *why = NULL; if (n) why = "Too many."; tctx_set(c, "title", why);\n'
+         '  char done[80]; snprintf(done, sizeof done, "Saved %d.", n); tctx_set(c, "title", done); }')],
+     8),
 ]
 RULES = ("sql-literal", "sqlite-printf", "raw-html", "request-field", "request-getenv",
-         "tmpl-maxlength", "form-token")
+         "tmpl-maxlength", "form-token", "tmpl-i18n", "c-i18n")
 
 
 def self_test():
     failures = []
     for n, (rule, path, text, want) in enumerate(CASES):
-        found = Linter([]).run([(path, text)])
+        # A case is one file, or (path None) several: a template and its C.
+        found = Linter([]).run(text if path is None else [(path, text)], names=set())
         got = [f for f in found if f[2] == rule]
         other = [f for f in found if f[2] != rule]
         if len(got) != want or other:
             failures.append("case %d (%s, %s): expected %d %s, got %d%s\n    %s" % (
-                n, rule, path, want, rule, len(got),
+                n, rule, path or text[-1][0], want, rule, len(got),
                 " and other rules" if other else "",
                 "\n    ".join("%s:%d: %s: %s" % f for f in found) or "(nothing)"))
     # The allow-list mechanism: an entry silences its own place only, and an
@@ -619,8 +987,14 @@ def main(argv):
     for p in paths:
         with open(os.path.join(ROOT, p), encoding="utf-8", errors="replace") as f:
             files.append((p, f.read()))
+    names = None
+    if not any(p.endswith(".html") for p in paths):
+        # C files alone: what the tree's templates print as text.
+        tmpl = [p for p in tree_files() if p.endswith(".html")]
+        names = text_names([(p, open(os.path.join(ROOT, p), encoding="utf-8").read())
+                            for p in tmpl])
     lt = Linter(ALLOW)
-    found = lt.run(files)
+    found = lt.run(files, names)
     for path, line, rule, text in found:
         print("%s:%d: %s: %s" % (path, line, rule, text))
     stale = lt.stale() if not argv else []
