@@ -46,10 +46,10 @@ LIBS_CORE = -lsqlite3 -lsodium -lm -lpthread
 # stack, and libvips is large: the executables that need them are linked
 # dynamically, and only they pay for it. The printed documents' text is
 # laid out by pango (shaping, right-to-left text) and drawn by cairo.
-LIBS_PRINT  = $(shell pkg-config --libs pangocairo fontconfig cairo libqrencode libpng 2>/dev/null) \
+LIBS_PRINT  = $(shell pkg-config --libs pangocairo cairo libqrencode libpng 2>/dev/null) \
               -lqrencode -lpng -lz
 # -isystem: warnings in GLib's headers are not ours to fix under -Werror.
-CFLAGS_PRINT = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags pangocairo fontconfig 2>/dev/null))
+CFLAGS_PRINT = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags pangocairo 2>/dev/null))
 LIBS_UPLOAD = $(shell pkg-config --libs vips 2>/dev/null)
 CFLAGS_UPLOAD = $(shell pkg-config --cflags vips 2>/dev/null)
 LIBS_CTL    = -ljansson -lcurl

@@ -420,9 +420,10 @@ int main(void)
 		print_job(&s, id, what);
 out:
 	staff_end(&s);
-#if defined(__SANITIZE_ADDRESS__)
-	/* Lets LeakSanitizer tell pango's and cairo's caches from real leaks. */
 	pdf_release();
+#if defined(__SANITIZE_ADDRESS__)
+	/* Lets LeakSanitizer tell cairo's caches from real leaks. */
+	cairo_debug_reset_static_data();
 #endif
 	return 0;
 }

@@ -10,8 +10,9 @@
  * text extraction (poppler's pdftotext, a viewer's copy and paste) takes
  * every such glyph for a word of its own. Here every run is drawn left to
  * right, and a right-to-left run's text goes with it in that visual order
- * (each cluster's characters reversed too), which is what PDF readers
- * expect and turn back into logical order. */
+ * (each letter's characters reversed too), which is what PDF readers
+ * expect and turn back into logical order; a letter carries the text of
+ * the marks drawn on it (see struct piece). */
 #include "layout.h"
 
 #include <math.h>
@@ -19,13 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <fontconfig/fontconfig.h>
-
 #include "i18n.h"
 #include "jpeg.h"
 #include "utf8.h"
 
 #define PU(x) ((double)(x) / PANGO_SCALE)	/* pango units to points */
+
+static int used;	/* pdf_init has made pango's font map */
 
 /* A copy of s that pango and cairo take: pango replaces bad bytes with a
  * warning each, cairo refuses a whole string over one, and control
@@ -62,6 +63,7 @@ void pdf_init(struct pdf *d, cairo_t *cr)
 	memset(d, 0, sizeof *d);
 	d->cr = cr;
 	d->rtl = lang_rtl(l);
+	used = 1;
 	d->pc = context(cr, l, d->rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
 	d->pc_ltr = context(cr, l, PANGO_DIRECTION_LTR);
 	d->font = pango_font_description_new();
@@ -81,11 +83,12 @@ void pdf_free(struct pdf *d)
 
 void pdf_release(void)
 {
-	/* The default font map holds every font pango loaded, and cairo's
-	 * font faces hold fontconfig patterns: in that order. */
-	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
+	/* Pango's default font map holds every font it loaded, with their
+	 * fontconfig patterns, from thread-local storage that valgrind does
+	 * not look into: left at exit, all of it reads as lost. */
+	if (used)
+		pango_cairo_font_map_set_default(NULL);
+	used = 0;
 }
 
 void pdf_font(struct pdf *d, const char *face, int bold, double size)
@@ -117,16 +120,6 @@ static PangoLayout *new_layout(struct pdf *d, const char *s, int flags)
 	pango_layout_set_auto_dir(l, !(flags & PDF_LTR));
 	pango_layout_set_text(l, s, -1);
 	return l;
-}
-
-void pdf_font_extents(struct pdf *d, double *ascent, double *descent)
-{
-	PangoLayout *l = new_layout(d, "", 0);
-	PangoRectangle r;
-	pango_layout_line_get_extents(pango_layout_get_line_readonly(l, 0), NULL, &r);
-	*ascent = PU(-r.y);
-	*descent = PU(r.height + r.y);
-	g_object_unref(l);
 }
 
 /* s with the spaces around each line gone, runs of blank lines made one,
@@ -166,24 +159,35 @@ static char *tidy(const char *s)
  * added. */
 static void keep_words(PangoLayout *l, const char *s, int width)
 {
+	size_t len = strlen(s);
+	/* Each character's advance, from one pass over the unwrapped lines
+	 * (asking pango for each word's extent costs a walk of its line). */
+	int *adv = xmalloc((len + 1) * sizeof *adv);
+	memset(adv, 0, (len + 1) * sizeof *adv);
+	for (GSList *ln = pango_layout_get_lines_readonly(l); ln; ln = ln->next) {
+		for (GSList *r = ((PangoLayoutLine *)ln->data)->runs; r; r = r->next) {
+			const PangoGlyphItem *run = r->data;
+			for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+				size_t at = (size_t)run->item->offset + (size_t)run->glyphs->log_clusters[i];
+				if (at < len)
+					adv[at] += run->glyphs->glyphs[i].geometry.width;
+			}
+		}
+	}
 	PangoAttrList *attrs = pango_attr_list_new();
 	PangoAttribute *a = pango_attr_insert_hyphens_new(FALSE);
 	a->start_index = 0;
-	a->end_index = (guint)strlen(s);
+	a->end_index = (guint)len;
 	pango_attr_list_insert(attrs, a);
-	for (size_t i = 0; s[i];) {
+	for (size_t i = 0; i < len;) {
 		if (s[i] == ' ' || s[i] == '\n') {
 			i++;
 			continue;
 		}
 		size_t j = i + strcspn(s + i, " \n");
-		int line, n = 0, *ranges = NULL, w = 0;
-		pango_layout_index_to_line_x(l, (int)i, FALSE, &line, NULL);
-		pango_layout_line_get_x_ranges(pango_layout_get_line_readonly(l, line), (int)i, (int)j,
-		    &ranges, &n);
-		for (int k = 0; k < n; k++)
-			w += ranges[2 * k + 1] - ranges[2 * k];
-		g_free(ranges);
+		long w = 0;
+		for (size_t k = i; k < j; k++)
+			w += adv[k];
 		if (w <= width) {
 			a = pango_attr_allow_breaks_new(FALSE);
 			a->start_index = (guint)i;
@@ -194,6 +198,7 @@ static void keep_words(PangoLayout *l, const char *s, int width)
 	}
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
+	free(adv);
 }
 
 void pdf_par(struct pdf *d, struct pdf_par *p, const char *s, double width, int flags)

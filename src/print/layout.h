@@ -55,8 +55,8 @@ struct pdf_par {
 
 void pdf_init(struct pdf *d, cairo_t *cr);
 void pdf_free(struct pdf *d);
-/* Pango's caches and fontconfig's, at the end of the process, so a leak
- * checker sees only what was really lost. */
+/* Frees pango's fonts at the end of the process, so a leak checker sees
+ * only what was really lost. */
 void pdf_release(void);
 
 /* A heap copy of s that can be laid out: bad bytes U+FFFD, controls
@@ -68,8 +68,6 @@ void pdf_font(struct pdf *d, const char *face, int bold, double size);
 /* The current font, to put back with pdf_font_restore (which frees it). */
 PangoFontDescription *pdf_font_save(const struct pdf *d);
 void pdf_font_restore(struct pdf *d, PangoFontDescription *saved);
-/* The height above and below the baseline of a line in the current font. */
-void pdf_font_extents(struct pdf *d, double *ascent, double *descent);
 
 /* Lays s (clean text) out in the current font: runs of blank lines become
  * one, spaces around each line go. width > 0 wraps it to width, breaking
