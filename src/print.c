@@ -159,10 +159,10 @@ out:
 
 #if defined(__SANITIZE_ADDRESS__)
 /* fontconfig 2.14 loses a few bytes while parsing its configuration files
- * (a known leak inside the library, reached through cairo's font lookup).
+ * (a known leak inside the library, reached through pango's font lookup).
  * LeakSanitizer asks the program for suppressions through this hook; only
  * allocations with fontconfig on their stack are excused, so a leak of our
- * own (or of a cairo object we forgot to destroy) is still reported. */
+ * own (or of a pango or cairo object we forgot to free) is still reported. */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
