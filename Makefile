@@ -42,11 +42,14 @@ STATIC  ?= -static
 endif
 
 LIBS_CORE = -lsqlite3 -lsodium -lm -lpthread
-# Debian ships no static qrencode, cairo's needs its whole font stack, and
-# libvips is large: the executables that need them are linked dynamically,
-# and only they pay for it.
-LIBS_PRINT  = $(shell pkg-config --libs cairo libqrencode libpng 2>/dev/null) -lqrencode -lpng -lz
-CFLAGS_PRINT = $(shell pkg-config --cflags cairo 2>/dev/null)
+# Debian ships no static qrencode, cairo's and pango's need their whole font
+# stack, and libvips is large: the executables that need them are linked
+# dynamically, and only they pay for it. The printed documents' text is
+# laid out by pango (shaping, right-to-left text) and drawn by cairo.
+LIBS_PRINT  = $(shell pkg-config --libs pangocairo cairo libqrencode libpng 2>/dev/null) \
+              -lqrencode -lpng -lz
+# -isystem: warnings in GLib's headers are not ours to fix under -Werror.
+CFLAGS_PRINT = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags pangocairo 2>/dev/null))
 LIBS_UPLOAD = $(shell pkg-config --libs vips 2>/dev/null)
 CFLAGS_UPLOAD = $(shell pkg-config --cflags vips 2>/dev/null)
 LIBS_CTL    = -ljansson -lcurl
@@ -73,7 +76,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages the build, the demo and the tests need; `make deps`
 # installs whichever are missing (as root), so a fresh bookworm needs nothing else.
 DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrencode-dev \
-            libpng-dev zlib1g-dev libcairo2-dev fonts-dejavu-core libvips-dev \
+            libpng-dev zlib1g-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core libvips-dev \
             libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata \
             gettext python3
 DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd \

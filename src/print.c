@@ -3,8 +3,11 @@
  * authenticity; /admin/print/job/<job id>/slip.pdf, .../tag.pdf and
  * .../qr.png, a job's take-in slip, workshop tag and the QR code of the
  * customer's link. Only for the signed-in staff of the shop the record
- * belongs to. The only executable that links cairo, so the public pages
- * never load its font stack. */
+ * belongs to. The only executable that links cairo and pango, so the
+ * public pages never load their font stack.
+ *
+ * Each document is written in its reader's language: the slip in the
+ * customer's, the certificate in the shop's, the tag in the staff pages'. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,11 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cairo.h>
 #include <sodium.h>
 
 #include "attachments.h"
 #include "certificate.h"
+#include "i18n.h"
+#include "layout.h"
 #include "model.h"
 #include "passport.h"
 #include "qr.h"
@@ -80,6 +84,18 @@ static int certificate_allowed(struct web *w, time_t now)
 	return 0;
 }
 
+/* The first of these languages that is shipped: a record's, then its
+ * shop's, then the installation's default; NULL (English) if none is. */
+static const struct lang *doc_lang(const struct web *w, const char *first, const char *second)
+{
+	const struct lang *l = lang_find(first);
+	if (!l)
+		l = lang_find(second);
+	if (!l)
+		l = lang_find(w->cfg.default_language);
+	return l;
+}
+
 /* Sends q as a PNG to download under the file name name. */
 static void send_qr(struct web *w, const struct qr *q, const char *name)
 {
@@ -121,7 +137,14 @@ static void send_certificate(struct web *w, sqlite3 *db, const struct passport_f
 	if (signed_ok)
 		key_fingerprint(pk, fp);
 	const char *tz = *shop.timezone ? shop.timezone : w->cfg.default_timezone;
-	if (certificate_pdf(&pf->p, &shop, tz, url, q, signed_ok ? fp : NULL, &pdf) != 0) {
+	/* Only staff download a certificate (under /admin/print/, never on a
+	 * public address), and it goes to the piece's owner, whose language
+	 * is not recorded: it is in the shop's, as the owner's emails are.
+	 * The error pages stay in the staff pages' language. */
+	const struct lang *staff_lang = lang_use(doc_lang(w, shop.language, NULL));
+	int made = certificate_pdf(&pf->p, &shop, tz, url, q, signed_ok ? fp : NULL, &pdf) == 0;
+	lang_use(staff_lang);
+	if (!made) {
 		web_error(w, 500, "Something went wrong", "The certificate could not be made.");
 		goto out;
 	}
@@ -136,10 +159,10 @@ out:
 
 #if defined(__SANITIZE_ADDRESS__)
 /* fontconfig 2.14 loses a few bytes while parsing its configuration files
- * (a known leak inside the library, reached through cairo's font lookup).
+ * (a known leak inside the library, reached through pango's font lookup).
  * LeakSanitizer asks the program for suppressions through this hook; only
  * allocations with fontconfig on their stack are excused, so a leak of our
- * own (or of a cairo object we forgot to destroy) is still reported. */
+ * own (or of a pango or cairo object we forgot to free) is still reported. */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
@@ -270,7 +293,12 @@ static void send_slip(struct staff *s, const struct job *j, const char *origin,
 		.logo = logo,
 		.logo_len = logo_len,
 	};
-	if (slip_pdf(&in, &pdf) != 0) {
+	/* The customer keeps it: in the language staff recorded for them at
+	 * book-in, else the shop's. */
+	const struct lang *staff_lang = lang_use(doc_lang(&s->w, j->language, shop.language));
+	int made = slip_pdf(&in, &pdf) == 0;
+	lang_use(staff_lang);
+	if (!made) {
 		web_error(&s->w, 500, "Something went wrong", "The slip could not be made.");
 		goto out;
 	}
@@ -320,6 +348,8 @@ static void print_job(struct staff *s, int64_t id, enum print_file what)
 		send_qr(&s->w, &q, name);
 		break;
 	case PRINT_JOB_TAG:
+		/* For the workshop: in the staff pages' language, current
+		 * since staff_begin. */
 		if (tag_pdf(&j, &q, &pdf) != 0) {
 			web_error(&s->w, 500, "Something went wrong", "The tag could not be made.");
 			goto out;
@@ -364,6 +394,7 @@ int main(void)
 		print_job(&s, id, what);
 out:
 	staff_end(&s);
+	pdf_release();
 #if defined(__SANITIZE_ADDRESS__)
 	/* Lets LeakSanitizer tell cairo's caches from real leaks. */
 	cairo_debug_reset_static_data();

@@ -20,9 +20,10 @@ PO = os.path.join(ROOT, "src", "po")
 # Who reads a file's strings. A message any customer-facing file uses is
 # the customers' (and translated in every shipped language); the rest are
 # the staff pages'.
-# The country list (phone numbers) and the workflow editor's checks are
+# The country list (phone numbers), the workflow editor's checks and the
+# workshop tag are
 # read by staff only, though they live beside customer-facing code.
-STAFF_ONLY = ["src/lib/phone.c", "src/model/workflows.c"]
+STAFF_ONLY = ["src/lib/phone.c", "src/model/workflows.c", "src/print/tag.c"]
 STAFF_C = ["src/admin.c", "src/upload.c", "src/print.c"] + STAFF_ONLY + sorted(
     os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "src/admin/*.c")))
 CUSTOMER_C = sorted(p for p in (os.path.relpath(p, ROOT) for p in

@@ -8,7 +8,11 @@
  * for text widths (wrapping every paragraph, turning pages where a page
  * would pass the tallest a reader takes), then the drawing pass, which sets
  * each page's height from the measurement and draws. Both passes run the
- * same code with the same fonts, so they break lines and pages alike. */
+ * same code with the same fonts, so they break lines and pages alike.
+ *
+ * It is written in the current language (print.c chooses the customer's),
+ * and a right-to-left language mirrors it: headings and labels on the
+ * right, values on the left, the code on the right of the words. */
 #include "slip.h"
 
 #include <stdio.h>
@@ -18,6 +22,7 @@
 #include <cairo-pdf.h>
 
 #include "fmt.h"
+#include "i18n.h"
 #include "layout.h"
 
 /* The tallest page a receipt is given: 5 m, far below PDF readers' limit
@@ -44,9 +49,8 @@ static const struct paper papers[] = {
  * size make the hierarchy. */
 static const struct rgb INK = {0, 0, 0};
 
-enum align { LEFT, CENTRE, RIGHT };
-
 struct slip {
+	struct pdf pdf;
 	cairo_t *cr;
 	cairo_surface_t *surface;
 	const struct paper *p;
@@ -94,17 +98,21 @@ static void begin_page(struct slip *d)
 	d->page++;
 	d->y = d->top;
 	if (d->page > 1) {
-		/* Called from the middle of drawing a line: its font is kept. */
-		cairo_font_extents_t fe;
-		cairo_save(d->cr);
-		pdf_font(d->cr, SANS, 0, pt(d, 7));
-		cairo_font_extents(d->cr, &fe);
-		if (d->draw) {
+		/* Called from the middle of a paragraph: its font is kept. */
+		PangoFontDescription *font = pdf_font_save(&d->pdf);
+		struct pdf_par p;
+		double asc = 0, desc = 0;
+		pdf_font(&d->pdf, SANS, 0, pt(d, 7));
+		pdf_par(&d->pdf, &p, d->running, 0, 0);
+		if (p.n)
+			pdf_par_extents(&p, 0, &asc, &desc);
+		if (d->draw && p.n) {
 			pdf_colour(d->cr, INK);
-			pdf_show_centred(d->cr, (d->x0 + d->x1) / 2, d->y + fe.ascent, d->running);
+			pdf_par_draw(&d->pdf, &p, 0, d->x0, d->x1, d->y + asc, PDF_CENTRE);
 		}
-		d->y += fe.ascent + fe.descent + pt(d, 8);
-		cairo_restore(d->cr);
+		d->y += asc + desc + pt(d, 8);
+		pdf_par_free(&p);
+		pdf_font_restore(&d->pdf, font);
 	}
 	d->page_top = d->y;
 }
@@ -122,56 +130,40 @@ static void space(struct slip *d, double h)
 	d->y += h;
 }
 
-/* The height of a line in the current font, and the space it takes
- * with a little air (about a ninth of the size) before the next. */
-static double line_h(const cairo_font_extents_t *fe)
+/* The lines of p one under the other, with a little air (about a ninth
+ * of the size) between them, turning the page where one does not fit. */
+static void lines(struct slip *d, const struct pdf_par *p, enum pdf_align a)
 {
-	return fe->ascent + fe->descent;
-}
-
-static double line_step(const cairo_font_extents_t *fe)
-{
-	return fe->ascent + fe->descent + fe->ascent * 0.12;
-}
-
-/* One line of text in the current font. */
-static void line(struct slip *d, const char *s, enum align a)
-{
-	cairo_font_extents_t fe;
-	cairo_font_extents(d->cr, &fe);
-	need(d, line_h(&fe));
-	if (d->draw) {
-		double x = d->x0, tw = pdf_text_width(d->cr, s);
-		if (a == CENTRE)
-			x = (d->x0 + d->x1 - tw) / 2;
-		else if (a == RIGHT)
-			x = d->x1 - tw;
-		pdf_colour(d->cr, INK);
-		pdf_show_at(d->cr, x, d->y + fe.ascent, s);
+	for (int i = 0; i < p->n; i++) {
+		double asc, desc;
+		pdf_par_extents(p, i, &asc, &desc);
+		need(d, asc + desc);
+		if (d->draw) {
+			pdf_colour(d->cr, INK);
+			pdf_par_draw(&d->pdf, p, i, d->x0, d->x1, d->y + asc, a);
+		}
+		d->y += asc + desc + asc * 0.12;
 	}
-	d->y += line_step(&fe);
 }
 
-/* Clean text (pdf_text), wrapped to the column in the current font. */
-static void paragraph(struct slip *d, const char *s, enum align a)
+/* Clean text (pdf_text) in the current font, wrapped to the column. A
+ * translation may be longer than the English: nothing is assumed to fit
+ * on one line. */
+static void paragraph(struct slip *d, const char *s, enum pdf_align a, int flags)
 {
-	struct lines l = {0};
-	pdf_wrap(d->cr, s, d->w, &l);
-	for (size_t i = 0; i < l.n; i++)
-		line(d, l.v[i], a);
-	pdf_lines_free(&l);
+	struct pdf_par p;
+	pdf_par(&d->pdf, &p, s, d->w, flags);
+	lines(d, &p, a);
+	pdf_par_free(&p);
 }
 
 /* Something read or typed as one piece (a name, an ID, an address): on
  * one line, shrunk down to min if need be; wrapped at min beyond that. */
 static void one_line(struct slip *d, const char *face, int bold, double size, double min,
-    const char *s, enum align a)
+    const char *s, enum pdf_align a, int flags)
 {
-	pdf_fit_font(d->cr, face, bold, size, min, s, d->w);
-	if (pdf_text_width(d->cr, s) <= d->w)
-		line(d, s, a);
-	else
-		paragraph(d, s, a);
+	pdf_fit_font(&d->pdf, face, bold, size, min, s, d->w, flags);
+	paragraph(d, s, a, flags);
 }
 
 static void rule(struct slip *d)
@@ -186,39 +178,42 @@ static void rule(struct slip *d)
 /* A small heading over a block of the slip's details. */
 static void heading(struct slip *d, const char *s)
 {
-	pdf_font(d->cr, SANS, 1, pt(d, 6.5));
+	pdf_font(&d->pdf, SANS, 1, pt(d, 6.5));
 	need(d, pt(d, 24));	/* not alone at the foot of a page */
-	line(d, s, LEFT);
+	paragraph(d, s, PDF_START, 0);
 	space(d, pt(d, 1));
 }
 
-/* A label and its value on one line, the value to the right; the value
- * under the label when both do not fit. */
+/* A label and its value on one line, the label at the start, the value
+ * at the end; the value under the label when both do not fit. */
 static void row(struct slip *d, const char *label, const char *value)
 {
 	char *v = pdf_text(value, 0);
-	pdf_font(d->cr, SANS, 0, pt(d, 8));
-	double lw = pdf_text_width(d->cr, label);
-	pdf_font(d->cr, SANS, 1, pt(d, 8));
-	double vw = pdf_text_width(d->cr, v);
-	if (lw + pt(d, 8) + vw <= d->w) {
-		cairo_font_extents_t fe;
-		cairo_font_extents(d->cr, &fe);
-		need(d, line_h(&fe));
+	struct pdf_par lp, vp;
+	pdf_font(&d->pdf, SANS, 0, pt(d, 8));
+	pdf_par(&d->pdf, &lp, label, 0, 0);
+	pdf_font(&d->pdf, SANS, 1, pt(d, 8));
+	pdf_par(&d->pdf, &vp, v, 0, 0);
+	if (lp.n == 1 && vp.n == 1 && pdf_par_width(&lp) + pt(d, 8) + pdf_par_width(&vp) <= d->w) {
+		double la, ld, va, vd;
+		pdf_par_extents(&lp, 0, &la, &ld);
+		pdf_par_extents(&vp, 0, &va, &vd);
+		double asc = la > va ? la : va, desc = ld > vd ? ld : vd;
+		need(d, asc + desc);
 		if (d->draw) {
-			double base = d->y + fe.ascent;
 			pdf_colour(d->cr, INK);
-			pdf_show_at(d->cr, d->x1 - vw, base, v);
-			pdf_font(d->cr, SANS, 0, pt(d, 8));
-			pdf_show_at(d->cr, d->x0, base, label);
+			pdf_par_draw(&d->pdf, &lp, 0, d->x0, d->x1, d->y + asc, PDF_START);
+			pdf_par_draw(&d->pdf, &vp, 0, d->x0, d->x1, d->y + asc, PDF_END);
 		}
-		d->y += line_step(&fe);
+		d->y += asc + desc + asc * 0.12;
 	} else {
-		pdf_font(d->cr, SANS, 0, pt(d, 8));
-		line(d, label, LEFT);
-		pdf_font(d->cr, SANS, 1, pt(d, 8));
-		paragraph(d, v, RIGHT);
+		pdf_font(&d->pdf, SANS, 0, pt(d, 8));
+		paragraph(d, label, PDF_START, 0);
+		pdf_font(&d->pdf, SANS, 1, pt(d, 8));
+		paragraph(d, v, PDF_END, 0);
 	}
+	pdf_par_free(&lp);
+	pdf_par_free(&vp);
 	free(v);
 }
 
@@ -244,37 +239,40 @@ static void logo(struct slip *d, cairo_surface_t *img)
 static void letterhead(struct slip *d, const struct shop *s, cairo_surface_t *img)
 {
 	struct buf a = {0};
-	char *name = pdf_text(*s->name ? s->name : "Your jeweller", 0);
+	char *name = pdf_text(*s->name ? s->name : _("Your jeweller"), 0);
 	char *addr = pdf_text(s->address, 1), *save = NULL;
 	char *phone = pdf_text(s->phone, 0), *email = pdf_text(s->email, 0);
+	/* TRANSLATORS: between the lines of an address written on one line. */
+	const char *comma = C_("address", ", ");
 
 	if (img)
 		logo(d, img);
-	one_line(d, SANS, 1, pt(d, 13), pt(d, 10), name, CENTRE);
+	one_line(d, SANS, 1, pt(d, 13), pt(d, 10), name, PDF_CENTRE, 0);
 	space(d, pt(d, 1));
 	/* Typed on several lines: kept so on a receipt, one line on a sheet. */
-	pdf_font(d->cr, SANS, 0, pt(d, 7.5));
+	pdf_font(&d->pdf, SANS, 0, pt(d, 7.5));
 	for (char *p = strtok_r(addr, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
 		str_trim(p);
 		if (!*p)
 			continue;
 		if (receipt(d))
-			paragraph(d, p, CENTRE);
+			paragraph(d, p, PDF_CENTRE, 0);
 		else
-			buf_printf(&a, "%s%s", a.len ? ", " : "", p);
+			buf_printf(&a, "%s%s", a.len ? comma : "", p);
 	}
 	if (a.len)
-		paragraph(d, a.data, CENTRE);
+		paragraph(d, a.data, PDF_CENTRE, 0);
 	/* Phone and email on one line when they fit, else each on its own;
-	 * an address is shrunk rather than broken. */
+	 * an address is shrunk rather than broken. Both read left to right
+	 * in any language. */
 	char *both = xasprintf("%s  \xc2\xb7  %s", phone, email);
-	if (*phone && *email && pdf_text_width(d->cr, both) <= d->w) {
-		line(d, both, CENTRE);
+	if (*phone && *email && pdf_text_width(&d->pdf, both, PDF_LTR) <= d->w) {
+		paragraph(d, both, PDF_CENTRE, PDF_LTR);
 	} else {
 		if (*phone)
-			one_line(d, SANS, 0, pt(d, 7.5), pt(d, 5.5), phone, CENTRE);
+			one_line(d, SANS, 0, pt(d, 7.5), pt(d, 5.5), phone, PDF_CENTRE, PDF_LTR);
 		if (*email)
-			one_line(d, SANS, 0, pt(d, 7.5), pt(d, 5.5), email, CENTRE);
+			one_line(d, SANS, 0, pt(d, 7.5), pt(d, 5.5), email, PDF_CENTRE, PDF_LTR);
 	}
 	free(both);
 	buf_free(&a);
@@ -284,53 +282,83 @@ static void letterhead(struct slip *d, const struct shop *s, cairo_surface_t *im
 	free(name);
 }
 
+/* A left-to-right isolate around s: an address or an ID keeps its order
+ * inside a right-to-left sentence, and the sentence keeps its own. The
+ * marks draw nothing and are not in the PDF's text. Caller frees. */
+static char *ltr_isolate(const char *s)
+{
+	return xasprintf("\xe2\x81\xa6%s\xe2\x81\xa9", s);
+}
+
+/* The parts of a translated sentence before and after its one argument
+ * ("%s", or "%1$s" in a translation that numbers it). Caller frees both. */
+static void around_arg(const char *fmt, char **before, char **after)
+{
+	const char *p = strstr(fmt, "%s");
+	size_t n = 2;
+	if (!p && (p = strstr(fmt, "%1$s")))
+		n = 4;
+	*before = p ? xstrndup(fmt, (size_t)(p - fmt)) : xstrdup(fmt);
+	*after = xstrdup(p ? p + n : "");
+}
+
 /* "Scan the code, or visit <base>/track and type the ID.", with the
  * address kept whole: shrunk onto its own line when it is too long to
  * share one. */
-static void instruction(struct slip *d, const char *form, enum align a)
+static void instruction(struct slip *d, const char *form, enum pdf_align a)
 {
 	char *f = pdf_text(form, 0);
 	double size = pt(d, 8);
-	pdf_font(d->cr, SANS, 0, size);
-	if (pdf_text_width(d->cr, f) <= d->w) {
-		char *t = xasprintf("Scan the code, or visit %s and type the ID.", f);
-		paragraph(d, t, a);
+	pdf_font(&d->pdf, SANS, 0, size);
+	if (pdf_text_width(&d->pdf, f, PDF_LTR) <= d->w) {
+		char *iso = ltr_isolate(f);
+		char *t = xasprintf(_("Scan the code, or visit %s and type the ID."), iso);
+		paragraph(d, t, a, 0);
 		free(t);
+		free(iso);
 	} else {
-		paragraph(d, "Scan the code, or visit", a);
-		one_line(d, SANS, 0, size, pt(d, 4), f, a);
-		pdf_font(d->cr, SANS, 0, size);
-		paragraph(d, "and type the ID.", a);
+		char *before, *after;
+		around_arg(_("Scan the code, or visit %s and type the ID."), &before, &after);
+		paragraph(d, before, a, 0);
+		one_line(d, SANS, 0, size, pt(d, 4), f, a, PDF_LTR);
+		pdf_font(&d->pdf, SANS, 0, size);
+		paragraph(d, after, a, 0);
+		free(before);
+		free(after);
 	}
 	free(f);
 }
 
 /* The ID, its QR code and how to use them: stacked and centred on a
- * receipt, the code beside the words on a sheet. */
+ * receipt, the code beside the words on a sheet (on their right in a
+ * right-to-left language). */
 static void tracking(struct slip *d, const struct slip_input *in)
 {
 	const double qr = d->p->qr;
 	char *tid = pdf_text(in->job->tracking_id, 0);
-	double x0 = d->x0, w = d->w, y0 = d->y;
+	double x0 = d->x0, x1 = d->x1, w = d->w, y0 = d->y;
 	int page = d->page, beside = d->w >= 300;
-	enum align a = beside ? LEFT : CENTRE;
+	enum pdf_align a = beside ? PDF_START : PDF_CENTRE;
 
 	if (beside) {
 		need(d, qr);
 		y0 = d->y;
 		if (d->draw)
-			pdf_qr(d->cr, in->qr, d->x0, d->y, qr);
-		/* The text column to the right of the code, its quiet zone
-		 * standing in for the gap. */
-		d->x0 += qr;
+			pdf_qr(d->cr, in->qr, d->pdf.rtl ? d->x1 - qr : d->x0, d->y, qr);
+		/* The text column beside the code, its quiet zone standing in
+		 * for the gap. */
+		if (d->pdf.rtl)
+			d->x1 -= qr;
+		else
+			d->x0 += qr;
 		d->w -= qr;
 		d->y += qr * 0.12;
 	}
-	pdf_font(d->cr, SANS, 0, pt(d, 7.5));
-	line(d, "Your tracking ID", a);
+	pdf_font(&d->pdf, SANS, 0, pt(d, 7.5));
+	paragraph(d, _("Your tracking ID"), a, 0);
 	space(d, pt(d, 1));
 	/* Large, and whole on one line: it is read out and typed. */
-	one_line(d, MONO, 1, pt(d, 15), pt(d, 8), tid, a);
+	one_line(d, MONO, 1, pt(d, 15), pt(d, 8), tid, a, PDF_LTR);
 	space(d, pt(d, 3));
 	if (!beside) {
 		need(d, qr);
@@ -341,6 +369,7 @@ static void tracking(struct slip *d, const struct slip_input *in)
 	instruction(d, in->track_form, a);
 	if (beside) {
 		d->x0 = x0;
+		d->x1 = x1;
 		d->w = w;
 		if (d->page == page && d->y < y0 + qr)
 			d->y = y0 + qr;
@@ -352,74 +381,81 @@ static void details(struct slip *d, const struct slip_input *in, const char *boo
     const char *due, const char *deposit)
 {
 	const struct job *j = in->job;
-	heading(d, "ITEM");
+	/* TRANSLATORS: a small heading on the take-in slip, in capitals
+	 * where the language has them. */
+	heading(d, _("ITEM"));
+	/* What the customer and staff typed reads in its own direction. */
 	if (*j->item_type) {
 		char *t = pdf_text(j->item_type, 0);
-		pdf_font(d->cr, SANS, 1, pt(d, 9.5));
-		paragraph(d, t, LEFT);
+		pdf_font(&d->pdf, SANS, 1, pt(d, 9.5));
+		paragraph(d, t, PDF_NATURAL, 0);
 		free(t);
 	}
 	if (*j->item_description) {
 		char *t = pdf_text(j->item_description, 1);
-		pdf_font(d->cr, SANS, 0, pt(d, 8.5));
-		paragraph(d, t, LEFT);
+		pdf_font(&d->pdf, SANS, 0, pt(d, 8.5));
+		paragraph(d, t, PDF_NATURAL, 0);
 		free(t);
 	}
 	if (*j->problem) {
 		char *t = pdf_text(j->problem, 1);
 		space(d, pt(d, 5));
-		heading(d, "WORK REQUESTED");
-		pdf_font(d->cr, SANS, 0, pt(d, 8.5));
-		paragraph(d, t, LEFT);
+		/* TRANSLATORS: a small heading on the take-in slip, over the
+		 * work the customer asked for. */
+		heading(d, _("WORK REQUESTED"));
+		pdf_font(&d->pdf, SANS, 0, pt(d, 8.5));
+		paragraph(d, t, PDF_NATURAL, 0);
 		free(t);
 	}
 	space(d, pt(d, 5));
-	row(d, "Booked in", booked);
+	row(d, _("Booked in"), booked);
 	if (due)
-		row(d, "Estimated completion", due);
+		row(d, _("Estimated completion"), due);
 	if (deposit)
-		row(d, "Deposit paid", deposit);
+		row(d, _("Deposit paid"), deposit);
 }
 
 static void layout(struct slip *d, const struct slip_input *in, cairo_surface_t *img)
 {
 	const struct job *j = in->job;
-	char booked[64], due[64], deposit[32], num[32];
+	char booked[64], due[64], deposit[32], num[64];
 
 	fmt_time((time_t)j->created_at, in->tz, booked, sizeof booked);
 	if (*j->due_date)
 		fmt_date(j->due_date, DATE_SHORT, due, sizeof due);
 	if (j->has_deposit)
 		fmt_amount(j->deposit_cents, deposit, sizeof deposit);
-	snprintf(num, sizeof num, "Job #%lld", (long long)j->number);
-	char *running = xasprintf("%s, continued", num);
+	snprintf(num, sizeof num, _("Job #%lld"), (long long)j->number);
+	/* TRANSLATORS: heads the second and later pages of a long slip. */
+	char *running = xasprintf(_("Job #%lld, continued"), (long long)j->number);
 	d->running = running;
 
 	d->page = 0;
 	begin_page(d);
 	letterhead(d, in->shop, img);
 	rule(d);
-	one_line(d, SANS, 1, pt(d, 20), pt(d, 10), num, CENTRE);
+	one_line(d, SANS, 1, pt(d, 20), pt(d, 10), num, PDF_CENTRE, 0);
 	if (in->track_url && in->qr) {
 		space(d, pt(d, 4));
 		tracking(d, in);
 	} else if (in->link_later) {
-		pdf_font(d->cr, SANS, 0, pt(d, 8));
+		pdf_font(&d->pdf, SANS, 0, pt(d, 8));
 		space(d, pt(d, 2));
-		paragraph(d, "We will send you a link to follow this job online later.", CENTRE);
+		paragraph(d, _("We will send you a link to follow this job online later."),
+		    PDF_CENTRE, 0);
 	}
 	rule(d);
 	details(d, in, booked, *j->due_date ? due : NULL, j->has_deposit ? deposit : NULL);
 	if (*in->shop->slip_terms) {
 		char *t = pdf_text(in->shop->slip_terms, 1);
 		rule(d);
-		pdf_font(d->cr, SANS, 0, pt(d, 7));
-		paragraph(d, t, LEFT);
+		pdf_font(&d->pdf, SANS, 0, pt(d, 7));
+		paragraph(d, t, PDF_NATURAL, 0);
 		free(t);
 	}
 	space(d, pt(d, 6));
-	pdf_font(d->cr, SANS, 1, pt(d, 7.5));
-	line(d, "Please keep this slip.", CENTRE);
+	pdf_font(&d->pdf, SANS, 1, pt(d, 7.5));
+	paragraph(d, _("Please keep this slip."), PDF_CENTRE, 0);
 	end_page(d);
 	d->running = NULL;
 	free(running);
@@ -438,8 +474,8 @@ int slip_pdf(const struct slip_input *in, struct buf *out)
 	int rc = -1;
 	struct slip d = {0};
 	cairo_surface_t *img = in->logo ? pdf_jpeg_surface(in->logo, in->logo_len) : NULL;
-	char *shop_name = pdf_text(*in->shop->name ? in->shop->name : "Your jeweller", 0);
-	char *title = xasprintf("Take-in slip, job #%lld", (long long)in->job->number);
+	char *shop_name = pdf_text(*in->shop->name ? in->shop->name : _("Your jeweller"), 0);
+	char *title = xasprintf(_("Take-in slip, job #%lld"), (long long)in->job->number);
 
 	d.p = paper_of(in->shop->slip_size);
 	d.x0 = d.p->margin;
@@ -450,6 +486,7 @@ int slip_pdf(const struct slip_input *in, struct buf *out)
 	d.surface = cairo_pdf_surface_create_for_stream(pdf_write_buf, out, d.p->w,
 	    receipt(&d) ? RECEIPT_MAX_H : d.p->h);
 	d.cr = cairo_create(d.surface);
+	pdf_init(&d.pdf, d.cr);
 	cairo_pdf_surface_set_metadata(d.surface, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(d.surface, CAIRO_PDF_METADATA_AUTHOR, shop_name);
 	cairo_pdf_surface_set_metadata(d.surface, CAIRO_PDF_METADATA_CREATOR, "Hallmark");
@@ -471,6 +508,7 @@ int slip_pdf(const struct slip_input *in, struct buf *out)
 	}
 	rc = 0;
 out:
+	pdf_free(&d.pdf);
 	cairo_destroy(d.cr);
 	cairo_surface_destroy(d.surface);
 	if (img)

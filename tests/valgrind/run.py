@@ -219,7 +219,9 @@ def run_cgis(runner, cgi_bin):
         s.request("admin", "GET", "/jobs")
         s.request("admin", "GET", "/jobs/new")
         r = s.request("admin", "POST", "/jobs/new", expect=303, form={
-            "customer_name": "Ada Lovelace", "item_type": "Ring", "problem": "Resize to N",
+            # Arabic too: pango's shaping and bidirectional paths on the slip.
+            "customer_name": "Ada Lovelace", "item_type": "Ring — خاتم ذهب",
+            "problem": "Resize to N",
             "workflow": s.find(r'name="workflow" value="(\d+)" checked'),
             "csrf": s.token("csrf"), "fk": s.token("fk")})
         loc = urllib.parse.urlsplit(r.header("location"))
@@ -233,7 +235,10 @@ def run_cgis(runner, cgi_bin):
         r = s.request("print", "GET", "/%s/qr.png" % passport)
         if not r.body.startswith(b"\x89PNG") or r.header("content-type") != "image/png":
             raise Failed("the QR code is not a PNG")
-        # A job's printed documents: cairo, fonts and the wrapping code.
+        r = s.request("print", "GET", "/%s/certificate.pdf" % passport)
+        if r.header("content-type") != "application/pdf":
+            raise Failed("the certificate is not a PDF")
+        # A job's printed documents: pango, cairo, fonts and the wrapping code.
         for doc, ctype in (("slip.pdf", "application/pdf"), ("tag.pdf", "application/pdf"),
                            ("qr.png", "image/png")):
             r = s.request("print", "GET", "/job/%s/%s" % (job, doc))
