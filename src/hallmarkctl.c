@@ -553,6 +553,9 @@ static int demo_jobs_add(sqlite3 *db, int64_t shop_id, int64_t user_id, int64_t 
 			.quoted_cents = 4500 + 1000 * (int64_t)i, .has_quoted = d->stage >= 2,
 			.deposit_cents = 1000, .has_deposit = d->stage >= 3,
 			.internal_notes = "Demo job.",
+			/* Two customers read another language: their pages and
+			 * messages are in it. */
+			.language = i == 0 ? "es" : i == 3 ? "ar" : "",
 		};
 		char due[11];
 		time_t created = now - (time_t)d->days_ago * 86400 - 3600;
