@@ -8,7 +8,9 @@
 #           BENCH_GROWTH_WRITES (20,000) writes made through the real CGIs,
 #           side by side (tests/bench/growth.sh);
 #   writes  BENCH_WRITERS (40) concurrent writers, customers and staff:
-#           writes/s, latency, 503s (tests/bench/writes.sh).
+#           writes/s, latency, 503s (tests/bench/writes.sh);
+#   languages  the order page in English, Spanish and Arabic beside the same
+#           page from before Hallmark had languages (tests/bench/languages.sh).
 #
 # Each prints its figures, its target and whether it is met; a summary of
 # the targets ends the run. A benchmark, not a timed test: it exits
@@ -27,6 +29,7 @@
 #   BENCH_GROWTH_WRITES, BENCH_GROWTH_JOBS, BENCH_GROWTH_CONNS,
 #   BENCH_GROWTH_ROUNDS                                         (growth.sh)
 #   BENCH_WRITERS, BENCH_WRITE_SECONDS, BENCH_WRITE_JOBS        (writes.sh)
+#   BENCH_BASE_TREE, BENCH_LANG_ROUNDS                          (languages.sh)
 #   BENCH_KEEP=1   keep the installations (databases, logs) for a look after
 #
 # Needs lighttpd, wrk, curl and sqlite3 (the Makefile's DEB_BENCH).
@@ -35,17 +38,18 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 bench_secs=${BENCH_SECONDS:-5}
 bench_warm=${BENCH_WARMUP:-1}
-cases=${BENCH_CASES:-order growth writes}
+cases=${BENCH_CASES:-order growth writes languages}
 
 . "$root/tests/bench/lib.sh"
 . "$root/tests/bench/order.sh"
 . "$root/tests/bench/growth.sh"
 . "$root/tests/bench/writes.sh"
+. "$root/tests/bench/languages.sh"
 
 for case_ in $cases; do
 	case $case_ in
-	order | growth | writes) ;;
-	*) die "unknown case $case_ in BENCH_CASES (order, growth, writes)" ;;
+	order | growth | writes | languages) ;;
+	*) die "unknown case $case_ in BENCH_CASES (order, growth, writes, languages)" ;;
 	esac
 done
 for p in lighttpd wrk curl sqlite3; do
