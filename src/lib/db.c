@@ -18,9 +18,24 @@ static int db_setup(sqlite3 *db, int readonly)
 	return db_exec(db, "PRAGMA foreign_keys=ON") == HM_OK ? 0 : -1;
 }
 
+/* Every program of ours uses SQLite from one thread: its mutexes and its
+ * memory statistics are work for nothing (they were 8% of an order page's
+ * instructions). Settable only before SQLite first initialises; a program
+ * that used SQLite already keeps its defaults, which are merely slower. */
+static void configure_once(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static sqlite3 *open_flags(const char *path, int flags)
 {
 	sqlite3 *db = NULL;
+	configure_once();
 	int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc != SQLITE_OK) {
 		log_err("database open failed: %s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));

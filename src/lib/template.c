@@ -577,13 +577,25 @@ static int parse_tag(struct parser *p, const char *a, const char *b)
 	return parse_var(p, a, b);
 }
 
+/* The first "cc" in [p, end), or NULL: memchr finds the candidates (a
+ * page has few braces), where memmem sets up a search at every call. */
+static const char *find_pair(const char *p, const char *end, char c)
+{
+	while (p < end && (p = memchr(p, c, (size_t)(end - p))) != NULL) {
+		if (p + 1 < end && p[1] == c)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 static int parse(struct tmpl *t, char **err)
 {
 	struct parser p = { .t = t, .err = err, .line = 1 };
 	const char *s = t->src, *end = s + t->srclen, *cur = s;
 
 	while (cur < end) {
-		const char *open = memmem(cur, (size_t)(end - cur), "{{", 2);
+		const char *open = find_pair(cur, end, '{');
 		const char *te = open ? open : end;
 		if (te > cur) {
 			add_node(t, N_TEXT, p.line, (size_t)(cur - s), (size_t)(te - cur));
@@ -591,7 +603,7 @@ static int parse(struct tmpl *t, char **err)
 		}
 		if (!open)
 			break;
-		const char *close = memmem(open + 2, (size_t)(end - open - 2), "}}", 2);
+		const char *close = find_pair(open + 2, end, '}');
 		p.tag = open + 2;
 		p.taglen = close ? (size_t)(close - p.tag) : (size_t)(end - p.tag);
 		if (!close)
