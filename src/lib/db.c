@@ -62,7 +62,19 @@ sqlite3 *db_create(const char *path)
 
 void db_close(sqlite3 *db)
 {
-	if (db && sqlite3_close(db) != SQLITE_OK)
+	if (!db)
+		return;
+	/* A connection that wrote leaves the log empty when nobody else is
+	 * using it, without waiting (no busy handler): if someone is, they
+	 * close later and try in turn. Otherwise only the last connection to
+	 * close would, and overlapping writers leave the log full: every
+	 * public page then rebuilds its index from all of it. */
+	if (!sqlite3_db_readonly(db, "main") && sqlite3_total_changes(db) > 0 &&
+	    sqlite3_get_autocommit(db)) {
+		sqlite3_busy_handler(db, NULL, NULL);
+		(void)sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	}
+	if (sqlite3_close(db) != SQLITE_OK)
 		log_err("database close: %s", sqlite3_errmsg(db));
 }
 
