@@ -1,5 +1,5 @@
 /* SQLite helpers: opens with the pragmas every connection needs, prepared
- * statements only, BEGIN IMMEDIATE with a bounded retry. */
+ * statements only, BEGIN IMMEDIATE in a writers' queue with a bounded wait. */
 #ifndef HM_DB_H
 #define HM_DB_H
 
@@ -19,19 +19,34 @@ enum hm_rc { HM_OK = 0, HM_NOTFOUND, HM_BUSY, HM_CONFLICT, HM_ERR, HM_DUPLICATE 
 sqlite3 *db_open(const char *path, int readonly);
 /* Opens read-write, creating the file (hallmarkctl only). */
 sqlite3 *db_create(const char *path);
+/* Closes (NULL is fine); a connection that wrote first empties the WAL,
+ * unless another connection is using it. */
 void db_close(sqlite3 *db);
 
 /* Prepares one statement; logs and returns NULL on failure. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 
-/* BEGIN IMMEDIATE, retrying a few times beyond busy_timeout. With a form
- * key set (db_form_key) it answers HM_DUPLICATE, having written nothing,
- * when that form was written before. */
+/* BEGIN IMMEDIATE, after waiting in the writers' queue (at most
+ * DB_BUSY_TIMEOUT_MS, then HM_BUSY) and retrying a few times beyond
+ * busy_timeout. With a form key set (db_form_key) it answers HM_DUPLICATE,
+ * having written nothing, when that form was written before. */
 enum hm_rc db_begin(sqlite3 *db);
 /* COMMIT; the first commit after db_form_key stores the key (and the
- * db_form_result) in the same transaction as the write it marks. */
+ * db_form_result) in the same transaction as the write it marks. On
+ * failure the transaction is rolled back. */
 enum hm_rc db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);
+
+/* The writers' queue: an empty file beside the database that writers lock
+ * in turn (flock) from before BEGIN IMMEDIATE to the end of the write.
+ * hallmarkctl init creates it; db_begin creates it when it is missing, and
+ * when it cannot open it, logs that and leaves the waiting to SQLite. */
+/* "<database>-writers"; caller frees. */
+char *db_queue_path(const char *database);
+/* Opens (creating, 0600, never through a symlink) the queue file at path;
+ * a file descriptor, or -1 with errno. */
+int db_queue_open(const char *path);
+
 /* Idempotent forms (DESIGN.md: a retry never writes twice). A CGI handles
  * one request: the key of its form, if it carried one, applies to the
  * request's first write transaction. NULL clears it. */

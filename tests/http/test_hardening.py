@@ -270,6 +270,35 @@ def test_a_damaged_photo_is_refused_like_a_non_image():
         assert len(files) == 2, files           # the good photo's two versions only
 
 
+# ---- many writers at once ----------------------------------------------------
+
+def test_many_writers_at_once_all_get_through():
+    with StaffServer(ratelimit_messages=1000, ratelimit_job_messages=1000) as s:
+        staff = JobStaff(s)
+        staff.login()
+        jobs = [staff.book_in(customer_name="Customer %d" % i) for i in range(6)]
+        stages = []
+        for job, _ in jobs:
+            staff.get("/admin/jobs/%d" % job)
+            stages.append((job, staff.stage_id(job, "Assessed"), staff.csrf()))
+
+        def message(i):
+            return Client(s, source="127.0.2.%d" % (i + 1)).post(
+                "/track/%s/messages" % jobs[i % len(jobs)][1], {"body": "busy %d" % i}, csrf=False)
+
+        def move(i):
+            job, stage, csrf = stages[i]
+            return staff.post("/admin/jobs/%d/stage" % job, {"stage": stage, "note": "n %d" % i,
+                                                              "csrf": csrf}, csrf=False)
+        moves = s.sql("SELECT count(*) FROM job_events WHERE kind = 'stage'")[0][0]
+        res = parallel([lambda i=i: message(i) for i in range(18)] +
+                       [lambda i=i: move(i) for i in range(len(stages))])
+        assert [r.status for r in res] == [303] * len(res)
+        assert s.sql("SELECT count(*) FROM messages")[0][0] == 18
+        assert s.sql("SELECT count(*) FROM job_events WHERE kind = 'stage'")[0][0] == \
+            moves + len(stages)
+
+
 # ---- costs that do not grow with history ------------------------------------
 
 def test_the_wal_stays_small_as_history_grows():
@@ -348,6 +377,10 @@ def test_hallmarkctl_runs_as_the_cgi_user_and_the_cgis_never_as_root():
         assert sorted(os.listdir(s.dir)) == before
         assert all(os.stat(os.path.join(s.dir, f)).st_uid == owner for f in before
                    if f.startswith(("hallmark.db", "media", "secret")))
+        # The writers' queue is made by init, the CGI user's, for them alone.
+        queue = s.db_path + "-writers"
+        assert "hallmark.db-writers" in before
+        assert os.stat(queue).st_mode & 0o7777 == 0o600
         assert s.sql("SELECT count(*) FROM shops WHERE slug = 'rooty'")[0][0] == 0
 
         # A state file left to root (an upload written by a CGI running as
@@ -365,9 +398,15 @@ def test_hallmarkctl_runs_as_the_cgi_user_and_the_cgis_never_as_root():
         os.chown(s.db_path, 0, 0)
         r = s.ctl("shop", "list", check=False)
         assert r.returncode == 1 and s.db_path + " belongs" in r.stderr
+        os.chown(s.db_path, owner, s.user.pw_gid)
+        os.chown(queue, 0, 0)
+        r = s.ctl("shop", "list", check=False)
+        assert r.returncode == 1 and queue + " belongs" in r.stderr
+        os.chown(s.db_path, 0, 0)
         r = subprocess.run([s.ctl_path, "fix-ownership"], env=env, capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         assert os.stat(s.db_path).st_uid == owner and os.stat(photo).st_uid == owner
+        assert os.stat(queue).st_uid == owner
         assert s.ctl("shop", "list").returncode == 0
         # fix-ownership is root's alone.
         r = s.ctl("fix-ownership", check=False)
