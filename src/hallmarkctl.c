@@ -469,6 +469,9 @@ static int cmd_purge(void)
 	/* A form's key only has to outlive its retries. */
 	if (rc == HM_OK && db_form_forget(db, (int64_t)time(NULL) - FORM_KEY_DAYS * 86400) < 0)
 		rc = HM_ERR;
+	/* Nor a customer's message count its window. */
+	if (rc == HM_OK && rl_msg_forget(db, time(NULL) - RL_FORGET_AFTER) < 0)
+		rc = HM_ERR;
 	db_close(db);
 	if (rc != HM_OK)
 		return fail("purge failed%s; nothing was deleted", rc == HM_BUSY ? " (database busy)" : "");

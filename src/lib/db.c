@@ -304,10 +304,24 @@ int db_queue_open(const char *path)
 	return open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
 }
 
+/* Work for the request's next write transaction, run just before it
+ * commits (db_before_commit). */
+static struct {
+	enum hm_rc (*fn)(sqlite3 *db, void *arg);
+	void *arg;
+} before_commit;
+
+void db_before_commit(enum hm_rc (*fn)(sqlite3 *db, void *arg), void *arg)
+{
+	before_commit.fn = fn;
+	before_commit.arg = arg;
+}
+
 /* The end of a transaction db_begin opened, or failed to open. */
 static void txn_end(sqlite3 *db)
 {
 	queue_leave(db);
+	before_commit.fn = NULL;
 }
 
 enum hm_rc db_begin(sqlite3 *db)
@@ -363,6 +377,8 @@ static enum hm_rc form_store(sqlite3 *db)
 enum hm_rc db_commit(sqlite3 *db)
 {
 	enum hm_rc rc = form.set ? form_store(db) : HM_OK;
+	if (rc == HM_OK && before_commit.fn)
+		rc = before_commit.fn(db, before_commit.arg);
 	if (rc == HM_OK)
 		rc = db_exec(db, "COMMIT");
 	if (rc != HM_OK)

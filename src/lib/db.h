@@ -9,8 +9,9 @@
 /* Result of a model call, mapped by the web layer to a status:
  * HM_OK, HM_NOTFOUND 404, HM_BUSY 503 + Retry-After, HM_CONFLICT (stale
  * state, shown to the person), HM_ERR 500, HM_DUPLICATE (this form was
- * written already: answer as the first submission was answered). */
-enum hm_rc { HM_OK = 0, HM_NOTFOUND, HM_BUSY, HM_CONFLICT, HM_ERR, HM_DUPLICATE };
+ * written already: answer as the first submission was answered),
+ * HM_LIMITED 429 (the write would pass a rate limit: nothing was written). */
+enum hm_rc { HM_OK = 0, HM_NOTFOUND, HM_BUSY, HM_CONFLICT, HM_ERR, HM_DUPLICATE, HM_LIMITED };
 
 #define DB_BUSY_TIMEOUT_MS 3000
 
@@ -36,6 +37,11 @@ enum hm_rc db_begin(sqlite3 *db);
  * failure the transaction is rolled back. */
 enum hm_rc db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);
+/* Runs fn(db, arg) inside the next write transaction, just before it
+ * commits (a count kept with the write: ratelimit.h rl_msg_hit); a result
+ * other than HM_OK rolls the write back and is db_commit's. Applies to one
+ * transaction, whatever its end; NULL clears it. */
+void db_before_commit(enum hm_rc (*fn)(sqlite3 *db, void *arg), void *arg);
 
 /* The writers' queue: an empty file beside the database that writers lock
  * in turn (flock) from before BEGIN IMMEDIATE to the end of the write.

@@ -272,6 +272,78 @@ def test_a_damaged_photo_is_refused_like_a_non_image():
 
 # ---- many writers at once ----------------------------------------------------
 
+def test_parallel_messages_stop_exactly_at_the_limits():
+    with StaffServer(ratelimit_messages=3, ratelimit_job_messages=4) as s:
+        staff = Client(s)
+        staff.login()
+        _, tid = staff.book_in()
+        _, tid2 = staff.book_in(customer_name="Bea")
+        # One address, twelve messages at once: three get through, each
+        # other one comes back 429 with its text, none 503 or lost.
+        cust = Client(s, source="127.0.0.2")
+        res = parallel([lambda i=i: cust.post("/track/%s/messages" % tid, {"body": "at once %d" % i},
+                                              csrf=False) for i in range(12)])
+        assert sorted(r.status for r in res) == [303] * 3 + [429] * 9, [r.status for r in res]
+        assert all("at once %d" % i in r.text and r.header("Retry-After")
+                   for i, r in enumerate(res) if r.status == 429)
+        stored = s.sql("SELECT body FROM messages")
+        assert len(stored) == 3
+        assert {b for (b,) in stored} == {"at once %d" % i for i, r in enumerate(res)
+                                          if r.status == 303}
+        # The limit is the address's, whichever job it writes to.
+        assert cust.post("/track/%s/messages" % tid2, {"body": "later"}, csrf=False).status == 429
+
+        # One job, ten addresses at once: its own limit (4) holds too.
+        res = parallel([lambda i=i: Client(s, source="127.0.1.%d" % (i + 1)).post(
+            "/track/%s/messages" % tid2, {"body": "to the job %d" % i}, csrf=False)
+            for i in range(10)])
+        assert sorted(r.status for r in res) == [303] * 4 + [429] * 6, [r.status for r in res]
+        assert s.sql("SELECT count(*) FROM messages m JOIN jobs j ON j.id = m.job_id "
+                     "WHERE j.tracking_id = ?", tid2)[0][0] == 4
+        # The counts live with the messages, not in the rate-limit store.
+        assert s.sql("SELECT sum(n) FROM message_hits WHERE scope = 'message'")[0][0] == 3 + 4
+        assert s.sql("SELECT sum(n) FROM message_hits WHERE scope = 'message-job'")[0][0] == 3 + 4
+
+
+def test_only_what_is_written_counts_against_the_limit():
+    with StaffServer(ratelimit_messages=2) as s:
+        staff = JobStaff(s)
+        staff.login()
+        job, tid = staff.book_bespoke()
+        staff.move(job, "Design review")
+        cust = Client(s)
+        page = cust.get("/track/" + tid)
+        stage = re.search(r'name="stage" value="(\d+)"', page.text).group(1)
+        fk = cust.fk
+        # Sent twice (a double click): one message, one count.
+        for _ in range(2):
+            assert cust.post("/track/%s/messages" % tid, {"body": "Hello"}, csrf=False,
+                             fk=fk).status == 303
+        # Refused before writing (empty, a stale decision): no count.
+        assert cust.post("/track/%s/messages" % tid, {"body": " "}, csrf=False).status == 422
+        assert cust.post("/track/%s/decision" % tid, {"decision": "approve", "stage": "1"},
+                         csrf=False).status == 409
+        # So a second one goes through...
+        cust.get("/track/" + tid)
+        form = {"decision": "changes", "stage": stage, "comment": "Rose gold, please."}
+        assert cust.post("/track/%s/decision" % tid, form, csrf=False, fk=cust.fk).status == 303
+        assert s.sql("SELECT count(*) FROM messages")[0][0] == 2
+        # ...and the limit is reached: the next answer comes back with its text.
+        staff.move(job, "Design review")
+        page = cust.get("/track/" + tid)
+        stage = re.search(r'name="stage" value="(\d+)"', page.text).group(1)
+        r = cust.post("/track/%s/decision" % tid, {"decision": "changes", "stage": stage,
+                                                    "comment": "And a thinner band."}, csrf=False)
+        assert r.status == 429 and "And a thinner band." in r.text and r.header("Retry-After")
+        assert s.sql("SELECT count(*) FROM job_events WHERE kind = 'changes'")[0][0] == 1
+
+        # hallmarkctl purge forgets the counts of windows long gone.
+        s.sql("INSERT INTO message_hits(scope, key, win, n) VALUES('message', x'00', 1000, 5)")
+        s.ctl("purge")
+        assert s.sql("SELECT count(*) FROM message_hits WHERE win = 1000")[0][0] == 0
+        assert s.sql("SELECT n FROM message_hits WHERE scope = 'message'")[0][0] == 2
+
+
 def test_many_writers_at_once_all_get_through():
     with StaffServer(ratelimit_messages=1000, ratelimit_job_messages=1000) as s:
         staff = JobStaff(s)

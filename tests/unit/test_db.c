@@ -1,7 +1,7 @@
 /* Unit tests for src/lib/db.c: idempotent form writes (a form's key stored
  * with its write; the same form again answers HM_DUPLICATE and writes
- * nothing), a write connection that leaves no WAL behind, and the
- * writers' queue (two processes). */
+ * nothing), work done just before a commit, write connections that
+ * leave no WAL behind, and the writers' queue (two processes). */
 #include "check.h"
 #include "db.h"
 #include "model.h"
@@ -117,6 +117,56 @@ static void test_wal_left_empty(const char *path)
 		db_close(db);
 		CHECK(file_size(wal) == 0);	/* ...which is empty after close */
 	}
+}
+
+static enum hm_rc refuse(sqlite3 *db, void *arg)
+{
+	(void)db;
+	++*(int *)arg;
+	return HM_LIMITED;
+}
+
+static enum hm_rc count_it(sqlite3 *db, void *arg)
+{
+	++*(int *)arg;
+	return db_exec(db, "INSERT INTO t(v) VALUES('counted')");
+}
+
+/* db_before_commit: its work is part of the write (refused, nothing of
+ * the write stays, not even the form's key), and of that write only. */
+static void test_before_commit(sqlite3 *db)
+{
+	unsigned char k[32];
+	int runs = 0;
+	memset(k, 3, sizeof k);
+	int64_t before = count(db, "SELECT count(*) FROM t");
+
+	db_form_key(k);
+	db_before_commit(refuse, &runs);
+	CHECK(write_once(db, "refused", 0) == HM_LIMITED);
+	CHECK(runs == 1);
+	CHECK(count(db, "SELECT count(*) FROM t") == before);
+	CHECK(count(db, "SELECT count(*) FROM form_keys "
+	    "WHERE key = x'0303030303030303030303030303030303030303030303030303030303030303'") == 0);
+	/* Not carried over to the next write... */
+	CHECK(write_once(db, "next", 0) == HM_OK);
+	CHECK(runs == 1);
+	CHECK(count(db, "SELECT count(*) FROM t") == before + 1);
+
+	/* ...nor past a write that ended otherwise (rolled back). */
+	runs = 0;
+	db_before_commit(count_it, &runs);
+	CHECK(write_once(db, "rolled back", 1) == HM_CONFLICT);
+	CHECK(write_once(db, "plain", 0) == HM_OK);
+	CHECK(runs == 0);
+	CHECK(count(db, "SELECT count(*) FROM t WHERE v = 'counted'") == 0);
+
+	/* Work that succeeds commits with the write. */
+	db_before_commit(count_it, &runs);
+	CHECK(write_once(db, "with count", 0) == HM_OK);
+	CHECK(runs == 1);
+	CHECK(count(db, "SELECT count(*) FROM t WHERE v IN ('with count', 'counted')") == 2);
+	db_form_key(NULL);
 }
 
 /* Two connections and a third left open (another CGI reading, say): the
@@ -294,6 +344,7 @@ int main(int argc, char **argv)
 	CHECK(schema_migrate(db, &from, &to) == HM_OK && to == schema_latest());
 	CHECK(db_exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)") == HM_OK);
 	test_form_keys(db);
+	test_before_commit(db);
 	db_close(db);
 	test_wal_left_empty(path);
 	test_wal_emptied_by_each_writer(path);
