@@ -209,6 +209,10 @@ static double now_s(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* This program's path, to run it again (under valgrind /proc/self/exe
+ * would be valgrind). */
+static char self[4096];
+
 /* A writer in another process: this program again (run_child: a fresh
  * process, as SQLite wants, not a fork of one that has the database open)
  * runs db_begin on path. Its exit status: 0 when it got in and saw `rows`
@@ -221,7 +225,7 @@ static pid_t begin_in_child(const char *path, int64_t rows, int out)
 	if (pid != 0)
 		return pid;
 	dup2(out, 1);
-	execl("/proc/self/exe", "test_db", "--begin", path, n, (char *)NULL);
+	execl(self, "test_db", "--begin", path, n, (char *)NULL);
 	_exit(97);
 }
 
@@ -332,6 +336,8 @@ int main(int argc, char **argv)
 	int from, to;
 	if (argc == 4 && !strcmp(argv[1], "--begin"))
 		return run_child(argv[2], atoll(argv[3]));
+	if (!realpath(argv[0], self))
+		return 1;
 	log_set_prog("test_db");
 	if (!mkdtemp(tmpdir))
 		return 1;
