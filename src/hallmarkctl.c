@@ -72,21 +72,23 @@ static int fail(const char *fmt, ...)
 
 /* The state a CGI reads and writes: hallmarkctl must leave all of it to
  * the CGI user, or a page breaks later with nothing to say why. */
-static void state_paths(char *out[8])
+#define STATE_PATHS 9	/* with the NULL that ends them */
+static void state_paths(char *out[STATE_PATHS])
 {
-	memset(out, 0, 8 * sizeof *out);
+	memset(out, 0, STATE_PATHS * sizeof *out);
 	out[0] = xstrdup(cfg.database);
 	out[1] = xasprintf("%s-wal", cfg.database);
 	out[2] = xasprintf("%s-shm", cfg.database);
-	out[3] = xstrdup(cfg.ratelimit_database);
-	out[4] = xasprintf("%s-journal", cfg.ratelimit_database);
-	out[5] = xstrdup(cfg.secret_key_file);
-	out[6] = xstrdup(cfg.media_dir);
+	out[3] = db_queue_path(cfg.database);
+	out[4] = xstrdup(cfg.ratelimit_database);
+	out[5] = xasprintf("%s-journal", cfg.ratelimit_database);
+	out[6] = xstrdup(cfg.secret_key_file);
+	out[7] = xstrdup(cfg.media_dir);
 }
 
-static void state_paths_free(char *p[8])
+static void state_paths_free(char *p[STATE_PATHS])
 {
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < STATE_PATHS; i++)
 		free(p[i]);
 }
 
@@ -94,7 +96,7 @@ static void state_paths_free(char *p[8])
  * user (as root, when asked: hallmarkctl fix-ownership). */
 static int cmd_fix_ownership(const struct passwd *pw)
 {
-	char *paths[8];
+	char *paths[STATE_PATHS];
 	int changed = 0, rc = 0;
 	if (geteuid() != 0)
 		return fail("fix-ownership changes owners: run it as root");
@@ -166,7 +168,7 @@ static char *foreign_file(const char *path, uid_t uid)
  * to someone else. */
 static int check_user(const struct passwd *pw, const char *conf)
 {
-	char *paths[8], *dir;
+	char *paths[STATE_PATHS], *dir;
 	int rc = 0;
 	if (geteuid() != pw->pw_uid)
 		return fail("run hallmarkctl as %s, the user the web server runs Hallmark's CGIs as "
@@ -216,6 +218,19 @@ static int migrate_db(sqlite3 *db)
 	return 0;
 }
 
+/* The writers' queue beside the database (db.h), made here so that it is
+ * the CGI user's like the rest of the state. */
+static int make_queue(void)
+{
+	char *path = db_queue_path(cfg.database);
+	int fd = db_queue_open(path);
+	int rc = fd < 0 ? fail("cannot create %s: %s", path, strerror(errno)) : 0;
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
 static int cmd_init(void)
 {
 	struct stat sb;
@@ -235,7 +250,8 @@ static int cmd_init(void)
 	if (!(db = db_create(cfg.database)))
 		goto out;
 	/* WAL is a property of the file: set once here, never per request. */
-	if (db_exec(db, "PRAGMA journal_mode=WAL") != HM_OK || migrate_db(db) != 0)
+	if (db_exec(db, "PRAGMA journal_mode=WAL") != HM_OK || migrate_db(db) != 0 ||
+	    make_queue() != 0)
 		goto out;
 	if (!(rl = db_create(cfg.ratelimit_database)))
 		goto out;
@@ -254,7 +270,7 @@ static int cmd_migrate(void)
 	sqlite3 *db = open_rw();
 	if (!db)
 		return 1;
-	int rc = migrate_db(db);
+	int rc = migrate_db(db) || make_queue();
 	sqlite3 *rl = rc == 0 ? db_open(cfg.ratelimit_database, 0) : NULL;
 	if (rc == 0 && (!rl || db_exec(rl, RL_JOURNAL_MODE) != HM_OK || rl_migrate(rl) != 0))
 		rc = fail("cannot prepare the rate-limit store %s", cfg.ratelimit_database);
@@ -452,6 +468,9 @@ static int cmd_purge(void)
 	enum hm_rc rc = retention_purge(db, time(NULL), &r);
 	/* A form's key only has to outlive its retries. */
 	if (rc == HM_OK && db_form_forget(db, (int64_t)time(NULL) - FORM_KEY_DAYS * 86400) < 0)
+		rc = HM_ERR;
+	/* Nor a customer's message count its window. */
+	if (rc == HM_OK && rl_msg_forget(db, time(NULL) - RL_FORGET_AFTER) < 0)
 		rc = HM_ERR;
 	db_close(db);
 	if (rc != HM_OK)

@@ -383,18 +383,10 @@ static void back_to_page(struct order *o, const char *sent, const char *anchor)
 	web_redirect(&o->w, path);
 }
 
-/* 1 when the client may write again (per address, and per job for
- * messages); on 0 the page has been answered with 429. */
-static int write_allowed(struct order *o, unsigned char jobkey[16], struct form_state *fs)
+/* The answer to a write over a limit: 429, the text kept. */
+static void limited(struct order *o, struct form_state *fs)
 {
 	const struct config *cfg = &o->w.cfg;
-	int over = rl_over(o->db, "message", o->iph, cfg->ratelimit_messages,
-	    cfg->ratelimit_window, o->now);
-	if (!over && jobkey)
-		over = rl_over(o->db, "message-job", jobkey, cfg->ratelimit_job_messages,
-		    cfg->ratelimit_window, o->now);
-	if (!over)
-		return 1;
 	const char *why = _("You've sent a lot in a short time. Please wait a few minutes and "
 	    "send again: your text is still here.");
 	if (fs->comment)
@@ -403,7 +395,44 @@ static int write_allowed(struct order *o, unsigned char jobkey[16], struct form_
 		fs->msg_error = why;
 	fs->retry_after = cfg->ratelimit_window;
 	render(o, 429, fs);
+}
+
+/* 1 when the client may write again (per address, and per job for
+ * messages); on 0 the page has been answered with 429. */
+static int write_allowed(struct order *o, unsigned char jobkey[16], struct form_state *fs)
+{
+	const struct config *cfg = &o->w.cfg;
+	int over = rl_msg_over(o->db, "message", o->iph, cfg->ratelimit_messages,
+	    cfg->ratelimit_window, o->now);
+	if (!over && jobkey)
+		over = rl_msg_over(o->db, "message-job", jobkey, cfg->ratelimit_job_messages,
+		    cfg->ratelimit_window, o->now);
+	if (!over)
+		return 1;
+	limited(o, fs);
 	return 0;
+}
+
+/* A write counts itself, in its own transaction (db_before_commit): only
+ * a write that commits counts, and of writes racing past write_allowed,
+ * those the limit has no room for are not made (HM_LIMITED). */
+struct write_count {
+	const struct order *o;
+	const unsigned char *jobkey;	/* a message's job; NULL for a decision */
+};
+
+static enum hm_rc count_write(sqlite3 *db, void *arg)
+{
+	const struct write_count *c = arg;
+	const struct config *cfg = &c->o->w.cfg;
+	int n = rl_msg_hit(db, "message", c->o->iph, cfg->ratelimit_window, c->o->now);
+	int nj = c->jobkey && n >= 0 ? rl_msg_hit(db, "message-job", c->jobkey,
+	    cfg->ratelimit_window, c->o->now) : 0;
+	if (n < 0 || nj < 0)
+		return HM_ERR;
+	if (n > cfg->ratelimit_messages || (c->jobkey && nj > cfg->ratelimit_job_messages))
+		return HM_LIMITED;
+	return HM_OK;
 }
 
 static void post_message(struct order *o)
@@ -433,6 +462,8 @@ static void post_message(struct order *o)
 	struct notify_env env;
 	char *origin = web_origin(&o->w);
 	notify_env_init(&env, &o->w.cfg, *origin ? origin : NULL, o->w.master, o->now);
+	struct write_count wc = {o, jobkey};
+	db_before_commit(count_write, &wc);
 	enum hm_rc rc = msg_post_customer(o->db, o->tid, req_val(r, P_BODY), o->now, &env);
 	free(origin);
 	if (rc == HM_NOTFOUND) {
@@ -444,6 +475,10 @@ static void post_message(struct order *o)
 		back_to_page(o, "message", "messages");
 		return;
 	}
+	if (rc == HM_LIMITED) {
+		limited(o, &fs);
+		return;
+	}
 	if (rc != HM_OK) {
 		fs.msg_error = _("Your message could not be sent just now. Please try again: "
 		    "your text is still here.");
@@ -451,8 +486,6 @@ static void post_message(struct order *o)
 		render(o, rc == HM_BUSY ? 503 : 500, &fs);
 		return;
 	}
-	rl_hit_store(o->w.cfg.ratelimit_database, "message", o->iph, o->w.cfg.ratelimit_window, o->now);
-	rl_hit_store(o->w.cfg.ratelimit_database, "message-job", jobkey, o->w.cfg.ratelimit_window, o->now);
 	back_to_page(o, "message", "messages");
 }
 
@@ -483,11 +516,17 @@ static void post_decision(struct order *o)
 	struct notify_env env;
 	char *origin = web_origin(&o->w);
 	notify_env_init(&env, &o->w.cfg, *origin ? origin : NULL, o->w.master, o->now);
+	struct write_count wc = {o, NULL};
+	db_before_commit(count_write, &wc);
 	enum hm_rc rc = job_decide(o->db, o->tid, req_int(r, P_STAGE, 0), approve,
 	    approve ? NULL : comment, o->now, &env, &job_id, &outcome);
 	free(origin);
 	if (rc == HM_NOTFOUND) {
 		miss(o);
+		return;
+	}
+	if (rc == HM_LIMITED) {
+		limited(o, &fs);
 		return;
 	}
 	if (rc == HM_DUPLICATE) {
@@ -518,7 +557,6 @@ static void post_decision(struct order *o)
 		render(o, rc == HM_BUSY ? 503 : 500, &fs);
 		return;
 	}
-	rl_hit_store(o->w.cfg.ratelimit_database, "message", o->iph, o->w.cfg.ratelimit_window, o->now);
 	back_to_page(o, outcome, approve ? "progress-h" : "messages");
 }
 

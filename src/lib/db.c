@@ -1,6 +1,12 @@
 #include "db.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -75,9 +81,24 @@ sqlite3 *db_create(const char *path)
 	return open_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 }
 
+static void queue_leave(sqlite3 *db);
+
 void db_close(sqlite3 *db)
 {
-	if (db && sqlite3_close(db) != SQLITE_OK)
+	if (!db)
+		return;
+	/* A connection that wrote leaves the log empty when nobody else is
+	 * using it, without waiting (no busy handler): if someone is, they
+	 * close later and try in turn. Otherwise only the last connection to
+	 * close would, and overlapping writers leave the log full: every
+	 * public page then rebuilds its index from all of it. */
+	if (!sqlite3_db_readonly(db, "main") && sqlite3_total_changes(db) > 0 &&
+	    sqlite3_get_autocommit(db)) {
+		sqlite3_busy_handler(db, NULL, NULL);
+		(void)sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	}
+	queue_leave(db);	/* an unfinished transaction ends with it */
+	if (sqlite3_close(db) != SQLITE_OK)
 		log_err("database close: %s", sqlite3_errmsg(db));
 }
 
@@ -178,14 +199,161 @@ int db_form_forget(sqlite3 *db, int64_t before)
 	return rc == HM_OK ? sqlite3_changes(db) : -1;
 }
 
+/* The writers' queue. Writers take an flock on "<database>-writers" from
+ * before BEGIN IMMEDIATE to COMMIT or ROLLBACK. SQLite's busy handler
+ * polls, sleeping 1, 2, 5 ... up to 100 ms between tries: under
+ * contention the write lock sits free while its waiters sleep, and the
+ * newest waiter (sleeping least) overtakes the oldest, so 40 writers got
+ * a few dozen writes/s and waits of seconds, some ending in 503. The
+ * kernel wakes a waiter the moment the lock is released. A few slots: one
+ * per database a process writes (a CGI writes one). */
+static struct queue {
+	char *path;
+	int fd;
+	pid_t pid;		/* who opened it: a child forked later opens its own */
+	sqlite3 *holder;	/* whose transaction holds the lock */
+} queues[4];
+
+static volatile sig_atomic_t queue_timed_out;
+
+static void queue_alarm(int sig)
+{
+	(void)sig;
+	queue_timed_out = 1;
+}
+
+/* The slot for db's queue file, opening (creating) it on first use; NULL
+ * when there is none to use (an in-memory database, or a file that cannot
+ * be opened: then SQLite's own waiting decides, as before the queue). */
+static struct queue *queue_of(sqlite3 *db)
+{
+	const char *f = sqlite3_db_filename(db, "main");
+	struct queue *q = NULL;
+	if (!f || !*f)
+		return NULL;
+	char *path = db_queue_path(f);
+	for (size_t i = 0; i < sizeof queues / sizeof *queues; i++) {
+		/* An flock belongs to the open file, which a fork shares:
+		 * through the parent's descriptor a child would be let in
+		 * while the parent writes, and could unlock the parent's. */
+		if (queues[i].path && queues[i].pid != getpid()) {
+			close(queues[i].fd);
+			free(queues[i].path);
+			memset(&queues[i], 0, sizeof queues[i]);
+		}
+		if (queues[i].path && !strcmp(queues[i].path, path)) {
+			free(path);
+			return &queues[i];
+		}
+		if (!queues[i].path && !q)
+			q = &queues[i];
+	}
+	int fd = q ? db_queue_open(path) : -1;
+	if (fd < 0) {
+		if (q)
+			log_err("writers' queue %s: %s (writers wait in SQLite's busy handler instead)",
+			    path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	q->path = path;
+	q->fd = fd;
+	q->pid = getpid();
+	return q;
+}
+
+/* 0 when db's transaction may begin (first in the queue, or no queue to
+ * use), -1 after DB_BUSY_TIMEOUT_MS in the queue. */
+static int queue_enter(sqlite3 *db)
+{
+	struct queue *q = queue_of(db);
+	/* Another connection of this process holding it: the lock is ours
+	 * already, SQLite decides between the two. */
+	if (!q || q->holder)
+		return 0;
+	struct sigaction sa, old_sa;
+	/* Again every 50 ms after the deadline, should the first alarm come
+	 * before flock has started to wait. */
+	struct itimerval t = {{0, 50000},
+	    {DB_BUSY_TIMEOUT_MS / 1000, DB_BUSY_TIMEOUT_MS % 1000 * 1000}};
+	struct itimerval old_t;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = queue_alarm;	/* no SA_RESTART: the alarm ends flock's wait */
+	sigemptyset(&sa.sa_mask);
+	queue_timed_out = 0;
+	sigaction(SIGALRM, &sa, &old_sa);
+	setitimer(ITIMER_REAL, &t, &old_t);
+	int rc;
+	while ((rc = flock(q->fd, LOCK_EX)) != 0 && errno == EINTR && !queue_timed_out)
+		;	/* another signal: wait on */
+	int err = errno;
+	setitimer(ITIMER_REAL, &old_t, NULL);	/* none: Hallmark sets no other timer */
+	sigaction(SIGALRM, &old_sa, NULL);
+	if (rc == 0) {
+		q->holder = db;
+		return 0;
+	}
+	if (err == EINTR)
+		return -1;
+	log_err("writers' queue %s: %s", q->path, strerror(err));
+	return 0;
+}
+
+/* Lets the next writer in, if db's transaction held the queue. */
+static void queue_leave(sqlite3 *db)
+{
+	for (size_t i = 0; i < sizeof queues / sizeof *queues; i++)
+		if (queues[i].path && queues[i].holder == db && queues[i].pid == getpid()) {
+			flock(queues[i].fd, LOCK_UN);
+			queues[i].holder = NULL;
+		}
+}
+
+char *db_queue_path(const char *database)
+{
+	return xasprintf("%s-writers", database);
+}
+
+int db_queue_open(const char *path)
+{
+	return open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+}
+
+/* Work for the request's next write transaction, run just before it
+ * commits (db_before_commit). */
+static struct {
+	enum hm_rc (*fn)(sqlite3 *db, void *arg);
+	void *arg;
+} before_commit;
+
+void db_before_commit(enum hm_rc (*fn)(sqlite3 *db, void *arg), void *arg)
+{
+	before_commit.fn = fn;
+	before_commit.arg = arg;
+}
+
+/* The end of a transaction db_begin opened, or failed to open. */
+static void txn_end(sqlite3 *db)
+{
+	queue_leave(db);
+	before_commit.fn = NULL;
+}
+
 enum hm_rc db_begin(sqlite3 *db)
 {
+	if (queue_enter(db) != 0) {
+		log_err("begin: database busy (writers' queue)");
+		txn_end(db);
+		return HM_BUSY;
+	}
 	/* busy_timeout already waits; a few more tries ride out a long
 	 * checkpoint without hanging the request for long. */
 	for (int i = 0; i < 3; i++) {
 		sqlite3_stmt *st = db_prepare(db, "BEGIN IMMEDIATE");
-		if (!st)
+		if (!st) {
+			txn_end(db);
 			return HM_ERR;
+		}
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc == SQLITE_DONE) {
@@ -196,10 +364,13 @@ enum hm_rc db_begin(sqlite3 *db)
 				db_rollback(db);
 			return f;
 		}
-		if ((rc & 0xff) != SQLITE_BUSY)
+		if ((rc & 0xff) != SQLITE_BUSY) {
+			txn_end(db);
 			return db_rc(db, rc, "begin");
+		}
 		usleep(50000);
 	}
+	txn_end(db);
 	log_err("begin: database busy");
 	return HM_BUSY;
 }
@@ -221,12 +392,15 @@ static enum hm_rc form_store(sqlite3 *db)
 enum hm_rc db_commit(sqlite3 *db)
 {
 	enum hm_rc rc = form.set ? form_store(db) : HM_OK;
+	if (rc == HM_OK && before_commit.fn)
+		rc = before_commit.fn(db, before_commit.arg);
 	if (rc == HM_OK)
 		rc = db_exec(db, "COMMIT");
 	if (rc != HM_OK)
 		db_rollback(db);
 	else
 		form.set = 0;	/* the key marks this write only */
+	txn_end(db);
 	return rc;
 }
 
@@ -234,6 +408,7 @@ void db_rollback(sqlite3 *db)
 {
 	if (!sqlite3_get_autocommit(db))
 		db_exec(db, "ROLLBACK");
+	txn_end(db);
 }
 
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s)

@@ -1,5 +1,5 @@
 /* SQLite helpers: opens with the pragmas every connection needs, prepared
- * statements only, BEGIN IMMEDIATE with a bounded retry. */
+ * statements only, BEGIN IMMEDIATE in a writers' queue with a bounded wait. */
 #ifndef HM_DB_H
 #define HM_DB_H
 
@@ -9,8 +9,9 @@
 /* Result of a model call, mapped by the web layer to a status:
  * HM_OK, HM_NOTFOUND 404, HM_BUSY 503 + Retry-After, HM_CONFLICT (stale
  * state, shown to the person), HM_ERR 500, HM_DUPLICATE (this form was
- * written already: answer as the first submission was answered). */
-enum hm_rc { HM_OK = 0, HM_NOTFOUND, HM_BUSY, HM_CONFLICT, HM_ERR, HM_DUPLICATE };
+ * written already: answer as the first submission was answered),
+ * HM_LIMITED 429 (the write would pass a rate limit: nothing was written). */
+enum hm_rc { HM_OK = 0, HM_NOTFOUND, HM_BUSY, HM_CONFLICT, HM_ERR, HM_DUPLICATE, HM_LIMITED };
 
 #define DB_BUSY_TIMEOUT_MS 3000
 
@@ -19,19 +20,39 @@ enum hm_rc { HM_OK = 0, HM_NOTFOUND, HM_BUSY, HM_CONFLICT, HM_ERR, HM_DUPLICATE 
 sqlite3 *db_open(const char *path, int readonly);
 /* Opens read-write, creating the file (hallmarkctl only). */
 sqlite3 *db_create(const char *path);
+/* Closes (NULL is fine); a connection that wrote first empties the WAL,
+ * unless another connection is using it. */
 void db_close(sqlite3 *db);
 
 /* Prepares one statement; logs and returns NULL on failure. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 
-/* BEGIN IMMEDIATE, retrying a few times beyond busy_timeout. With a form
- * key set (db_form_key) it answers HM_DUPLICATE, having written nothing,
- * when that form was written before. */
+/* BEGIN IMMEDIATE, after waiting in the writers' queue (at most
+ * DB_BUSY_TIMEOUT_MS, then HM_BUSY) and retrying a few times beyond
+ * busy_timeout. With a form key set (db_form_key) it answers HM_DUPLICATE,
+ * having written nothing, when that form was written before. */
 enum hm_rc db_begin(sqlite3 *db);
 /* COMMIT; the first commit after db_form_key stores the key (and the
- * db_form_result) in the same transaction as the write it marks. */
+ * db_form_result) in the same transaction as the write it marks. On
+ * failure the transaction is rolled back. */
 enum hm_rc db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);
+/* Runs fn(db, arg) inside the next write transaction, just before it
+ * commits (a count kept with the write: ratelimit.h rl_msg_hit); a result
+ * other than HM_OK rolls the write back and is db_commit's. Applies to one
+ * transaction, whatever its end; NULL clears it. */
+void db_before_commit(enum hm_rc (*fn)(sqlite3 *db, void *arg), void *arg);
+
+/* The writers' queue: an empty file beside the database that writers lock
+ * in turn (flock) from before BEGIN IMMEDIATE to the end of the write.
+ * hallmarkctl init creates it; db_begin creates it when it is missing, and
+ * when it cannot open it, logs that and leaves the waiting to SQLite. */
+/* "<database>-writers"; caller frees. */
+char *db_queue_path(const char *database);
+/* Opens (creating, 0600, never through a symlink) the queue file at path;
+ * a file descriptor, or -1 with errno. */
+int db_queue_open(const char *path);
+
 /* Idempotent forms (DESIGN.md: a retry never writes twice). A CGI handles
  * one request: the key of its form, if it carried one, applies to the
  * request's first write transaction. NULL clears it. */

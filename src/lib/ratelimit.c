@@ -42,6 +42,7 @@ static int64_t window_of(int window, time_t now)
 
 /* The longest window the configuration allows (config.c). */
 #define RL_MAX_WINDOW 86400
+_Static_assert(RL_FORGET_AFTER >= 2 * RL_MAX_WINDOW, "a count is forgotten while in use");
 
 int rl_over(sqlite3 *db, const char *scope, const unsigned char key[16],
     int limit, int window, time_t now)
@@ -88,7 +89,7 @@ int rl_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
 	if (n > 0 && randombytes_uniform(32) == 0) {
 		st = db_prepare(db, "DELETE FROM hits WHERE win < ?");
 		if (st) {
-			sqlite3_bind_int64(st, 1, (int64_t)now - 2 * RL_MAX_WINDOW);
+			sqlite3_bind_int64(st, 1, (int64_t)now - RL_FORGET_AFTER);
 			(void)db_rc(db, sqlite3_step(st), "rate limit sweep");
 			sqlite3_finalize(st);
 		}
@@ -103,6 +104,63 @@ int rl_hit_store(const char *path, const char *scope, const unsigned char key[16
 	int n = db ? rl_hit(db, scope, key, window, now) : -1;
 	db_close(db);
 	return n;
+}
+
+/* The same counts as rl_over/rl_hit, in the main database's table. */
+int rl_msg_over(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int limit, int window, time_t now)
+{
+	int over = -1;
+	sqlite3_stmt *st = db_prepare(db,
+	    "SELECT n FROM main.message_hits WHERE scope = ? AND key = ? AND win = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, window_of(window, now));
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		over = sqlite3_column_int(st, 0) >= limit;
+	else if (rc == SQLITE_DONE)
+		over = 0;
+	else
+		db_rc(db, rc, "message limit read");
+	sqlite3_finalize(st);
+	return over;
+}
+
+/* No sweep here, unlike rl_hit: it would lengthen the write it is part
+ * of, and hallmarkctl purge forgets old windows (rl_msg_forget). */
+int rl_msg_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int window, time_t now)
+{
+	int n = -1;
+	sqlite3_stmt *st = db_prepare(db,
+	    "INSERT INTO main.message_hits(scope, key, win, n) VALUES(?, ?, ?, 1) "
+	    "ON CONFLICT(scope, key, win) DO UPDATE SET n = n + 1 RETURNING n");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, window_of(window, now));
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	else
+		db_rc(db, rc, "message limit write");
+	sqlite3_finalize(st);
+	return n;
+}
+
+int rl_msg_forget(sqlite3 *db, time_t before)
+{
+	sqlite3_stmt *st = db_prepare(db, "DELETE FROM main.message_hits WHERE win < ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)before);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "message limit forget");
+	sqlite3_finalize(st);
+	return rc == HM_OK ? sqlite3_changes(db) : -1;
 }
 
 void rl_clear(sqlite3 *db, const char *scope, const unsigned char key[16],

@@ -40,6 +40,22 @@ void rl_clear(sqlite3 *db, const char *scope, const unsigned char key[16],
 void rl_unhit(sqlite3 *db, const char *scope, const unsigned char key[16],
     int window, time_t now);
 
+/* A customer's own writes (messages, design answers) are counted in the
+ * main database (message_hits, schema 008) inside the write's own
+ * transaction, not in the store: rl_msg_hit from a db_before_commit hook,
+ * so only a write that commits counts and writes racing each other are
+ * counted in turn. rl_msg_over: as rl_over, read before writing. */
+int rl_msg_over(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int limit, int window, time_t now);
+/* Counts one write; returns the window's new count, or -1 on error. */
+int rl_msg_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int window, time_t now);
+/* Forgets the counts of windows that ended before the cutoff (hallmarkctl
+ * purge); returns how many rows, or -1. */
+int rl_msg_forget(sqlite3 *db, time_t before);
+/* Counts older than this are of no window any limit still looks at. */
+#define RL_FORGET_AFTER (2 * 86400)
+
 /* Keys remembered until a time: the (account, address) pairs that have
  * signed in, which keep an allowance of their own (auth's sign-in rule).
  * rl_known: 1 when key is remembered at now, 0 when not, -1 on error. */

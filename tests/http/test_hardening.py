@@ -270,6 +270,107 @@ def test_a_damaged_photo_is_refused_like_a_non_image():
         assert len(files) == 2, files           # the good photo's two versions only
 
 
+# ---- many writers at once ----------------------------------------------------
+
+def test_parallel_messages_stop_exactly_at_the_limits():
+    with StaffServer(ratelimit_messages=3, ratelimit_job_messages=4) as s:
+        staff = Client(s)
+        staff.login()
+        _, tid = staff.book_in()
+        _, tid2 = staff.book_in(customer_name="Bea")
+        # One address, twelve messages at once: three get through, each
+        # other one comes back 429 with its text, none 503 or lost.
+        cust = Client(s, source="127.0.0.2")
+        res = parallel([lambda i=i: cust.post("/track/%s/messages" % tid, {"body": "at once %d" % i},
+                                              csrf=False) for i in range(12)])
+        assert sorted(r.status for r in res) == [303] * 3 + [429] * 9, [r.status for r in res]
+        assert all("at once %d" % i in r.text and r.header("Retry-After")
+                   for i, r in enumerate(res) if r.status == 429)
+        stored = s.sql("SELECT body FROM messages")
+        assert len(stored) == 3
+        assert {b for (b,) in stored} == {"at once %d" % i for i, r in enumerate(res)
+                                          if r.status == 303}
+        # The limit is the address's, whichever job it writes to.
+        assert cust.post("/track/%s/messages" % tid2, {"body": "later"}, csrf=False).status == 429
+
+        # One job, ten addresses at once: its own limit (4) holds too.
+        res = parallel([lambda i=i: Client(s, source="127.0.1.%d" % (i + 1)).post(
+            "/track/%s/messages" % tid2, {"body": "to the job %d" % i}, csrf=False)
+            for i in range(10)])
+        assert sorted(r.status for r in res) == [303] * 4 + [429] * 6, [r.status for r in res]
+        assert s.sql("SELECT count(*) FROM messages m JOIN jobs j ON j.id = m.job_id "
+                     "WHERE j.tracking_id = ?", tid2)[0][0] == 4
+        # The counts live with the messages, not in the rate-limit store.
+        assert s.sql("SELECT sum(n) FROM message_hits WHERE scope = 'message'")[0][0] == 3 + 4
+        assert s.sql("SELECT sum(n) FROM message_hits WHERE scope = 'message-job'")[0][0] == 3 + 4
+
+
+def test_only_what_is_written_counts_against_the_limit():
+    with StaffServer(ratelimit_messages=2) as s:
+        staff = JobStaff(s)
+        staff.login()
+        job, tid = staff.book_bespoke()
+        staff.move(job, "Design review")
+        cust = Client(s)
+        page = cust.get("/track/" + tid)
+        stage = re.search(r'name="stage" value="(\d+)"', page.text).group(1)
+        fk = cust.fk
+        # Sent twice (a double click): one message, one count.
+        for _ in range(2):
+            assert cust.post("/track/%s/messages" % tid, {"body": "Hello"}, csrf=False,
+                             fk=fk).status == 303
+        # Refused before writing (empty, a stale decision): no count.
+        assert cust.post("/track/%s/messages" % tid, {"body": " "}, csrf=False).status == 422
+        assert cust.post("/track/%s/decision" % tid, {"decision": "approve", "stage": "1"},
+                         csrf=False).status == 409
+        # So a second one goes through...
+        cust.get("/track/" + tid)
+        form = {"decision": "changes", "stage": stage, "comment": "Rose gold, please."}
+        assert cust.post("/track/%s/decision" % tid, form, csrf=False, fk=cust.fk).status == 303
+        assert s.sql("SELECT count(*) FROM messages")[0][0] == 2
+        # ...and the limit is reached: the next answer comes back with its text.
+        staff.move(job, "Design review")
+        page = cust.get("/track/" + tid)
+        stage = re.search(r'name="stage" value="(\d+)"', page.text).group(1)
+        r = cust.post("/track/%s/decision" % tid, {"decision": "changes", "stage": stage,
+                                                    "comment": "And a thinner band."}, csrf=False)
+        assert r.status == 429 and "And a thinner band." in r.text and r.header("Retry-After")
+        assert s.sql("SELECT count(*) FROM job_events WHERE kind = 'changes'")[0][0] == 1
+
+        # hallmarkctl purge forgets the counts of windows long gone.
+        s.sql("INSERT INTO message_hits(scope, key, win, n) VALUES('message', x'00', 1000, 5)")
+        s.ctl("purge")
+        assert s.sql("SELECT count(*) FROM message_hits WHERE win = 1000")[0][0] == 0
+        assert s.sql("SELECT n FROM message_hits WHERE scope = 'message'")[0][0] == 2
+
+
+def test_many_writers_at_once_all_get_through():
+    with StaffServer(ratelimit_messages=1000, ratelimit_job_messages=1000) as s:
+        staff = JobStaff(s)
+        staff.login()
+        jobs = [staff.book_in(customer_name="Customer %d" % i) for i in range(6)]
+        stages = []
+        for job, _ in jobs:
+            staff.get("/admin/jobs/%d" % job)
+            stages.append((job, staff.stage_id(job, "Assessed"), staff.csrf()))
+
+        def message(i):
+            return Client(s, source="127.0.2.%d" % (i + 1)).post(
+                "/track/%s/messages" % jobs[i % len(jobs)][1], {"body": "busy %d" % i}, csrf=False)
+
+        def move(i):
+            job, stage, csrf = stages[i]
+            return staff.post("/admin/jobs/%d/stage" % job, {"stage": stage, "note": "n %d" % i,
+                                                              "csrf": csrf}, csrf=False)
+        moves = s.sql("SELECT count(*) FROM job_events WHERE kind = 'stage'")[0][0]
+        res = parallel([lambda i=i: message(i) for i in range(18)] +
+                       [lambda i=i: move(i) for i in range(len(stages))])
+        assert [r.status for r in res] == [303] * len(res)
+        assert s.sql("SELECT count(*) FROM messages")[0][0] == 18
+        assert s.sql("SELECT count(*) FROM job_events WHERE kind = 'stage'")[0][0] == \
+            moves + len(stages)
+
+
 # ---- costs that do not grow with history ------------------------------------
 
 def test_the_wal_stays_small_as_history_grows():
@@ -348,6 +449,10 @@ def test_hallmarkctl_runs_as_the_cgi_user_and_the_cgis_never_as_root():
         assert sorted(os.listdir(s.dir)) == before
         assert all(os.stat(os.path.join(s.dir, f)).st_uid == owner for f in before
                    if f.startswith(("hallmark.db", "media", "secret")))
+        # The writers' queue is made by init, the CGI user's, for them alone.
+        queue = s.db_path + "-writers"
+        assert "hallmark.db-writers" in before
+        assert os.stat(queue).st_mode & 0o7777 == 0o600
         assert s.sql("SELECT count(*) FROM shops WHERE slug = 'rooty'")[0][0] == 0
 
         # A state file left to root (an upload written by a CGI running as
@@ -365,9 +470,15 @@ def test_hallmarkctl_runs_as_the_cgi_user_and_the_cgis_never_as_root():
         os.chown(s.db_path, 0, 0)
         r = s.ctl("shop", "list", check=False)
         assert r.returncode == 1 and s.db_path + " belongs" in r.stderr
+        os.chown(s.db_path, owner, s.user.pw_gid)
+        os.chown(queue, 0, 0)
+        r = s.ctl("shop", "list", check=False)
+        assert r.returncode == 1 and queue + " belongs" in r.stderr
+        os.chown(s.db_path, 0, 0)
         r = subprocess.run([s.ctl_path, "fix-ownership"], env=env, capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         assert os.stat(s.db_path).st_uid == owner and os.stat(photo).st_uid == owner
+        assert os.stat(queue).st_uid == owner
         assert s.ctl("shop", "list").returncode == 0
         # fix-ownership is root's alone.
         r = s.ctl("fix-ownership", check=False)

@@ -1,15 +1,20 @@
 /* Unit tests for src/lib/db.c: idempotent form writes (a form's key stored
  * with its write; the same form again answers HM_DUPLICATE and writes
- * nothing) and a write connection that leaves no WAL behind. */
+ * nothing), work done just before a commit, write connections that
+ * leave no WAL behind, and the writers' queue (two processes). */
 #include "check.h"
 #include "db.h"
 #include "model.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char tmpdir[] = "/tmp/hallmark-test-db-XXXXXX";
@@ -114,10 +119,225 @@ static void test_wal_left_empty(const char *path)
 	}
 }
 
-int main(void)
+static enum hm_rc refuse(sqlite3 *db, void *arg)
+{
+	(void)db;
+	++*(int *)arg;
+	return HM_LIMITED;
+}
+
+static enum hm_rc count_it(sqlite3 *db, void *arg)
+{
+	++*(int *)arg;
+	return db_exec(db, "INSERT INTO t(v) VALUES('counted')");
+}
+
+/* db_before_commit: its work is part of the write (refused, nothing of
+ * the write stays, not even the form's key), and of that write only. */
+static void test_before_commit(sqlite3 *db)
+{
+	unsigned char k[32];
+	int runs = 0;
+	memset(k, 3, sizeof k);
+	int64_t before = count(db, "SELECT count(*) FROM t");
+
+	db_form_key(k);
+	db_before_commit(refuse, &runs);
+	CHECK(write_once(db, "refused", 0) == HM_LIMITED);
+	CHECK(runs == 1);
+	CHECK(count(db, "SELECT count(*) FROM t") == before);
+	CHECK(count(db, "SELECT count(*) FROM form_keys "
+	    "WHERE key = x'0303030303030303030303030303030303030303030303030303030303030303'") == 0);
+	/* Not carried over to the next write... */
+	CHECK(write_once(db, "next", 0) == HM_OK);
+	CHECK(runs == 1);
+	CHECK(count(db, "SELECT count(*) FROM t") == before + 1);
+
+	/* ...nor past a write that ended otherwise (rolled back). */
+	runs = 0;
+	db_before_commit(count_it, &runs);
+	CHECK(write_once(db, "rolled back", 1) == HM_CONFLICT);
+	CHECK(write_once(db, "plain", 0) == HM_OK);
+	CHECK(runs == 0);
+	CHECK(count(db, "SELECT count(*) FROM t WHERE v = 'counted'") == 0);
+
+	/* Work that succeeds commits with the write. */
+	db_before_commit(count_it, &runs);
+	CHECK(write_once(db, "with count", 0) == HM_OK);
+	CHECK(runs == 1);
+	CHECK(count(db, "SELECT count(*) FROM t WHERE v IN ('with count', 'counted')") == 2);
+	db_form_key(NULL);
+}
+
+/* Two connections and a third left open (another CGI reading, say): the
+ * writer that closes empties the log; it used to fall to the last
+ * connection to close, which under load was seldom anyone. */
+static void test_wal_emptied_by_each_writer(const char *path)
+{
+	char wal[400];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	sqlite3 *idle = db_open(path, 1), *a = db_open(path, 0), *b = db_open(path, 0);
+	CHECK(idle && a && b);
+	if (!idle || !a || !b)
+		goto out;
+	CHECK(count(idle, "SELECT count(*) FROM t") > 0);	/* it has read */
+	CHECK(write_once(a, "by a", 0) == HM_OK);
+	CHECK(write_once(b, "by b", 0) == HM_OK);
+	CHECK(file_size(wal) > 0);
+	/* b reading: a's close cannot take the log from under it... */
+	sqlite3_stmt *st = db_prepare(b, "SELECT v FROM t");
+	CHECK(st && sqlite3_step(st) == SQLITE_ROW);
+	db_close(a);
+	a = NULL;
+	CHECK(file_size(wal) > 0);
+	sqlite3_finalize(st);
+	/* ...so b, the next writer to close, does. */
+	db_close(b);
+	b = NULL;
+	CHECK(file_size(wal) == 0);
+	CHECK(count(idle, "SELECT count(*) FROM t WHERE v IN ('by a', 'by b')") == 2);
+out:
+	db_close(a);
+	db_close(b);
+	db_close(idle);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* This program's path, to run it again (under valgrind /proc/self/exe
+ * would be valgrind). */
+static char self[4096];
+
+/* A writer in another process: this program again (run_child: a fresh
+ * process, as SQLite wants, not a fork of one that has the database open)
+ * runs db_begin on path. Its exit status: 0 when it got in and saw `rows`
+ * rows of t, 10 + hm_rc when db_begin failed; its wait in ms on stdout. */
+static pid_t begin_in_child(const char *path, int64_t rows, int out)
+{
+	char n[32];
+	snprintf(n, sizeof n, "%lld", (long long)rows);
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	dup2(out, 1);
+	execl(self, "test_db", "--begin", path, n, (char *)NULL);
+	_exit(97);
+}
+
+static int run_child(const char *path, int64_t rows)
+{
+	if (!freopen("/dev/null", "w", stderr))	/* its busy log is expected */
+		return 96;
+	sqlite3 *db = db_open(path, 0);
+	if (!db)
+		return 99;
+	double t0 = now_s();
+	enum hm_rc rc = db_begin(db);
+	int ms = (int)((now_s() - t0) * 1000);
+	int code = rc != HM_OK ? 10 + (int)rc
+	    : count(db, "SELECT count(*) FROM t") == rows ? 0 : 3;
+	if (write(1, &ms, sizeof ms) != sizeof ms)
+		code = 98;
+	if (rc == HM_OK)
+		db_rollback(db);
+	db_close(db);	/* nothing left for LeakSanitizer to fail the exit on */
+	return code;
+}
+
+static int child_result(pid_t pid, int in, int *ms)
+{
+	int status = -1;
+	*ms = -1;
+	if (read(in, ms, sizeof *ms) != sizeof *ms)
+		*ms = -1;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The writers' queue, between processes: a writer waits in it while
+ * another writes and goes in when that one commits; one that never lets
+ * go leaves the waiter HM_BUSY at the deadline, not for ever. */
+static void test_queue(const char *dir)
+{
+	char path[300], qpath[320];
+	int p[2], ms;
+	snprintf(path, sizeof path, "%s/q.db", dir);
+	snprintf(qpath, sizeof qpath, "%s-writers", path);
+	sqlite3 *db = db_create(path);
+	CHECK(db != NULL);
+	if (!db || pipe(p) != 0)
+		return;
+	CHECK(db_exec(db, "PRAGMA journal_mode=WAL") == HM_OK);
+	CHECK(db_exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)") == HM_OK);
+
+	/* Created by the first write, for its owner alone, whatever the umask. */
+	CHECK(access(qpath, F_OK) != 0);
+	mode_t mask = umask(0);
+	CHECK(db_begin(db) == HM_OK);
+	umask(mask);
+	struct stat sb;
+	CHECK(lstat(qpath, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 07777) == 0600);
+	CHECK(db_exec(db, "INSERT INTO t(v) VALUES('first')") == HM_OK);
+
+	/* We hold the queue: the child waits, and gets in when we commit,
+	 * seeing what we wrote. */
+	pid_t kid = begin_in_child(path, 1, p[1]);
+	usleep(400 * 1000);
+	CHECK(db_commit(db) == HM_OK);
+	CHECK(child_result(kid, p[0], &ms) == 0);
+	CHECK(ms >= 300 && ms < DB_BUSY_TIMEOUT_MS);
+
+	/* A holder that never lets go (here a bare flock: SQLite's own lock
+	 * is free, so only the queue can hold the child back). */
+	int fd = open(qpath, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+	kid = begin_in_child(path, 1, p[1]);
+	CHECK(child_result(kid, p[0], &ms) == 10 + HM_BUSY);
+	CHECK(ms >= DB_BUSY_TIMEOUT_MS - 50 && ms < DB_BUSY_TIMEOUT_MS + 1500);
+	close(fd);
+	/* Let go, the queue is free again. */
+	kid = begin_in_child(path, 1, p[1]);
+	CHECK(child_result(kid, p[0], &ms) == 0);
+	CHECK(ms >= 0 && ms < 1000);
+
+	/* A queue file that cannot be opened (here a symlink, never
+	 * followed): writes go on, waiting in SQLite alone. */
+	db_close(db);
+	char other[300], target[320];
+	snprintf(other, sizeof other, "%s/s.db", dir);
+	snprintf(qpath, sizeof qpath, "%s-writers", other);
+	snprintf(target, sizeof target, "%s/elsewhere", dir);
+	CHECK(symlink(target, qpath) == 0);
+	db = db_create(other);
+	CHECK(db != NULL);
+	if (db) {
+		check_quiet(1);
+		enum hm_rc b = db_begin(db);
+		check_quiet(0);
+		CHECK(b == HM_OK);
+		CHECK(db_exec(db, "CREATE TABLE t(v TEXT)") == HM_OK);
+		CHECK(db_commit(db) == HM_OK);
+		CHECK(access(target, F_OK) != 0);
+	}
+	db_close(db);
+	close(p[0]);
+	close(p[1]);
+}
+
+int main(int argc, char **argv)
 {
 	char path[300];
 	int from, to;
+	if (argc == 4 && !strcmp(argv[1], "--begin"))
+		return run_child(argv[2], atoll(argv[3]));
+	if (!realpath(argv[0], self))
+		return 1;
 	log_set_prog("test_db");
 	if (!mkdtemp(tmpdir))
 		return 1;
@@ -130,8 +350,11 @@ int main(void)
 	CHECK(schema_migrate(db, &from, &to) == HM_OK && to == schema_latest());
 	CHECK(db_exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)") == HM_OK);
 	test_form_keys(db);
+	test_before_commit(db);
 	db_close(db);
 	test_wal_left_empty(path);
+	test_wal_emptied_by_each_writer(path);
+	test_queue(tmpdir);
 
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

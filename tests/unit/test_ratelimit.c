@@ -3,6 +3,7 @@
 #include "check.h"
 #include "db.h"
 #include "auth.h"
+#include "model.h"
 #include "ratelimit.h"
 
 #include <fcntl.h>
@@ -216,6 +217,73 @@ static void test_signin(sqlite3 *db)
 	CHECK(!s.known);
 }
 
+/* A customer's writes are counted in the main database (message_hits),
+ * beside the store attached as "rl" the way order.cgi attaches it: the two
+ * keep their counts apart, whatever the scope. */
+static void test_message_counts(const char *dir, const char *store)
+{
+	char path[300];
+	unsigned char a[16], b[16];
+	int from, to;
+	memset(a, 0x31, sizeof a);
+	memset(b, 0x32, sizeof b);
+	snprintf(path, sizeof path, "%s/main.db", dir);
+	sqlite3 *db = db_create(path);
+	CHECK(db != NULL);
+	if (!db)
+		return;
+	CHECK(schema_migrate(db, &from, &to) == HM_OK);
+	CHECK(rl_attach(db, store) == 0);
+
+	CHECK(rl_msg_over(db, "message", a, 2, WIN, T0) == 0);
+	CHECK(rl_msg_hit(db, "message", a, WIN, T0) == 1);
+	CHECK(rl_msg_over(db, "message", a, 2, WIN, T0 + 1) == 0);
+	CHECK(rl_msg_hit(db, "message", a, WIN, T0 + 1) == 2);
+	CHECK(rl_msg_over(db, "message", a, 2, WIN, T0 + 2) == 1);
+	CHECK(rl_msg_over(db, "message", a, 3, WIN, T0 + 2) == 0);
+	/* Another key, another scope, the next window: their own counts. */
+	CHECK(rl_msg_over(db, "message", b, 1, WIN, T0 + 2) == 0);
+	CHECK(rl_msg_over(db, "message-job", a, 1, WIN, T0 + 2) == 0);
+	CHECK(rl_msg_hit(db, "message-job", a, WIN, T0 + 2) == 1);
+	CHECK(rl_msg_over(db, "message", a, 1, WIN, T0 + WIN) == 0);
+	CHECK(rl_msg_hit(db, "message", a, WIN, T0 + WIN) == 1);
+	/* Not in the store, and the store's counts are not here. */
+	CHECK(rl_over(db, "message", a, 1, WIN, T0 + 2) == 0);
+	CHECK(rl_hit(db, "lookup", a, WIN, T0 + 3) >= 1);
+	CHECK(rl_msg_over(db, "lookup", a, 1, WIN, T0 + 3) == 0);
+
+	/* Forgetting: windows that ended before the cutoff go, the rest stay. */
+	CHECK(rl_msg_forget(db, T0 + WIN) == 2);
+	CHECK(rl_msg_over(db, "message", a, 2, WIN, T0) == 0);
+	CHECK(rl_msg_over(db, "message", a, 1, WIN, T0 + WIN) == 1);
+	CHECK(rl_msg_forget(db, T0 + WIN) == 0);
+	db_close(db);
+
+	/* A database not migrated yet: errors (write_allowed refuses), not
+	 * "not over". */
+	snprintf(path, sizeof path, "%s/old.db", dir);
+	db = db_create(path);
+	CHECK(db != NULL);
+	if (db) {
+		check_quiet(1);
+		int over = rl_msg_over(db, "message", a, 5, WIN, T0);
+		int hit = rl_msg_hit(db, "message", a, WIN, T0);
+		int gone = rl_msg_forget(db, T0);
+		check_quiet(0);
+		CHECK(over == -1 && hit == -1 && gone == -1);
+		db_close(db);
+	}
+	unlink(path);
+	snprintf(path, sizeof path, "%s/main.db", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/main.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/main.db-shm", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/main.db-writers", dir);
+	unlink(path);
+}
+
 int main(void)
 {
 	char path[300];
@@ -252,6 +320,7 @@ int main(void)
 	}
 
 	test_errors(tmpdir);
+	test_message_counts(tmpdir, path);
 	unlink(path);
 	rmdir(tmpdir);
 	return check_summary("ratelimit");
