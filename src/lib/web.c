@@ -268,6 +268,10 @@ void web_fail(struct web *w, enum hm_rc rc)
 		web_error(w, 409, _("That was saved already"),
 		    _("This form was sent twice; the first one was saved, so nothing was added again."));
 		break;
+	case HM_LIMITED:
+		web_error(w, 429, _("Too many at once"),
+		    _("Nothing was saved. Please wait a few minutes and try again."));
+		break;
 	default:
 		web_error(w, 500, _("Something went wrong"), w->public
 		    ? _("Nothing was saved. Please try again in a moment.")
