@@ -32,12 +32,22 @@ from harness import STAFF_PASSWORD, as_web_user, cgi_user_settings, web_user  # 
 
 BASE = "http://127.0.0.1:8080"
 VALGRIND = ["valgrind", "--error-exitcode=1", "--leak-check=full",
-            "--errors-for-leak-kinds=definite", "--num-callers=30"]
+            "--errors-for-leak-kinds=definite", "--num-callers=40"]
 SUPPRESSIONS = sorted(glob.glob(os.path.join(ROOT, "tests", "valgrind", "*.supp")))
 
 
 class Failed(Exception):
     pass
+
+
+def first_error(log):
+    """The first error record of a memcheck log: a CI log keeps only the
+    tail of what a failure prints, and this is the record that tells where."""
+    for rec in re.split(r"^==\d+== \n", log, flags=re.M):
+        if re.search(r"definitely lost in loss record|^==\d+== (Invalid|Conditional|Use of|Syscall|Mismatched)",
+                     rec, re.M):
+            return rec
+    return "(none in the log)"
 
 
 class Runner:
@@ -66,8 +76,9 @@ class Runner:
         print("%s %-58s %5.1fs" % ("FAIL" if bad else "ok  ", label, took), flush=True)
         if bad:
             self.failed.append(label)
-            raise Failed("%s: exit %d\n%s\n--- stderr ---\n%s" % (
-                label, r.returncode, text, r.stderr.decode(errors="replace")[-3000:]))
+            raise Failed("%s: exit %d\n%s\n--- stderr ---\n%s\n--- first error ---\n%s" % (
+                label, r.returncode, text, r.stderr.decode(errors="replace")[-3000:],
+                first_error(text)))
         self.passed += 1
         return r.stdout, r.stderr.decode(errors="replace")
 
