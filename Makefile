@@ -59,11 +59,13 @@ MODEL_SRC = $(sort $(wildcard src/model/*.c))
 ADMIN_SRC = $(sort $(wildcard src/admin/*.c))
 PRINT_SRC = $(sort $(wildcard src/print/*.c))
 SEND_SRC  = $(sort $(wildcard src/send/*.c))
+CTL_SRC   = $(sort $(wildcard src/ctl/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 MODEL_OBJ = $(MODEL_SRC:src/%.c=$(BUILD)/%.o)
 ADMIN_OBJ = $(ADMIN_SRC:src/%.c=$(BUILD)/%.o)
 PRINT_OBJ = $(PRINT_SRC:src/%.c=$(BUILD)/%.o)
 SEND_OBJ  = $(SEND_SRC:src/%.c=$(BUILD)/%.o)
+CTL_OBJ   = $(CTL_SRC:src/%.c=$(BUILD)/%.o)
 LIBA      = $(BUILD)/libhallmark.a
 
 # Each src/NAME.c but hallmarkctl.c is the main of cgi-bin/NAME.cgi.
@@ -156,11 +158,12 @@ $(OUT)/admin.cgi: $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS) $(STATIC) -o $@ $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA) $(LIBS_CORE)
 
 # Delivering notifications (src/send/) is hallmarkctl's alone: no CGI
-# links libcurl or talks to the network.
-$(BUILD)/hallmarkctl.o $(SEND_OBJ): CPPFLAGS += -Isrc/send
-$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(LIBA)
+# links libcurl or talks to the network. Its other commands that need more
+# than a few lines live in src/ctl/.
+$(BUILD)/hallmarkctl.o $(SEND_OBJ) $(CTL_OBJ): CPPFLAGS += -Isrc/send -Isrc/ctl
+$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(CTL_OBJ) $(LIBA)
 	@mkdir -p $(OUT)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(CTL_OBJ) $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
 
 # The printed documents' layout (src/print/) is linked into print.cgi alone.
 $(BUILD)/print.o $(PRINT_OBJ): CFLAGS += $(CFLAGS_PRINT) -Isrc/print
