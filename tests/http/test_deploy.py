@@ -4,13 +4,18 @@ make install puts in conf-available/: test_boundary.py)."""
 
 import filecmp
 import glob
+import http.client
 import os
 import re
 import shutil
+import signal
+import socket
 import stat
+import subprocess
 import tempfile
+import time
 
-from harness import (CGI_BIN, ROOT, Apache, Client, Installation, run_install,
+from harness import (CGI_BIN, ROOT, Apache, Client, Installation, free_port, run_install,
                      visible_text)
 
 
@@ -248,3 +253,124 @@ def test_installed_hallmark_behind_apache():
             for hidden in ("/track", "/admin", "/verify"):
                 assert hidden not in log, hidden
             assert tid not in web.error_log()
+
+
+# --- make run (src/scripts/run-demo.sh) --------------------------------------
+
+def demo_checkout():
+    """What run-demo.sh reads from a checkout, copied to a directory of its
+    own (the web server's user can walk through it): the demo it provisions
+    lands there, never in the real checkout's var/."""
+    top = tempfile.mkdtemp(prefix="hallmark-run-")
+    os.chmod(top, 0o755)
+    shutil.copy(os.path.join(ROOT, "Makefile"), top)
+    os.makedirs(os.path.join(top, "src", "lib"))
+    shutil.copytree(os.path.join(ROOT, "src", "scripts"), os.path.join(top, "src", "scripts"))
+    shutil.copy(os.path.join(ROOT, "src", "lib", "config.c"), os.path.join(top, "src", "lib"))
+    for d in ("templates", "static", "conf"):
+        shutil.copytree(os.path.join(ROOT, d), os.path.join(top, d))
+    os.makedirs(os.path.join(top, "cgi-bin"))
+    for f in glob.glob(os.path.join(CGI_BIN, "*.cgi")) + [os.path.join(CGI_BIN, "hallmarkctl")]:
+        shutil.copy(f, os.path.join(top, "cgi-bin"))
+    for d, _, fs in os.walk(top):
+        os.chmod(d, 0o755)
+        for f in fs:
+            os.chmod(os.path.join(d, f), 0o755 if d.endswith("cgi-bin") else 0o644)
+    return top
+
+
+def run_demo(top, port, env=None, timeout=120):
+    return subprocess.run(["sh", os.path.join(top, "src", "scripts", "run-demo.sh"), str(port)],
+                          capture_output=True, text=True, timeout=timeout, cwd=top,
+                          env=env or dict(os.environ), stdin=subprocess.DEVNULL)
+
+
+LOGIN_WORDS = ("Hallmark demo on", "password", "Customer lookup", "/track/")
+
+
+def test_make_run_on_a_taken_port_fails_first_and_clearly():
+    top = demo_checkout()
+    taken = socket.socket()
+    try:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        r = run_demo(top, port, timeout=30)
+        assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+        assert "port %d" % port in r.stderr and "already in use" in r.stderr, r.stderr
+        assert "make run PORT=%d" % (port + 1) in r.stderr, r.stderr
+        for w in LOGIN_WORDS:
+            assert w not in r.stdout, (w, r.stdout)
+        # It failed first: nothing was provisioned.
+        assert not os.path.exists(os.path.join(top, "var")), os.listdir(top)
+
+        r = run_demo(top, "80a", timeout=30)
+        assert r.returncode == 2 and "PORT must be a number" in r.stderr, r.stderr
+    finally:
+        taken.close()
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_make_run_never_prints_logins_for_a_server_that_died():
+    """The port is free when checked, but lighttpd exits at once (the port
+    taken in between, say): no login or link is printed, and the reason is."""
+    top = demo_checkout()
+    fake = tempfile.mkdtemp(prefix="hallmark-fakebin-")
+    try:
+        with open(os.path.join(fake, "lighttpd"), "w") as f:
+            f.write("#!/bin/sh\necho '(network.c.123) cannot bind to socket: "
+                    "Address already in use' >&2\nexit 255\n")
+        os.chmod(os.path.join(fake, "lighttpd"), 0o755)
+        port = free_port()
+        env = dict(os.environ, PATH=fake + ":" + os.environ.get("PATH", "/usr/bin:/bin"))
+        r = run_demo(top, port, env=env)
+        assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+        assert "lighttpd did not start on 127.0.0.1:%d" % port in r.stderr, r.stderr
+        assert "Address already in use" in r.stderr and "PORT=" in r.stderr, r.stderr
+        for w in LOGIN_WORDS:
+            assert w not in r.stdout, (w, r.stdout)
+    finally:
+        shutil.rmtree(fake, ignore_errors=True)
+        reset_demo(top)
+
+
+def reset_demo(top):
+    """make reset for the copy (its var/ may hold files of the web user)."""
+    subprocess.run(["make", "-s", "-C", top, "reset"], capture_output=True, timeout=60)
+    shutil.rmtree(top, ignore_errors=True)
+
+
+def test_make_run_serves_then_prints_the_logins_and_stops_with_its_server():
+    top = demo_checkout()
+    port = free_port()
+    proc = subprocess.Popen(["sh", os.path.join(top, "src", "scripts", "run-demo.sh"), str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=top,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        out = []
+        deadline = time.time() + 120
+        for line in proc.stdout:
+            out.append(line)
+            if line.startswith("Customer lookup:"):
+                break
+            assert time.time() < deadline, "".join(out)
+        text = "".join(out)
+        assert "Hallmark demo on http://127.0.0.1:%d" % port in text, text
+        assert re.search(r"(?m)^\s*password\b|password:", text, re.I), text
+        # Printed once it serves: the page is there now.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/track")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    # lighttpd stopped with it: the port is free again.
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
+    reset_demo(top)
