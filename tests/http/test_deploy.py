@@ -35,8 +35,10 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         lighttpd_available = os.path.join(dest, "etc", "lighttpd", "conf-available")
         apache_available = os.path.join(dest, "etc", "apache2", "conf-available")
         unitdir = os.path.join(dest, "etc", "systemd", "system")
+        nginx_snippets = os.path.join(dest, "etc", "nginx", "snippets")
         os.makedirs(lighttpd_available)
         os.makedirs(apache_available)
+        os.makedirs(nginx_snippets)
         os.makedirs(unitdir)    # ... and systemd
         r = run_install(dest, "/usr/local", "/etc/hallmark", "/var/lib/hallmark")
         assert r.returncode == 0, r.stdout + r.stderr
@@ -70,13 +72,26 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         for f, installed in (("lighttpd-hallmark.conf",
                               os.path.join(lighttpd_available, "50-hallmark.conf")),
                              ("apache-hallmark.conf",
-                              os.path.join(apache_available, "hallmark.conf"))):
+                              os.path.join(apache_available, "hallmark.conf")),
+                             ("nginx-hallmark.conf",
+                              os.path.join(nginx_snippets, "hallmark.conf"))):
             p = os.path.join(share, "conf", f)
             text = open(p).read()
             assert mode(p) == 0o644 and "@" not in re.sub(r"(?m)#.*$", "", text), f
-            assert '"/usr/local/lib/hallmark/cgi-bin/order.cgi/' in text, f
-            assert "/usr/local/share/hallmark/static/" in text, f
-            assert '"/etc/hallmark/hallmark.conf"' in text and dest not in text, f
+            if f.startswith("nginx"):
+                # Each location names its CGI; fcgiwrap is Debian's.
+                assert re.search(r"(?m)^fastcgi_param SCRIPT_FILENAME "
+                                 r"/usr/local/lib/hallmark/cgi-bin/\$hallmark_cgi;$", text), text
+                assert re.search(r"(?m)^  set \$hallmark_cgi order\.cgi;$", text), text
+                assert re.search(r"(?m)^fastcgi_param HALLMARK_CONFIG /etc/hallmark/hallmark\.conf;$",
+                                 text), text
+                assert text.count("fastcgi_pass unix:/run/fcgiwrap.socket;") == 9, text
+                assert "alias /usr/local/share/hallmark/static/;" in text, text
+            else:
+                assert '"/usr/local/lib/hallmark/cgi-bin/order.cgi/' in text, f
+                assert "/usr/local/share/hallmark/static/" in text, f
+                assert '"/etc/hallmark/hallmark.conf"' in text, f
+            assert dest not in text, f
             assert mode(installed) == 0o644 and filecmp.cmp(p, installed, shallow=False), f
         assert '"/usr/local/share/hallmark/conf/lighttpd-headers.lua"' in open(
             os.path.join(lighttpd_available, "50-hallmark.conf")).read()
@@ -120,10 +135,11 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         top = sorted(os.listdir(dest))
         assert top == ["etc", "usr", "var"], top
         assert sorted(os.listdir(os.path.join(dest, "etc"))) == ["apache2", "hallmark", "lighttpd",
-                                                                 "systemd"]
+                                                                 "nginx", "systemd"]
         assert os.listdir(os.path.join(dest, "etc", "systemd")) == ["system"]
         assert os.listdir(lighttpd_available) == ["50-hallmark.conf"]
         assert os.listdir(apache_available) == ["hallmark.conf"]
+        assert os.listdir(nginx_snippets) == ["hallmark.conf"]
 
         # The operator edits the config and the state directory; an upgrade
         # keeps both, and replaces what it owns.
