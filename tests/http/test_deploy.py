@@ -390,3 +390,44 @@ def test_make_run_serves_then_prints_the_logins_and_stops_with_its_server():
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))
     reset_demo(top)
+
+
+def test_make_install_destdir_lays_down_the_timers_disabled_and_the_nginx_part():
+    """`make install DESTDIR=…` itself (the Makefile's variables reach
+    install.sh): the units run hallmarkctl as CGI_USER from the installed
+    paths, and nothing enables them (no *.wants/ link anywhere)."""
+    dest = tempfile.mkdtemp(prefix="hallmark-make-install-")
+    try:
+        unitdir = os.path.join(dest, "etc", "systemd", "system")
+        os.makedirs(unitdir)
+        os.makedirs(os.path.join(dest, "etc", "nginx", "snippets"))
+        # -o all: the build is whatever the tests run (CGI_BIN); not remade.
+        r = subprocess.run(["make", "-s", "-C", ROOT, "-o", "all", "install", "DESTDIR=" + dest,
+                            "OUT=" + CGI_BIN, "PREFIX=/opt/hallmark", "CGI_USER=jeweller",
+                            "FCGIWRAP_SOCKET=/run/hallmark-fcgiwrap.socket"],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stdout + r.stderr
+        units = ["hallmark-purge.service", "hallmark-purge.timer", "hallmark-send.service",
+                 "hallmark-send.timer"]
+        assert sorted(os.listdir(unitdir)) == units
+        for what in ("send", "purge"):
+            service = open(os.path.join(unitdir, "hallmark-%s.service" % what)).read()
+            assert re.findall(r"(?m)^User=.*$", service) == ["User=jeweller"], service
+            assert re.findall(r"(?m)^ExecStart=.*$", service) == [
+                "ExecStart=/opt/hallmark/bin/hallmarkctl -c /etc/hallmark/hallmark.conf %s" % what]
+            timer = open(os.path.join(unitdir, "hallmark-%s.timer" % what)).read()
+            assert re.search(r"(?m)^WantedBy=timers\.target$", timer)
+        links = [os.path.join(d, f) for d, ds, fs in os.walk(os.path.join(dest, "etc"))
+                 for f in fs + ds if os.path.islink(os.path.join(d, f)) or f.endswith(".wants")]
+        assert links == [], links
+        assert os.path.isfile(os.path.join(dest, "opt", "hallmark", "bin", "hallmarkctl"))
+        snippet = open(os.path.join(dest, "etc", "nginx", "snippets", "hallmark.conf")).read()
+        assert snippet.count("fastcgi_pass unix:/run/hallmark-fcgiwrap.socket;") == 9
+        assert "/opt/hallmark/lib/hallmark/cgi-bin/$hallmark_cgi;" in snippet
+        assert "systemctl enable --now hallmark-send.timer hallmark-purge.timer" in r.stdout
+        assert ("* * * * * jeweller /opt/hallmark/bin/hallmarkctl -c /etc/hallmark/hallmark.conf send"
+                in r.stdout), r.stdout
+        assert "runuser -u jeweller -- /opt/hallmark/bin/hallmarkctl" in r.stdout, r.stdout
+        assert "sudo" not in r.stdout + r.stderr
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
