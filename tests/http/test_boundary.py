@@ -709,6 +709,12 @@ def test_debian_nginx_with_the_hallmark_snippet_through_fcgiwrap():
                 assert secret not in logs and secret.replace("-", "") not in logs, secret
             assert "/track/" not in web.access_log()
             assert "AddressSanitizer" not in logs
+            # With fcgiwrap gone, nginx's own 502 is Hallmark's page, with the headers.
+            stop_group(web.fcgiwrap)
+            for target in (b"/track", b"/admin/login"):
+                r = raw_request(web.port, target)
+                assert r.status == 502 and not header_problems(r), (r, header_problems(r))
+                assert b"/static/hallmark.css" in r.body and b"nginx" not in r.body, r.body
 
 
 # --- The shipped files agree with each other --------------------------------
