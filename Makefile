@@ -12,6 +12,10 @@ STATEDIR ?= /var/lib/hallmark
 # Hallmark's part in their conf-available/ when they exist (under DESTDIR).
 LIGHTTPD_CONFDIR ?= /etc/lighttpd
 APACHE_CONFDIR   ?= /etc/apache2
+# nginx's part goes to its snippets/ (as hallmark.conf), passing the CGIs
+# to the fcgiwrap listening on FCGIWRAP_SOCKET (Debian's by default).
+NGINX_CONFDIR    ?= /etc/nginx
+FCGIWRAP_SOCKET  ?= /run/fcgiwrap.socket
 # ... and the systemd units that send notifications and purge, not enabled,
 # when this exists under DESTDIR. Their User=: CGI_USER, else cgi_user from
 # an existing hallmark.conf, else www-data.
@@ -81,7 +85,7 @@ DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrenco
             libpng-dev zlib1g-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core libvips-dev \
             libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata \
             gettext python3
-DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd \
+DEB_TEST  = python3 curl apache2 nginx fcgiwrap zbar-tools poppler-utils python3-aiosmtpd \
             chromium chromium-driver python3-selenium
 DEB_BENCH = wrk curl sqlite3
 DEB_FUZZ  = clang libclang-rt-dev
@@ -239,6 +243,7 @@ bench: deps all
 
 install: all
 	LIGHTTPD_CONFDIR="$(LIGHTTPD_CONFDIR)" APACHE_CONFDIR="$(APACHE_CONFDIR)" \
+	    NGINX_CONFDIR="$(NGINX_CONFDIR)" FCGIWRAP_SOCKET="$(FCGIWRAP_SOCKET)" \
 	    SYSTEMD_UNITDIR="$(SYSTEMD_UNITDIR)" CGI_USER="$(CGI_USER)" \
 	    sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 

@@ -8,7 +8,7 @@ done
 [ -z "$missing" ] && exit 0
 echo "Installing missing Debian packages:$missing"
 if [ "$(id -u)" != 0 ]; then
-	echo "Not root: install them with: sudo apt-get install$missing" >&2
+	echo "Not root: install them as root (su -), with: apt-get install$missing" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
