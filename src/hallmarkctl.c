@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "auth.h"
+#include "backup.h"
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
@@ -37,6 +38,10 @@ static void usage(void)
 	fputs("usage: hallmarkctl [-c CONFIG] COMMAND\n"
 	    "  init                          create the database, secret key and media directory\n"
 	    "  migrate                       apply schema migrations\n"
+	    "  backup DEST [--with-secret-key]\n"
+	    "                                an online, verified backup into the new directory DEST\n"
+	    "  restore SRC [--force]         check the backup SRC and restore it into an empty state\n"
+	    "                                (--force: over a live one; stop the web server first)\n"
 	    "  shop add SLUG NAME [TIMEZONE] add a shop (slug: a-z 0-9 -)\n"
 	    "  shop list                     list shops\n"
 	    "  user add SHOP USERNAME [NAME] [--staff]\n"
@@ -1001,6 +1006,10 @@ int main(int argc, char **argv)
 		rc = cmd_init();
 	else if (!strcmp(c, "migrate") && argc == 2)
 		rc = cmd_migrate();
+	else if (!strcmp(c, "backup") && argc >= 3)
+		rc = ctl_backup(&cfg, argc - 2, argv + 2);
+	else if (!strcmp(c, "restore") && argc >= 3)
+		rc = ctl_restore(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "add") && (argc == 5 || argc == 6))
 		rc = cmd_shop_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "list") && argc == 3)
