@@ -37,7 +37,8 @@ static void usage(void)
 {
 	fputs("usage: hallmarkctl [-c CONFIG] COMMAND\n"
 	    "  init                          create the database, secret key and media directory\n"
-	    "  migrate                       apply schema migrations\n"
+	    "  migrate                       apply schema migrations, after a backup in\n"
+	    "                                <database dir>/backups/ (waits for another migrate)\n"
 	    "  backup DEST [--with-secret-key]\n"
 	    "                                an online, verified backup into the new directory DEST\n"
 	    "  restore SRC [--force]         check the backup SRC and restore it into an empty state\n"
@@ -241,15 +242,21 @@ out:
 
 static int cmd_migrate(void)
 {
-	sqlite3 *db = ctl_open_rw(&cfg);
-	if (!db)
+	int lock = migrate_lock(&cfg);
+	sqlite3 *db = lock >= 0 ? ctl_open_rw(&cfg) : NULL;
+	if (!db) {
+		migrate_unlock(lock);
 		return 1;
-	int rc = ctl_migrate(db) || make_queue();
-	sqlite3 *rl = rc == 0 ? db_open(cfg.ratelimit_database, 0) : NULL;
+	}
+	int rc = migrate_backup(&cfg, db) || ctl_migrate(db) || make_queue();
+	/* The rate-limit store holds only recent counts: made again when missing
+	 * (an installation restored from a backup, which leaves it out). */
+	sqlite3 *rl = rc == 0 ? db_create(cfg.ratelimit_database) : NULL;
 	if (rc == 0 && (!rl || db_exec(rl, RL_JOURNAL_MODE) != HM_OK || rl_migrate(rl) != 0))
 		rc = ctl_fail("cannot prepare the rate-limit store %s", cfg.ratelimit_database);
 	db_close(rl);
 	db_close(db);
+	migrate_unlock(lock);
 	return rc;
 }
 

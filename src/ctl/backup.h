@@ -1,4 +1,5 @@
-/* Backups and restores (hallmarkctl backup, restore). A backup is a directory: hallmark.db (a consistent snapshot
+/* Backups, restores and safe migrations (hallmarkctl backup, restore,
+ * migrate: src/ctl/upgrade.c). A backup is a directory: hallmark.db (a consistent snapshot
  * taken with SQLite's online backup API while the shop works), media/ (the
  * photo files that snapshot references), secret.key only when asked for,
  * and MANIFEST (the SHA-256 of every file, README.md "Backup and restore"). */
@@ -21,5 +22,17 @@ int ctl_restore(const struct config *cfg, int argc, char **argv);
  * must not exist yet or be empty; with_key includes the secret key.
  * 0, or 1 with a message on stderr (and dest's partial files removed). */
 int backup_make(const struct config *cfg, const char *dest, int with_key);
+
+/* Waits until no other hallmarkctl migrates this installation, then holds
+ * that place until migrate_unlock: of two migrations started together, the
+ * second finds nothing left to do. A descriptor, or -1 with a message. */
+int migrate_lock(const struct config *cfg);
+void migrate_unlock(int fd);
+
+/* Before migrating db (opened by the caller): when a migration is pending,
+ * a backup in <database's directory>/backups/pre-migrate-<version>-<time>
+ * (README.md "Upgrading"); nothing when the database is current.
+ * 0, or 1 with a message: then nothing must be migrated. */
+int migrate_backup(const struct config *cfg, sqlite3 *db);
 
 #endif

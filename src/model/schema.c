@@ -82,6 +82,14 @@ enum hm_rc schema_migrate(sqlite3 *db, int *from, int *to)
 		/* Each migration and its version bump commit together or not at all. */
 		if ((rc = db_begin(db)) != HM_OK)
 			break;
+		/* Read again under the write lock: another migrate may have
+		 * applied this one since. */
+		int now = schema_version(db);
+		if (now >= m->version) {
+			db_rollback(db);
+			*to = now;
+			continue;
+		}
 		rc = run_script(db, m->sql);
 		if (rc == HM_OK)
 			rc = set_user_version(db, m->version);

@@ -1,14 +1,27 @@
-"""Upgrades (issue 12): a CGI meeting a database of another schema
-version answers 503 and says in the log what to run."""
+"""Upgrades (issue 12): every schema migration from every earlier version
+with data in every table, nothing lost; hallmarkctl migrate backs up first
+and is safe to run twice or two at once; a CGI meeting a database of
+another schema version answers 503 and says in the log what to run."""
 
 import glob
 import os
 import re
+import sqlite3
+import subprocess
+import threading
 
-from harness import Client, StaffServer, issue_passport
+from harness import Client, Server, StaffServer, issue_passport
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCHEMA = os.path.join(ROOT, "schema")
+FIXTURES = os.path.join(ROOT, "tests", "upgrade")
+
+# Columns a migration changes on purpose in rows that were there before it
+# (every other value of an older row must come through unchanged):
+# migration -> [(table, column)].
+CHANGED_ON_PURPOSE = {
+    6: [("stages", "flags")],   # stages that notify the customer get flag 16
+}
 
 
 def migrations():
@@ -19,6 +32,143 @@ def migrations():
         if m:
             out.append((int(m.group(1)), p))
     return out
+
+
+def tables(con):
+    return [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name")]
+
+
+def build(path, upto):
+    """A database at version upto, made as the installations of that time
+    were: migration 1, its fixture rows, migration 2, its rows, ... Every
+    table must then hold rows, or the test names the one that has none."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA foreign_keys=ON")
+    for v, p in migrations():
+        if v > upto:
+            break
+        with open(p) as f:
+            con.executescript("BEGIN;" + f.read() + ";PRAGMA user_version = %d; COMMIT;" % v)
+        fixture = os.path.join(FIXTURES, "%03d.sql" % v)
+        if os.path.exists(fixture):
+            with open(fixture) as f:
+                con.executescript("BEGIN;" + f.read() + ";COMMIT;")
+    for t in tables(con):
+        n = con.execute('SELECT count(*) FROM "%s"' % t).fetchone()[0]
+        assert n > 0, ("table %s has no rows in a database at version %d: add rows for it to "
+                       "tests/upgrade/NNN.sql (NNN: the migration that creates it), so that "
+                       "upgrades are tested with data in it" % (t, upto))
+    bad = con.execute("PRAGMA foreign_key_check").fetchall()
+    assert not bad, ("fixture rows at version %d break foreign keys" % upto, bad[:5])
+    con.close()
+
+
+def contents(path):
+    """{table: (columns, rows)} of every table."""
+    con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    out = {}
+    for t in tables(con):
+        cur = con.execute('SELECT * FROM "%s"' % t)
+        out[t] = ([d[0] for d in cur.description], cur.fetchall())
+    con.close()
+    return out
+
+
+def installation():
+    """A Server's directory and configuration, not initialised."""
+    return Server()
+
+
+def test_every_migration_from_every_earlier_version_keeps_every_row():
+    ms = migrations()
+    latest = ms[-1][0]
+    assert [v for v, _ in ms] == list(range(1, latest + 1)), "migrations must be numbered 1..N"
+    # The newest migration's tables need rows too: the next migration
+    # will be tested from this version.
+    s = installation()
+    try:
+        build(s.db_path, latest)
+    finally:
+        import shutil
+        shutil.rmtree(s.dir, ignore_errors=True)
+    for start, _ in ms[:-1]:
+        s = installation()
+        try:
+            build(s.db_path, start)
+            if os.geteuid() == 0:
+                for f in glob.glob(s.db_path + "*"):
+                    os.chown(f, s.user.pw_uid, s.user.pw_gid)
+            before = contents(s.db_path)
+            r = s.ctl("migrate")
+            assert "from version %d to %d" % (start, latest) in r.stdout, r.stdout
+            after = contents(s.db_path)
+            con = sqlite3.connect(s.db_path)
+            assert con.execute("PRAGMA user_version").fetchone()[0] == latest
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+            changed = {(t, c) for v, pairs in CHANGED_ON_PURPOSE.items() if v > start
+                       for t, c in pairs}
+            for t, (cols, rows) in before.items():
+                assert t in after, "version %d -> %d: table %s is gone" % (start, latest, t)
+                new_cols = after[t][0]
+                keep = [i for i, c in enumerate(cols) if c in new_cols and (t, c) not in changed]
+                assert keep, (t, cols)
+                assert len(after[t][1]) >= len(rows), \
+                    "version %d -> %d: %s lost rows" % (start, latest, t)
+                where = " AND ".join('"%s" IS ?' % cols[i] for i in keep)
+                for row in rows:
+                    n = con.execute('SELECT count(*) FROM "%s" WHERE %s' % (t, where),
+                                    [row[i] for i in keep]).fetchone()[0]
+                    assert n >= 1, "version %d -> %d: %s lost or changed the row %r" % (
+                        start, latest, t, row)
+            con.close()
+            # The backup migrate took first holds the database as it was.
+            bks = glob.glob(os.path.join(s.dir, "backups", "pre-migrate-%d-*" % start))
+            assert len(bks) == 1, bks
+            assert contents(os.path.join(bks[0], "hallmark.db")) == before
+        finally:
+            import shutil
+            shutil.rmtree(s.dir, ignore_errors=True)
+
+
+def test_migrate_twice_or_two_at_once_migrates_once():
+    ms = migrations()
+    latest = ms[-1][0]
+    s = installation()
+    try:
+        build(s.db_path, 1)
+        if os.geteuid() == 0:
+            for f in glob.glob(s.db_path + "*"):
+                os.chown(f, s.user.pw_uid, s.user.pw_gid)
+        out = [None, None]
+        gate = threading.Barrier(2)
+
+        def run(i):
+            gate.wait()
+            out[i] = s.ctl("migrate", check=False)
+        ts = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        assert [r.returncode for r in out] == [0, 0], [r.stderr for r in out]
+        said = sorted(r.stdout for r in out)
+        assert sum("from version 1 to %d" % latest in x for x in said) == 1, said
+        assert sum("at version %d (current)" % latest in x for x in said) == 1, said
+        assert len(glob.glob(os.path.join(s.dir, "backups", "pre-migrate-*"))) == 1
+        # Once more: nothing to do, no new backup.
+        r = s.ctl("migrate")
+        assert "(current)" in r.stdout and "backup" not in r.stdout
+        assert len(glob.glob(os.path.join(s.dir, "backups", "pre-migrate-*"))) == 1
+        con = sqlite3.connect(s.db_path)
+        assert con.execute("PRAGMA user_version").fetchone()[0] == latest
+        con.close()
+    finally:
+        import shutil
+        shutil.rmtree(s.dir, ignore_errors=True)
 
 
 def test_a_cgi_meeting_another_schema_version_answers_503_and_says_what_to_run():
