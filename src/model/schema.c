@@ -99,6 +99,9 @@ enum hm_rc schema_migrate(sqlite3 *db, int *from, int *to)
 			db_rollback(db);
 		if (rc == HM_OK)
 			*to = m->version;
+		else
+			log_err("migration %d was not applied: the database stays at version %d",
+			    m->version, *to);
 	}
 	return rc;
 }

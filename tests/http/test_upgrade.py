@@ -199,3 +199,39 @@ def test_a_cgi_meeting_another_schema_version_answers_503_and_says_what_to_run()
                 assert tid not in l
         s.sql("PRAGMA user_version = %d" % latest)
         assert Client(s).get("/track/" + tid).status == 200
+
+
+def test_a_failed_migration_says_which_and_leaves_the_database_as_it_was():
+    from harness import Skip
+    ms = migrations()
+    latest, path = ms[-1]
+    with open(path) as f:
+        m = re.search(r"CREATE TABLE (\w+)", f.read())
+    if not m:
+        raise Skip("the newest migration creates no table to collide with")
+    s = installation()
+    try:
+        build(s.db_path, latest - 1)
+        # Something in the way of the newest migration, as a hand-made
+        # change to the database would be.
+        con = sqlite3.connect(s.db_path)
+        con.execute("CREATE TABLE %s (x INTEGER)" % m.group(1))
+        con.commit()
+        con.close()
+        if os.geteuid() == 0:
+            for f in glob.glob(s.db_path + "*"):
+                os.chown(f, s.user.pw_uid, s.user.pw_gid)
+        before = contents(s.db_path)
+        r = s.ctl("migrate", check=False)
+        assert r.returncode == 1
+        assert "migration %d was not applied" % latest in r.stderr, r.stderr
+        assert "stays at version %d" % (latest - 1) in r.stderr
+        assert contents(s.db_path) == before
+        con = sqlite3.connect(s.db_path)
+        assert con.execute("PRAGMA user_version").fetchone()[0] == latest - 1
+        con.close()
+        bks = glob.glob(os.path.join(s.dir, "backups", "pre-migrate-%d-*" % (latest - 1)))
+        assert len(bks) == 1 and contents(os.path.join(bks[0], "hallmark.db")) == before
+    finally:
+        import shutil
+        shutil.rmtree(s.dir, ignore_errors=True)
