@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "auth.h"
+#include "backup.h"
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
@@ -36,7 +37,12 @@ static void usage(void)
 {
 	fputs("usage: hallmarkctl [-c CONFIG] COMMAND\n"
 	    "  init                          create the database, secret key and media directory\n"
-	    "  migrate                       apply schema migrations\n"
+	    "  migrate                       apply schema migrations, after a backup in\n"
+	    "                                <database dir>/backups/ (waits for another migrate)\n"
+	    "  backup DEST [--with-secret-key]\n"
+	    "                                an online, verified backup into the new directory DEST\n"
+	    "  restore SRC [--force]         check the backup SRC and restore it into an empty state\n"
+	    "                                (--force: over a live one; stop the web server first)\n"
 	    "  shop add SLUG NAME [TIMEZONE] add a shop (slug: a-z 0-9 -)\n"
 	    "  shop list                     list shops\n"
 	    "  user add SHOP USERNAME [NAME] [--staff]\n"
@@ -236,15 +242,21 @@ out:
 
 static int cmd_migrate(void)
 {
-	sqlite3 *db = ctl_open_rw(&cfg);
-	if (!db)
+	int lock = migrate_lock(&cfg);
+	sqlite3 *db = lock >= 0 ? ctl_open_rw(&cfg) : NULL;
+	if (!db) {
+		migrate_unlock(lock);
 		return 1;
-	int rc = ctl_migrate(db) || make_queue();
-	sqlite3 *rl = rc == 0 ? db_open(cfg.ratelimit_database, 0) : NULL;
+	}
+	int rc = migrate_backup(&cfg, db) || ctl_migrate(db) || make_queue();
+	/* The rate-limit store holds only recent counts: made again when missing
+	 * (an installation restored from a backup, which leaves it out). */
+	sqlite3 *rl = rc == 0 ? db_create(cfg.ratelimit_database) : NULL;
 	if (rc == 0 && (!rl || db_exec(rl, RL_JOURNAL_MODE) != HM_OK || rl_migrate(rl) != 0))
 		rc = ctl_fail("cannot prepare the rate-limit store %s", cfg.ratelimit_database);
 	db_close(rl);
 	db_close(db);
+	migrate_unlock(lock);
 	return rc;
 }
 
@@ -1001,6 +1013,10 @@ int main(int argc, char **argv)
 		rc = cmd_init();
 	else if (!strcmp(c, "migrate") && argc == 2)
 		rc = cmd_migrate();
+	else if (!strcmp(c, "backup") && argc >= 3)
+		rc = ctl_backup(&cfg, argc - 2, argv + 2);
+	else if (!strcmp(c, "restore") && argc >= 3)
+		rc = ctl_restore(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "add") && (argc == 5 || argc == 6))
 		rc = cmd_shop_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "list") && argc == 3)
