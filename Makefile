@@ -86,7 +86,7 @@ DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrenco
             libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata \
             gettext python3
 DEB_TEST  = python3 curl apache2 nginx fcgiwrap zbar-tools poppler-utils python3-aiosmtpd \
-            chromium chromium-driver python3-selenium
+            chromium chromium-driver python3-selenium nodejs npm
 DEB_BENCH = wrk curl sqlite3
 DEB_FUZZ  = clang libclang-rt-dev
 DEB_VALGRIND = valgrind
@@ -99,6 +99,15 @@ deps:
 
 deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@$(MAKE) -s --no-print-directory $(AXE)
+
+# axe-core, which the browser tests inject into each page, from the npm
+# registry exactly as tests/browser/package-lock.json records it (version
+# and integrity hash); installed again only when the lock file changes.
+AXE = tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json tests/browser/package.json
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h src/send/*.h)
 
