@@ -109,7 +109,7 @@ $(AXE): tests/browser/package-lock.json tests/browser/package.json
 	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h src/send/*.h)
+HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h src/send/*.h src/ctl/*.h)
 
 $(BUILD)/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
