@@ -181,14 +181,11 @@ static int check_user(const struct passwd *pw, const char *conf)
 	}
 	state_paths_free(paths);
 	/* SQLite keeps -wal and -shm beside the database. */
-	dir = xstrdup(cfg.database);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	if (rc == 0 && access(slash ? dir : ".", W_OK) != 0)
+	dir = ctl_dir_of(cfg.database);
+	if (rc == 0 && access(dir, W_OK) != 0)
 		rc = ctl_fail("%s cannot create files in %s, where the database and its -wal and -shm files "
 		    "live: as root, give the directory to it (chown %s: %s)", pw->pw_name,
-		    slash ? dir : ".", pw->pw_name, slash ? dir : ".");
+		    dir, pw->pw_name, dir);
 	free(dir);
 	return rc;
 }

@@ -65,9 +65,9 @@ static void entries_free(struct entries *e)
 	memset(e, 0, sizeof *e);
 }
 
-/* Copies src to a new file dst (mode), through fsync, hashing what it
- * copies; src is never followed through a symbolic link. 0, -1 with errno
- * (ENOENT: src is not there). */
+/* The SHA-256 and size of src, and when dst is not NULL a copy of it in a
+ * new file dst (mode), through fsync; src is never followed through a
+ * symbolic link. 0, -1 with errno (ENOENT: src is not there). */
 static int copy_file(const char *src, const char *dst, mode_t mode, char sha[SHA_HEX], int64_t *size)
 {
 	unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
@@ -76,8 +76,7 @@ static int copy_file(const char *src, const char *dst, mode_t mode, char sha[SHA
 	int64_t total = 0;
 	if (in < 0)
 		return -1;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (out < 0)
+	if (dst && (out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode)) < 0)
 		goto out;
 	crypto_hash_sha256_init(&st);
 	for (;;) {
@@ -90,7 +89,7 @@ static int copy_file(const char *src, const char *dst, mode_t mode, char sha[SHA
 			break;
 		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
 		total += n;
-		for (ssize_t off = 0; off < n;) {
+		for (ssize_t off = 0; out >= 0 && off < n;) {
 			ssize_t w = write(out, buf + off, (size_t)(n - off));
 			if (w < 0 && errno == EINTR)
 				continue;
@@ -99,7 +98,7 @@ static int copy_file(const char *src, const char *dst, mode_t mode, char sha[SHA
 			off += w;
 		}
 	}
-	if (fsync(out) != 0)
+	if (out >= 0 && fsync(out) != 0)
 		goto out;
 	crypto_hash_sha256_final(&st, h);
 	sodium_bin2hex(sha, SHA_HEX, h, sizeof h);
@@ -107,8 +106,7 @@ static int copy_file(const char *src, const char *dst, mode_t mode, char sha[SHA
 	rc = 0;
 out:
 	err = errno;
-	if (in >= 0)
-		close(in);
+	close(in);
 	if (out >= 0 && close(out) != 0 && rc == 0) {
 		err = errno;
 		rc = -1;
@@ -121,32 +119,7 @@ out:
 /* The SHA-256 and size of a file as it is now; 0 or -1 with errno. */
 static int hash_file(const char *path, char sha[SHA_HEX], int64_t *size)
 {
-	unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_state st;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = -1;
-	int64_t total = 0;
-	if (fd < 0)
-		return -1;
-	crypto_hash_sha256_init(&st);
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
-		total += n;
-	}
-	crypto_hash_sha256_final(&st, h);
-	sodium_bin2hex(sha, SHA_HEX, h, sizeof h);
-	*size = total;
-	rc = 0;
-out:
-	close(fd);
-	sodium_memzero(buf, sizeof buf);
-	return rc;
+	return copy_file(path, NULL, 0, sha, size);
 }
 
 static int sync_dir(const char *dir)
@@ -685,17 +658,6 @@ static int put_file(const char *src, const char *dst, mode_t mode)
 	return rc;
 }
 
-static char *dir_of(const char *path)
-{
-	char *d = xstrdup(path), *slash = strrchr(d, '/');
-	if (!slash) {
-		free(d);
-		return xstrdup(".");
-	}
-	*(slash == d ? slash + 1 : slash) = '\0';
-	return d;
-}
-
 /* The live database: WAL mode (as hallmarkctl init sets it), its writers'
  * queue, and an empty rate-limit store (not in a backup: it holds only
  * recent counts of hashed addresses). */
@@ -818,7 +780,7 @@ int ctl_restore(const struct config *cfg, int argc, char **argv)
 		}
 		free(f);
 	}
-	char *from = xasprintf("%s/%s", src, DB_NAME), *dir = dir_of(cfg->database);
+	char *from = xasprintf("%s/%s", src, DB_NAME), *dir = ctl_dir_of(cfg->database);
 	int c = put_file(from, cfg->database, 0640);
 	if (c == 0)
 		c = sync_dir(dir);

@@ -1,5 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "ctl.h"
 #include "db.h"
@@ -34,4 +36,15 @@ int ctl_migrate(sqlite3 *db)
 	else
 		printf("database is at version %d (current)\n", to);
 	return 0;
+}
+
+char *ctl_dir_of(const char *path)
+{
+	char *d = xstrdup(path), *slash = strrchr(d, '/');
+	if (!slash) {
+		free(d);
+		return xstrdup(".");
+	}
+	*(slash == d ? slash + 1 : slash) = '\0';
+	return d;
 }

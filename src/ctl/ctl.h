@@ -18,4 +18,7 @@ sqlite3 *ctl_open_rw(const struct config *cfg);
 /* Applies the pending schema migrations and says where the database is. */
 int ctl_migrate(sqlite3 *db);
 
+/* The directory a path is in ("." for a bare name); the caller frees it. */
+char *ctl_dir_of(const char *path);
+
 #endif

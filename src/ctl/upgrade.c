@@ -16,22 +16,10 @@
 #include "model.h"
 #include "util.h"
 
-/* The directory path is in ("." for a bare name); caller frees. */
-static char *dir_of(const char *path)
-{
-	char *d = xstrdup(path), *slash = strrchr(d, '/');
-	if (!slash) {
-		free(d);
-		return xstrdup(".");
-	}
-	*(slash == d ? slash + 1 : slash) = '\0';
-	return d;
-}
-
 int migrate_lock(const struct config *cfg)
 {
 	/* The database's directory: no extra file to own and keep. */
-	char *dir = dir_of(cfg->database);
+	char *dir = ctl_dir_of(cfg->database);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		ctl_fail("cannot open %s: %s", dir, strerror(errno));
@@ -67,7 +55,7 @@ int migrate_backup(const struct config *cfg, sqlite3 *db)
 		return ctl_fail("cannot read the database's schema version");
 	if (v >= schema_latest())
 		return 0;
-	char *dir = dir_of(cfg->database);
+	char *dir = ctl_dir_of(cfg->database);
 	char *backups = xasprintf("%s/backups", dir);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tm);
