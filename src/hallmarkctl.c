@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "config.h"
 #include "ctl.h"
+#include "import.h"
 #include "db.h"
 #include "model.h"
 #include "passport.h"
@@ -44,6 +45,9 @@ static void usage(void)
 	    "                                wipe the shop's data); password from a prompt or stdin\n"
 	    "  user passwd USERNAME          set a user's password; from a prompt or stdin\n"
 	    "  fix-ownership                 (as root) give the state files to cgi_user\n"
+	    "  import jobs|passports SHOP FILE.csv [--dry-run]\n"
+	    "                                bring in a shop's records from its old system: every\n"
+	    "                                row checked, all or nothing (see the README's columns)\n"
 	    "  purge                         delete what each shop's retention period lets go\n"
 	    "                                (run it daily, e.g. from cron)\n"
 	    "  send [--loop SECONDS]         deliver the queued notifications that are due (run it\n"
@@ -1009,6 +1013,8 @@ int main(int argc, char **argv)
 		rc = user_add_args(argc - 3, argv + 3);
 	else if (!strcmp(c, "user") && !strcmp(sub, "passwd") && argc == 4)
 		rc = cmd_user_passwd(argv[3]);
+	else if (!strcmp(c, "import") && argc >= 5)
+		rc = ctl_import(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(c, "purge") && argc == 2)
 		rc = cmd_purge();
 	else if (!strcmp(c, "send") && (argc == 2 || (argc == 4 && !strcmp(sub, "--loop"))))
