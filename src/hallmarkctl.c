@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "config.h"
 #include "ctl.h"
+#include "export.h"
 #include "import.h"
 #include "db.h"
 #include "model.h"
@@ -48,6 +49,9 @@ static void usage(void)
 	    "  import jobs|passports SHOP FILE.csv [--dry-run]\n"
 	    "                                bring in a shop's records from its old system: every\n"
 	    "                                row checked, all or nothing (see the README's columns)\n"
+	    "  export SHOP --format csv|json [--out DIR]\n"
+	    "                                write a shop's jobs and passports (CSV: the columns\n"
+	    "                                import reads; JSON: with timelines and messages)\n"
 	    "  purge                         delete what each shop's retention period lets go\n"
 	    "                                (run it daily, e.g. from cron)\n"
 	    "  send [--loop SECONDS]         deliver the queued notifications that are due (run it\n"
@@ -1013,6 +1017,8 @@ int main(int argc, char **argv)
 		rc = user_add_args(argc - 3, argv + 3);
 	else if (!strcmp(c, "user") && !strcmp(sub, "passwd") && argc == 4)
 		rc = cmd_user_passwd(argv[3]);
+	else if (!strcmp(c, "export") && argc >= 3)
+		rc = ctl_export(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(c, "import") && argc >= 5)
 		rc = ctl_import(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(c, "purge") && argc == 2)

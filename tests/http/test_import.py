@@ -148,3 +148,73 @@ def test_import_passports_keeps_legacy_codes_and_numbers():
         staff.login()
         pid, _ = issue_passport(staff, title="New piece", is_public="1")
         assert s.sql("SELECT identity_number FROM passports WHERE id = ?", pid) == [(100000779,)]
+
+
+JOB_COLUMNS = ("tracking_id, number, customer_name, customer_phone, customer_email, item_type, "
+               "item_description, problem, due_date, quoted_cents, deposit_cents, internal_notes, "
+               "design_brief, budget_cents, invoice_url, notify_channel, language, created_at, "
+               "closed_at")
+
+
+def test_export_then_import_gives_the_same_records():
+    with StaffServer() as a, StaffServer() as b:
+        a.ctl("import", "jobs", "shop", write(a, "jobs.csv", GOOD_JOBS))
+        a.ctl("import", "passports", "shop", write(a, "p.csv", GOOD_PASSPORTS))
+        staff = Client(a)
+        staff.login()
+        job, tid = staff.book_in(customer_name="Ö'Brien, \"Pat\"", problem="Line one\nline two",
+                                 quoted="80", customer_language="de")
+        staff.move(job, "Completed")
+        pid, uid = issue_passport(staff, title="Sapphire, oval", owner_name="Jo Bloggs",
+                                  owner_price="1200", is_public="1")
+        c = Client(a, origin=False)
+        c.get("/track/" + tid)
+        c.post("/track/%s/messages" % tid, {"body": "Is it ready?"}, csrf=False, fk=True)
+        out = os.path.join(a.dir, "out")
+        os.mkdir(out)
+        os.chmod(out, 0o777)
+        r = a.ctl("export", "shop", "--format", "csv", "--out", out)
+        assert "shop-jobs.csv" in r.stdout and "shop-passports.csv" in r.stdout
+        jobs_csv = os.path.join(out, "shop-jobs.csv")
+        assert os.stat(jobs_csv).st_mode & 0o077 == 0     # customers' details: owner only
+        with open(jobs_csv, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert len(rows) == 4 and rows[0]["tracking_id"] == "RPR-A1B2C3D4"
+        assert rows[0]["stage"] == "Ready for pickup" and rows[-1]["stage"] == "Completed"
+
+        for kind in ("jobs", "passports"):
+            with open(os.path.join(out, "shop-%s.csv" % kind), encoding="utf-8") as f:
+                path = write(b, "%s.csv" % kind, f.read())
+            r = b.ctl("import", kind, "shop", path)
+        q = "SELECT %s FROM jobs ORDER BY number" % JOB_COLUMNS
+        assert a.sql(q) == b.sql(q)
+        q = ("SELECT j.number, s.label FROM jobs j JOIN stages s ON s.id = j.stage_id "
+             "ORDER BY j.number")
+        assert a.sql(q) == b.sql(q)
+        q = ("SELECT public_uid, identity_number, legacy_code, title, description, owner_name, "
+             "owner_price_cents, is_public FROM passports ORDER BY identity_number")
+        assert a.sql(q) == b.sql(q)
+        # The same links and passports open on the new installation.
+        v = Client(b, origin=False)
+        assert v.get("/track/" + tid).status == 200
+        page = visible_text(v.get("/verify/" + uid).text)
+        assert "Sapphire, oval" in page and "Verified" in page and "Not verified" not in page
+
+        r = a.ctl("export", "shop", "--format", "json", "--out", out)
+        with open(os.path.join(out, "shop.json"), encoding="utf-8") as f:
+            data = json.load(f)
+        assert data["format"] == "hallmark-export-v1" and data["shop"]["slug"] == "shop"
+        mine = [j for j in data["jobs"] if j["tracking_id"] == tid][0]
+        assert [m["body"] for m in mine["messages"]] == ["Is it ready?"]
+        assert [h["stage"] for h in mine["history"] if h["kind"] in ("created", "stage")] == [
+            "Booked in", "Completed"]
+        assert mine["customer_name"] == "Ö'Brien, \"Pat\"" and mine["quoted"] == "80.00"
+        p = [p for p in data["passports"] if p["uid"] == uid][0]
+        assert p["title"] == "Sapphire, oval" and p["is_public"] is True
+        assert [e["kind"] for e in p["history"]] == ["created"]
+
+        # Nothing to export from a shop that is not there.
+        r = a.ctl("export", "nowhere", "--format", "csv", "--out", out, check=False)
+        assert r.returncode != 0 and "no shop called 'nowhere'" in r.stderr
+        r = a.ctl("export", "shop", "--format", "xml", check=False)
+        assert r.returncode != 0 and "usage" in r.stderr
