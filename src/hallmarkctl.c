@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "export.h"
 #include "import.h"
+#include "shop.h"
 #include "db.h"
 #include "model.h"
 #include "passport.h"
@@ -40,7 +41,10 @@ static void usage(void)
 	    "  init                          create the database, secret key and media directory\n"
 	    "  migrate                       apply schema migrations\n"
 	    "  shop add SLUG NAME [TIMEZONE] add a shop (slug: a-z 0-9 -)\n"
-	    "  shop list                     list shops\n"
+	    "  shop list                     list shops: time zone, language, jobs, passports, users\n"
+	    "  shop edit SLUG [--name NAME] [--timezone TZ] [--language LANG] [--country CC]\n"
+	    "            [--email EMAIL] [--phone PHONE] [--retention-days N]\n"
+	    "                                change a shop's settings\n"
 	    "  user add SHOP USERNAME [NAME] [--staff]\n"
 	    "                                add a shop owner (--staff: a staff member, who cannot\n"
 	    "                                wipe the shop's data); password from a prompt or stdin\n"
@@ -315,21 +319,6 @@ static int cmd_shop_add(const char *slug, const char *name, const char *tz)
 	if (rc != HM_OK)
 		return ctl_fail("could not add shop '%s'", slug);
 	printf("added shop %s\n", slug);
-	return 0;
-}
-
-static int cmd_shop_list(void)
-{
-	sqlite3 *db = ctl_open_rw(&cfg);
-	if (!db)
-		return 1;
-	sqlite3_stmt *st = db_prepare(db, "SELECT slug, name, timezone, "
-	    "(SELECT count(*) FROM jobs WHERE shop_id = shops.id) FROM shops ORDER BY slug");
-	while (st && sqlite3_step(st) == SQLITE_ROW)
-		printf("%-20s %-30s %-20s %d jobs\n", db_col_str(st, 0), db_col_str(st, 1),
-		    db_col_str(st, 2), sqlite3_column_int(st, 3));
-	sqlite3_finalize(st);
-	db_close(db);
 	return 0;
 }
 
@@ -1012,7 +1001,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(c, "shop") && !strcmp(sub, "add") && (argc == 5 || argc == 6))
 		rc = cmd_shop_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "list") && argc == 3)
-		rc = cmd_shop_list();
+		rc = ctl_shop_list(&cfg);
+	else if (!strcmp(c, "shop") && !strcmp(sub, "edit") && argc >= 4)
+		rc = ctl_shop_edit(&cfg, argc - 3, argv + 3);
 	else if (!strcmp(c, "user") && !strcmp(sub, "add") && argc >= 5 && argc <= 7)
 		rc = user_add_args(argc - 3, argv + 3);
 	else if (!strcmp(c, "user") && !strcmp(sub, "passwd") && argc == 4)
