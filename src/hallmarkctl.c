@@ -439,9 +439,13 @@ static int cmd_purge(void)
 	if (rc == HM_OK && rl_msg_forget(db, time(NULL) - RL_FORGET_AFTER) < 0)
 		rc = HM_ERR;
 	db_close(db);
-	if (rc != HM_OK)
+	if (rc != HM_OK) {
+		log_event("purge", "failed; nothing was deleted");
 		return ctl_fail("purge failed%s; nothing was deleted", rc == HM_BUSY ? " (database busy)" : "");
+	}
 	int left = purge_unlink(cfg.media_dir, &r);
+	log_event("purge", "%ld job%s, %ld message%s, %ld photo%s deleted", r.jobs, r.jobs == 1 ? "" : "s",
+	    r.messages, r.messages == 1 ? "" : "s", r.photos, r.photos == 1 ? "" : "s");
 	printf("purged %ld job%s, %ld message%s, %ld photo%s\n", r.jobs, r.jobs == 1 ? "" : "s",
 	    r.messages, r.messages == 1 ? "" : "s", r.photos, r.photos == 1 ? "" : "s");
 	purge_result_free(&r);

@@ -47,6 +47,7 @@ static int write_whole(const char *dir, const char *name, const struct buf *b)
 			unlink(tmp);
 	} else {
 		printf("wrote %s\n", path);
+		log_event("export", "wrote %s", path);
 	}
 	free(path);
 	free(tmp);

@@ -636,6 +636,7 @@ int ctl_import(const struct config *cfg, int argc, char **argv)
 	} else {
 		printf("imported %zu %s into %s from %s\n", rows, rows == 1 ? (jobs ? "job" : "passport")
 		    : what, shop, file);
+		log_event("import", "%zu %s into shop %s", rows, what, shop);
 		if (!jobs && !*cfg->legacy_lookups_until)
 			printf("note: /verify takes identity numbers and NXP- codes only while "
 			    "legacy_lookups_until (hallmark.conf) is a date to come; it is not set\n");
