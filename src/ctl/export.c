@@ -38,10 +38,13 @@ static int write_whole(const char *dir, const char *name, const struct buf *b)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
-	int rc = 0;
+	int rc = 0, ok = 0;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write(fd, b->data ? b->data : "", b->len) != (ssize_t)b->len ||
-	    fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+	if (fd >= 0) {
+		ok = write(fd, b->data ? b->data : "", b->len) == (ssize_t)b->len && fsync(fd) == 0;
+		ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
+	}
+	if (!ok) {
 		rc = ctl_fail("cannot write %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			unlink(tmp);
