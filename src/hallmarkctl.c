@@ -20,6 +20,9 @@
 #include "backup.h"
 #include "config.h"
 #include "ctl.h"
+#include "export.h"
+#include "import.h"
+#include "shop.h"
 #include "db.h"
 #include "model.h"
 #include "passport.h"
@@ -44,12 +47,21 @@ static void usage(void)
 	    "  restore SRC [--force]         check the backup SRC and restore it into an empty state\n"
 	    "                                (--force: over a live one; stop the web server first)\n"
 	    "  shop add SLUG NAME [TIMEZONE] add a shop (slug: a-z 0-9 -)\n"
-	    "  shop list                     list shops\n"
+	    "  shop list                     list shops: time zone, language, jobs, passports, users\n"
+	    "  shop edit SLUG [--name NAME] [--timezone TZ] [--language LANG] [--country CC]\n"
+	    "            [--email EMAIL] [--phone PHONE] [--retention-days N]\n"
+	    "                                change a shop's settings\n"
 	    "  user add SHOP USERNAME [NAME] [--staff]\n"
 	    "                                add a shop owner (--staff: a staff member, who cannot\n"
 	    "                                wipe the shop's data); password from a prompt or stdin\n"
 	    "  user passwd USERNAME          set a user's password; from a prompt or stdin\n"
 	    "  fix-ownership                 (as root) give the state files to cgi_user\n"
+	    "  import jobs|passports SHOP FILE.csv [--dry-run]\n"
+	    "                                bring in a shop's records from its old system: every\n"
+	    "                                row checked, all or nothing (see the README's columns)\n"
+	    "  export SHOP --format csv|json [--out DIR]\n"
+	    "                                write a shop's jobs and passports (CSV: the columns\n"
+	    "                                import reads; JSON: with timelines and messages)\n"
 	    "  purge                         delete what each shop's retention period lets go\n"
 	    "                                (run it daily, e.g. from cron)\n"
 	    "  send [--loop SECONDS]         deliver the queued notifications that are due (run it\n"
@@ -319,21 +331,6 @@ static int cmd_shop_add(const char *slug, const char *name, const char *tz)
 	return 0;
 }
 
-static int cmd_shop_list(void)
-{
-	sqlite3 *db = ctl_open_rw(&cfg);
-	if (!db)
-		return 1;
-	sqlite3_stmt *st = db_prepare(db, "SELECT slug, name, timezone, "
-	    "(SELECT count(*) FROM jobs WHERE shop_id = shops.id) FROM shops ORDER BY slug");
-	while (st && sqlite3_step(st) == SQLITE_ROW)
-		printf("%-20s %-30s %-20s %d jobs\n", db_col_str(st, 0), db_col_str(st, 1),
-		    db_col_str(st, 2), sqlite3_column_int(st, 3));
-	sqlite3_finalize(st);
-	db_close(db);
-	return 0;
-}
-
 /* Reads a password from the terminal (twice, without echo) or one line of
  * stdin, never from argv where other users could see it. */
 static char *read_password(void)
@@ -451,9 +448,13 @@ static int cmd_purge(void)
 	if (rc == HM_OK && rl_msg_forget(db, time(NULL) - RL_FORGET_AFTER) < 0)
 		rc = HM_ERR;
 	db_close(db);
-	if (rc != HM_OK)
+	if (rc != HM_OK) {
+		log_event("purge", "failed; nothing was deleted");
 		return ctl_fail("purge failed%s; nothing was deleted", rc == HM_BUSY ? " (database busy)" : "");
+	}
 	int left = purge_unlink(cfg.media_dir, &r);
+	log_event("purge", "%ld job%s, %ld message%s, %ld photo%s deleted", r.jobs, r.jobs == 1 ? "" : "s",
+	    r.messages, r.messages == 1 ? "" : "s", r.photos, r.photos == 1 ? "" : "s");
 	printf("purged %ld job%s, %ld message%s, %ld photo%s\n", r.jobs, r.jobs == 1 ? "" : "s",
 	    r.messages, r.messages == 1 ? "" : "s", r.photos, r.photos == 1 ? "" : "s");
 	purge_result_free(&r);
@@ -1017,11 +1018,17 @@ int main(int argc, char **argv)
 	else if (!strcmp(c, "shop") && !strcmp(sub, "add") && (argc == 5 || argc == 6))
 		rc = cmd_shop_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "list") && argc == 3)
-		rc = cmd_shop_list();
+		rc = ctl_shop_list(&cfg);
+	else if (!strcmp(c, "shop") && !strcmp(sub, "edit") && argc >= 4)
+		rc = ctl_shop_edit(&cfg, argc - 3, argv + 3);
 	else if (!strcmp(c, "user") && !strcmp(sub, "add") && argc >= 5 && argc <= 7)
 		rc = user_add_args(argc - 3, argv + 3);
 	else if (!strcmp(c, "user") && !strcmp(sub, "passwd") && argc == 4)
 		rc = cmd_user_passwd(argv[3]);
+	else if (!strcmp(c, "export") && argc >= 3)
+		rc = ctl_export(&cfg, argc - 2, argv + 2);
+	else if (!strcmp(c, "import") && argc >= 5)
+		rc = ctl_import(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(c, "purge") && argc == 2)
 		rc = cmd_purge();
 	else if (!strcmp(c, "send") && (argc == 2 || (argc == 4 && !strcmp(sub, "--loop"))))

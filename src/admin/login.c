@@ -67,7 +67,7 @@ void do_login(struct staff *a)
 		char retry[16];
 		snprintf(retry, sizeof retry, "%d", win);
 		resp_header(&a->w.resp, "Retry-After", retry);
-		log_err("sign-in refused: too many attempts");
+		log_event("lock-out", "sign-in refused: too many attempts for the account or from the address");
 		login_form(a, 429, _("Too many attempts. Wait a few minutes, then try again."), username);
 		goto out;
 	}
@@ -79,7 +79,12 @@ void do_login(struct staff *a)
 	if (rc == HM_NOTFOUND)
 		pw_burn(password);
 	if (rc == HM_NOTFOUND || pw_verify(hash, password) != 0) {
-		log_err("sign-in failed");
+		/* Only a user that exists is named: what was typed as an unknown
+		 * name may be a password typed in the wrong box. */
+		if (rc == HM_NOTFOUND)
+			log_event("sign-in failed", "unknown user");
+		else
+			log_event("sign-in failed", "user %s: wrong password", username);
 		login_form(a, 200, _("That username and password do not match."), username);
 		goto out;
 	}
@@ -95,6 +100,7 @@ void do_login(struct staff *a)
 		web_fail(&a->w, rc);
 		goto out;
 	}
+	log_event("sign-in", "user %s", username);
 	staff_cookie(a, REQ_COOKIE_NAME, token, a->w.cfg.session_absolute);
 	staff_cookie(a, STAFF_LOGIN_COOKIE, "", 0);
 	web_redirect(&a->w, "/admin/jobs");

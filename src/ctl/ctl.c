@@ -29,10 +29,14 @@ sqlite3 *ctl_open_rw(const struct config *cfg)
 int ctl_migrate(sqlite3 *db)
 {
 	int from, to;
-	if (schema_migrate(db, &from, &to) != HM_OK)
+	if (schema_migrate(db, &from, &to) != HM_OK) {
+		log_event("migration", "failed");
 		return ctl_fail("migration failed");
-	if (from != to)
+	}
+	if (from != to) {
 		printf("database migrated from version %d to %d\n", from, to);
+		log_event("migration", "database migrated from version %d to %d", from, to);
+	}
 	else
 		printf("database is at version %d (current)\n", to);
 	return 0;

@@ -368,6 +368,29 @@ static void validate_fields(struct req *r)
 	}
 }
 
+enum field_error req_check_value(const struct param *p, const char *s, char **val, int64_t *ival)
+{
+	struct field f = {.raw = (char *)s, .rawlen = strlen(s)};
+	validator_fn valid = p->valid ? p->valid : v_string;
+	size_t max = p->maxlen ? p->maxlen : REQ_DEFAULT_MAXLEN;
+	enum field_error e = FERR_NONE;
+	*val = NULL;
+	*ival = 0;
+	if (!utf8_valid(f.raw, f.rawlen) || has_control(&f, p->flags))
+		e = FERR_CONTROL;
+	else if (utf8_chars(f.raw, f.rawlen) > max)
+		e = FERR_TOO_LONG;
+	else if (!valid(&f, p) || !f.val)
+		e = FERR_FORMAT;
+	if (e == FERR_NONE) {
+		*val = f.val;
+		*ival = f.ival;
+	} else {
+		free(f.val);
+	}
+	return e;
+}
+
 int req_parse_data(struct req *r, const char *query, size_t qlen,
     const char *content_type, const char *body, size_t bodylen,
     const char **why)

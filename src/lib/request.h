@@ -127,6 +127,12 @@ int req_parse_data(struct req *r, const char *query, size_t qlen,
     const char *content_type, const char *body, size_t bodylen,
     const char **why);
 
+/* Checks one value that came from no request (a row of a file hallmarkctl
+ * imports) as a form's field is checked against p: valid UTF-8, control
+ * characters, length in characters, then p's validator. FERR_NONE with the
+ * normalised value in *val (heap, the caller's) and *ival, else why not. */
+enum field_error req_check_value(const struct param *p, const char *s, char **val, int64_t *ival);
+
 /* Finds cookie `name` in a Cookie header; returns a heap copy or NULL. */
 char *req_cookie(const char *header, const char *name);
 /* Cookie `name` of this request (heap copy) or NULL. */

@@ -149,16 +149,15 @@ void log_set_prog(const char *name)
 	log_prog = name;
 }
 
-void log_err(const char *fmt, ...)
+/* One write per line keeps concurrent CGIs' lines whole in the log;
+ * control characters are replaced so nothing forges log lines. */
+static void log_line(const char *event, const char *fmt, va_list ap)
 {
 	struct buf b = {0};
-	va_list ap;
 	buf_printf(&b, "%s: ", log_prog);
-	va_start(ap, fmt);
+	if (event)
+		buf_printf(&b, "%s: ", event);
 	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	/* One write per line keeps concurrent CGIs' lines whole in the log;
-	 * control characters are replaced so nothing forges log lines. */
 	for (size_t i = 0; i < b.len; i++)
 		if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7f)
 			b.data[i] = '?';
@@ -166,6 +165,22 @@ void log_err(const char *fmt, ...)
 	ssize_t w = write(STDERR_FILENO, b.data, b.len);
 	(void)w;
 	buf_free(&b);
+}
+
+void log_err(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void log_event(const char *event, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(event, fmt, ap);
+	va_end(ap);
 }
 
 time_t hm_now(void)

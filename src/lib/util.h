@@ -39,6 +39,14 @@ char *buf_detach(struct buf *b);
 /* Logs one line to stderr, prefixed with the program name. Never pass
  * tracking IDs, tokens or passwords: see ids.h for a redacted form. */
 void log_err(const char *fmt, ...) HM_PRINTF(1, 2);
+/* One line for an event the operator may want to find later, to stderr
+ * (a CGI's goes to the web server's error log): "<program>: <event>:
+ * <details>". The events: "sign-in", "sign-in failed", "lock-out",
+ * "purge", "backup", "restore", "migration", "import", "export",
+ * "notification failed". The
+ * details name users, shops and counts, never a tracking ID, token,
+ * password, cookie or form key. */
+void log_event(const char *event, const char *fmt, ...) HM_PRINTF(2, 3);
 void log_set_prog(const char *name);
 
 /* Current time; HALLMARK_FAKE_NOW in the environment overrides it for tests

@@ -224,6 +224,83 @@ out:
 	return rc;
 }
 
+enum hm_rc job_import(sqlite3 *db, int64_t shop_id, int64_t workflow_id, const struct job_fields *f,
+    const struct job_kept *k, time_t now, int64_t *id)
+{
+	char prefix[4] = "", tid[TID_MAX];
+	int64_t first_stage = 0, number = k->number, stage = k->stage_id;
+	int flags = 0;
+	/* The workflow and the stage must be the shop's own. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT w.prefix, (SELECT id FROM stages WHERE workflow_id = w.id "
+	    "ORDER BY position LIMIT 1), sh.next_job_number, (SELECT flags FROM stages WHERE id = ?3 "
+	    "AND workflow_id = w.id) FROM workflows w JOIN shops sh ON sh.id = w.shop_id "
+	    "WHERE w.id = ?1 AND w.shop_id = ?2");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, workflow_id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	sqlite3_bind_int64(st, 3, stage);
+	int s = sqlite3_step(st);
+	enum hm_rc rc = s == SQLITE_ROW ? HM_OK : s == SQLITE_DONE ? HM_NOTFOUND : db_rc(db, s, "job workflow");
+	if (rc == HM_OK) {
+		snprintf(prefix, sizeof prefix, "%s", db_col_str(st, 0));
+		first_stage = sqlite3_column_int64(st, 1);
+		if (!number)
+			number = sqlite3_column_int64(st, 2);
+		if (stage && sqlite3_column_type(st, 3) == SQLITE_NULL)
+			rc = HM_NOTFOUND;
+		flags = sqlite3_column_int(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc != HM_OK || !first_stage)
+		return rc == HM_OK ? HM_NOTFOUND : rc;
+	if (!stage)
+		stage = first_stage;
+	time_t moved = stage == first_stage ? k->booked_at : k->stage_at;
+	st = db_prepare(db, "INSERT INTO jobs(shop_id, workflow_id, stage_id, tracking_id, "
+	    "customer_name, customer_phone, customer_email, item_type, item_description, problem, "
+	    "due_date, internal_notes, quoted_cents, deposit_cents, design_brief, budget_cents, "
+	    "invoice_url, notify_channel, language, created_at, updated_at, number, link_issued, closed_at) "
+	    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, shop_id);
+	sqlite3_bind_int64(st, 2, workflow_id);
+	sqlite3_bind_int64(st, 3, stage);
+	bind_fields(st, 5, f);
+	sqlite3_bind_int64(st, 20, k->booked_at);
+	sqlite3_bind_int64(st, 21, now);
+	sqlite3_bind_int64(st, 22, number);
+	if (flags & (STAGE_FINAL | STAGE_CANCELLED))
+		sqlite3_bind_int64(st, 23, moved);
+	else
+		sqlite3_bind_null(st, 23);
+	if (k->tracking_id && *k->tracking_id) {
+		db_bind_str(st, 4, k->tracking_id);
+		s = sqlite3_step(st);
+	} else {
+		s = step_new_tid(st, 4, prefix, tid);
+	}
+	rc = db_rc(db, s, "job import");
+	sqlite3_finalize(st);
+	if (rc != HM_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db);
+	if ((rc = add_event(db, *id, k->booked_at, "created", first_stage, NULL, 0, 0)) != HM_OK)
+		return rc;
+	if (stage != first_stage && (rc = add_event(db, *id, moved, "stage", stage, NULL, 0, 0)) != HM_OK)
+		return rc;
+	/* The shop's own numbering goes on after the highest number brought in. */
+	st = db_prepare(db, "UPDATE shops SET next_job_number = max(next_job_number, ?1 + 1) WHERE id = ?2");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, number);
+	sqlite3_bind_int64(st, 2, shop_id);
+	rc = db_rc(db, sqlite3_step(st), "job number");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static enum hm_rc job_query(sqlite3_stmt *st, sqlite3 *db, struct job *out)
 {
 	int s = sqlite3_step(st);

@@ -290,6 +290,22 @@ struct notify_env;
 enum hm_rc job_create(sqlite3 *db, int64_t shop_id, int64_t workflow_id,
     const struct job_fields *f, int64_t user_id, time_t now, const struct notify_env *env,
     int64_t *id);
+/* What a job brought in from another system keeps (hallmarkctl import):
+ * its tracking ID (the current or the legacy 8/12-hex form, canonical as
+ * tid_parse writes it; NULL: a new one is minted), its number (0: the
+ * shop's next), its stage (0: the workflow's first), when it was booked in
+ * and when it reached that stage. */
+struct job_kept {
+	const char *tracking_id;
+	int64_t number, stage_id;
+	time_t booked_at, stage_at;
+};
+/* Adds such a job inside the caller's transaction, with its timeline
+ * (booked in; moved to its stage), its link issued, and no notification.
+ * HM_NOTFOUND when the workflow or stage is not the shop's; a tracking ID
+ * or number already used is a constraint failure (HM_ERR). */
+enum hm_rc job_import(sqlite3 *db, int64_t shop_id, int64_t workflow_id, const struct job_fields *f,
+    const struct job_kept *k, time_t now, int64_t *id);
 /* A job of the shop, deleted or not. */
 enum hm_rc job_get(sqlite3 *db, int64_t shop_id, int64_t id, struct job *out);
 /* The job behind a public tracking ID: HM_NOTFOUND unless it exists, is not

@@ -94,6 +94,21 @@ struct notify_env;
 enum hm_rc passport_create(sqlite3 *db, int64_t shop_id, const struct passport_input *in,
     const char *signer, const unsigned char master[KEY_BYTES], int64_t user_id,
     time_t now, const char *today, const struct notify_env *env, int64_t *id);
+/* What a passport brought in from another system keeps (hallmarkctl
+ * import): its public UID, identity number and legacy NXP- code when it
+ * had them (NULL/0: new ones), the day it was issued (its "created"
+ * event), when it was made (created_at) and its lost-or-stolen flag. */
+struct passport_kept {
+	const char *uid, *legacy_code, *issued;
+	int64_t number, created_at;
+	int lost_stolen;
+};
+/* Adds such a passport inside the caller's transaction and signs it; the
+ * sequence moves past a kept number so it is never given again. Sends
+ * nothing. A UID, number or code already used is a constraint failure. */
+enum hm_rc passport_import(sqlite3 *db, int64_t shop_id, const struct passport_input *in,
+    const struct passport_kept *kept, const char *signer, const unsigned char master[KEY_BYTES],
+    time_t now, int64_t *id);
 enum hm_rc passport_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct passport_input *in,
     const char *signer, const unsigned char master[KEY_BYTES], time_t now);
 /* Adds an event (serviced, valued, resized, repaired, note) and re-signs. */

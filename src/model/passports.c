@@ -605,6 +605,65 @@ out:
 	return finish(db, rc);
 }
 
+enum hm_rc passport_import(sqlite3 *db, int64_t shop_id, const struct passport_input *in,
+    const struct passport_kept *kept, const char *signer, const unsigned char master[KEY_BYTES],
+    time_t now, int64_t *id)
+{
+	char uid[37];
+	int64_t number = kept->number;
+	sqlite3_stmt *st;
+	enum hm_rc rc = HM_OK;
+	if (!number) {
+		st = db_prepare(db, "UPDATE passport_sequence SET next_number = next_number + 1 "
+		    "WHERE id = 1 RETURNING next_number - 1");
+		if (!st)
+			return HM_ERR;
+		int s = sqlite3_step(st);
+		if (s == SQLITE_ROW)
+			number = sqlite3_column_int64(st, 0);
+		else
+			rc = s == SQLITE_DONE ? HM_ERR : db_rc(db, s, "passport sequence");
+		sqlite3_finalize(st);
+	} else {
+		/* The sequence never hands out a number brought in. */
+		st = db_prepare(db, "UPDATE passport_sequence SET next_number = ?1 + 1 "
+		    "WHERE id = 1 AND next_number <= ?1");
+		if (!st)
+			return HM_ERR;
+		sqlite3_bind_int64(st, 1, number);
+		rc = db_rc(db, sqlite3_step(st), "passport sequence");
+		sqlite3_finalize(st);
+	}
+	if (rc != HM_OK)
+		return rc;
+	if (kept->uid && *kept->uid)
+		snprintf(uid, sizeof uid, "%s", kept->uid);
+	else
+		uuid_v4(uid);
+	st = db_prepare(db, "INSERT INTO passports(" IN_COLS ", shop_id, public_uid, identity_number, "
+	    "created_at, updated_at, legacy_code, lost_stolen) "
+	    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return HM_ERR;
+	bind_input(st, in);
+	int c = 1 + PF_COUNT + 3;
+	sqlite3_bind_int64(st, c, shop_id);
+	sqlite3_bind_text(st, c + 1, uid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, c + 2, number);
+	sqlite3_bind_int64(st, c + 3, kept->created_at);
+	sqlite3_bind_int64(st, c + 4, now);
+	db_bind_text(st, c + 5, kept->legacy_code);
+	sqlite3_bind_int(st, c + 6, kept->lost_stolen ? 1 : 0);
+	rc = db_rc(db, sqlite3_step(st), "passport import");
+	sqlite3_finalize(st);
+	if (rc != HM_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db);
+	if ((rc = add_event(db, *id, "created", kept->issued, NULL, 0, now)) == HM_OK)
+		rc = resign(db, shop_id, *id, signer, master, now);
+	return rc;
+}
+
 enum hm_rc passport_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct passport_input *in,
     const char *signer, const unsigned char master[KEY_BYTES], time_t now)
 {

@@ -332,6 +332,11 @@ static void report(const struct notification *n, const char *error)
 		printf("failed (attempt %d of %d, next in %lld s): %s\n", n->attempts,
 		    OUTBOX_MAX_ATTEMPTS, (long long)outbox_backoff(n->attempts), error);
 	fflush(stdout);
+	/* The operator's log has every failure too (error is scrubbed). */
+	if (error)
+		log_event("notification failed", "notification %lld %s %s %s, attempt %d of %d%s: %s",
+		    (long long)n->id, n->kind, n->channel, who, n->attempts, OUTBOX_MAX_ATTEMPTS,
+		    n->attempts >= OUTBOX_MAX_ATTEMPTS ? ", given up" : "", error);
 }
 
 /* Claims and delivers due notifications until none is due (or a stop is

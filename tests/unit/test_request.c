@@ -912,6 +912,44 @@ static void test_req_env(void)
 	close(saved);
 }
 
+/* req_check_value: a value from no request (a row hallmarkctl imports)
+ * gets exactly a form field's checks. */
+static void test_check_value(void)
+{
+	static const struct param name = {"customer_name", v_string, 8, 0, 0, 0, NULL};
+	static const struct param notes = {"notes", v_text, 20, PARAM_MULTILINE, 0, 0, NULL};
+	static const struct param money = {"quoted", v_money, 20, 0, 0, 0, NULL};
+	static const struct param mail = {"email", v_email, 200, 0, 0, 0, NULL};
+	static const struct {
+		const struct param *p;
+		const char *in;
+		enum field_error want;
+		const char *val;
+		int64_t ival;
+	} cases[] = {
+		{&name, "  Zoë ", FERR_NONE, "Zoë", 0},
+		{&name, "Zoë Ångström", FERR_TOO_LONG, NULL, 0},
+		{&name, "a\nb", FERR_CONTROL, NULL, 0},
+		{&name, "a\xff" "b", FERR_CONTROL, NULL, 0},
+		{&notes, "two\r\nlines", FERR_NONE, "two\nlines", 0},
+		{&notes, "bell\a", FERR_CONTROL, NULL, 0},
+		{&money, "1,250.5", FERR_NONE, "1250.50", 125050},
+		{&money, "12x", FERR_FORMAT, NULL, 0},
+		{&mail, "ada@example.com", FERR_NONE, "ada@example.com", 0},
+		{&mail, "not-an-email", FERR_FORMAT, NULL, 0},
+	};
+	for (size_t i = 0; i < HM_NELEM(cases); i++) {
+		char *val = (char *)"unset";
+		int64_t ival = -1;
+		enum field_error e = req_check_value(cases[i].p, cases[i].in, &val, &ival);
+		CHECK(e == cases[i].want);
+		CHECK_STR(val, cases[i].val);
+		if (e == FERR_NONE)
+			CHECK(ival == cases[i].ival);
+		free(val);
+	}
+}
+
 int main(void)
 {
 	log_set_prog("test_request");
@@ -925,5 +963,6 @@ int main(void)
 	test_cookies();
 	test_req_parse();
 	test_req_env();
+	test_check_value();
 	return check_summary("request");
 }
