@@ -572,6 +572,11 @@ int backup_make(const struct config *cfg, const char *dest, int with_key)
 out:
 	if (rc != 0)
 		remove_partial(dest, made_dest);
+	if (rc == 0)
+		log_event("backup", "%zu files written to %s and verified%s", files.n, dest,
+		    with_key ? ", the secret key among them" : "");
+	else
+		log_event("backup", "to %s failed; nothing was kept", dest);
 out_nopartial:
 	entries_free(&missing);
 	entries_free(&before);
@@ -789,6 +794,8 @@ int ctl_restore(const struct config *cfg, int argc, char **argv)
 	if (c != 0 || finish_state(cfg) != 0)
 		goto out;
 	printf("restored %s into %s and %s%s\n", src, cfg->database, cfg->media_dir,
+	    has_key ? ", with its secret key" : "");
+	log_event("restore", "%s restored, schema version %d%s", src, version,
 	    has_key ? ", with its secret key" : "");
 	if (lost)
 		printf("the backup records %zu photo file%s that the installation had lost before it "

@@ -2,6 +2,9 @@
 server's error log and from hallmarkctl to its stderr, and never a tracking
 ID, password, session token, CSRF token or form key in either."""
 
+import os
+import shutil
+import tempfile
 import time
 
 from harness import STAFF_PASSWORD, Client, Server, free_port
@@ -44,6 +47,13 @@ def test_notable_events_are_logged_without_secrets():
         r = ctl("send")
         assert "failed (attempt 1 of 8" in r.stdout, r.stdout
         ctl("purge")
+        bdir = tempfile.mkdtemp(prefix="hallmark-logs-backup-")
+        os.chmod(bdir, 0o777)    # hallmarkctl runs as the CGI user
+        bk = os.path.join(bdir, "bk")
+        try:
+            ctl("backup", bk)
+        finally:
+            shutil.rmtree(bdir, ignore_errors=True)
 
         time.sleep(0.2)
         cgi = s.cgi_log()
@@ -53,7 +63,9 @@ def test_notable_events_are_logged_without_secrets():
             assert ("admin: " + line) in cgi, (line, cgi)
         for line in ("hallmarkctl: migration: database migrated from version 0 to ",
                      "hallmarkctl: notification failed: notification 1 booked_in email a***@example.com",
-                     "hallmarkctl: purge: 0 jobs, 0 messages, 0 photos deleted"):
+                     "hallmarkctl: purge: 0 jobs, 0 messages, 0 photos deleted",
+                     "hallmarkctl: backup: ",
+                     " written to %s and verified" % bk):
             assert line in ctl_log, (line, ctl_log)
 
         everything = cgi + ctl_log
