@@ -34,6 +34,8 @@ static const char *const shows[] = {"deleted", "sent", "rotated", "booked", "que
 static const char *const sizes[] = {"t", "d", NULL};
 static const char *const slip_sizes[] = {"80mm", "a5", "a4", NULL};
 static const char *const channels[] = {"email", "sms", "whatsapp", "none", NULL};
+static const char *const business_labels[] = {"business", "abn", "vat", "company", NULL};
+static const char *const sorts[] = {"booked", "due", "number", "customer", NULL};
 static const char *const message_kinds[] = {"booked_in", "stage", "ready", "design_review",
     "staff_reply", "passport", NULL};
 
@@ -127,6 +129,13 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_LANGUAGE] = {"language", v_choice, 8, 0, 0, 0, hm_lang_codes},
 	/* "" (not recorded) or a code: job_form_read checks which. */
 	[A_CUSTOMER_LANGUAGE] = {"customer_language", v_string, 8, 0, 0, 0},
+	/* "" (none) or three letters: settings.c checks which. */
+	[A_CURRENCY] = {"currency", v_string, 3, 0, 0, 0},
+	[A_BUSINESS_LABEL] = {"business_label", v_choice, 8, 0, 0, 0, business_labels},
+	[A_SORT] = {"sort", v_choice, 8, 0, 0, 0, sorts},
+	[A_CONFIRM] = {"confirm", v_bool, 5, 0, 0, 0},
+	[A_POSITION] = {"position", v_int, 3, 0, 1, WORKFLOW_MAX_STAGES},
+	[A_PRIMARY] = {"primary", v_int, 20, 0, 1, INT64_MAX},
 	STAGE_ROW(1), STAGE_ROW(2), STAGE_ROW(3), STAGE_ROW(4), STAGE_ROW(5), STAGE_ROW(6),
 	STAGE_ROW(7), STAGE_ROW(8), STAGE_ROW(9), STAGE_ROW(10), STAGE_ROW(11), STAGE_ROW(12),
 	STAGE_ROW(13), STAGE_ROW(14), STAGE_ROW(15), STAGE_ROW(16), STAGE_ROW(17), STAGE_ROW(18),
@@ -220,6 +229,13 @@ void admin_languages(struct tctx *c, const char *name, const char *chosen, const
 		tctx_set(it, "name", lang_name(hm_langs[i]));
 		tctx_set_bool(it, "selected", chosen && !strcmp(chosen, hm_langs[i]->code));
 	}
+}
+
+int admin_link_expired(const struct job *j, const struct shop *s, time_t now)
+{
+	/* The same rule as JOB_PUBLIC_SQL. */
+	return j->closed_at && j->link_issued &&
+	    j->closed_at <= (int64_t)now - (int64_t)s->retention_days * 86400;
 }
 
 const struct lang *admin_shop_lang(const struct shop *s)

@@ -34,6 +34,7 @@ enum admin_param {
 	A_PREFIX, A_FK,
 	A_TRACKING_ON, A_PHONE_COUNTRY, A_SLIP_SIZE, A_SLIP_TERMS, A_NOTIFY_EMAIL, A_NOTIFY_CHANNEL,
 	A_SUBJECT, A_MESSAGE_KIND, A_PREVIEW, A_LANGUAGE, A_CUSTOMER_LANGUAGE,
+	A_CURRENCY, A_BUSINESS_LABEL, A_SORT, A_CONFIRM, A_POSITION, A_PRIMARY,
 	/* Last: the workflow form's stage rows take every index after it. */
 	A_STAGE_ROWS,
 	A_NPARAMS = A_STAGE_ROWS + WORKFLOW_MAX_STAGES * SR_COUNT
@@ -58,6 +59,9 @@ void admin_rl_key(struct staff *a, const char *what, unsigned char out[16]);
 /* Adds list `name` to c: every shipped language but `skip` (a code, or
  * NULL), each named in itself (code, name, selected when it is `chosen`). */
 void admin_languages(struct tctx *c, const char *name, const char *chosen, const char *skip);
+/* Whether a job's customer link stopped working because the job was
+ * finished longer ago than the shop keeps finished jobs (retention). */
+int admin_link_expired(const struct job *j, const struct shop *s, time_t now);
 /* The shop's default language (English when it names none shipped). */
 const struct lang *admin_shop_lang(const struct shop *s);
 

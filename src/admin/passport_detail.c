@@ -53,7 +53,7 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 {
 	struct passport_full pf = {0};
 	struct shop shop = {0};
-	char when[64], money[32], today[11];
+	char when[64], money[48], today[11];
 	unsigned char pk[32];
 	struct tctx *c = NULL;
 	enum hm_rc rc;
@@ -92,7 +92,7 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 		tctx_set(it, "value", p->f[i]);
 	}
 	if (p->has_owner_price) {
-		fmt_amount(p->owner_price_cents, money, sizeof money);
+		fmt_price(p->owner_price_cents, shop.currency, money, sizeof money);
 		tctx_set(c, "owner_price", money);
 	}
 	tctx_set_bool(c, "owner_public", p->owner_public);

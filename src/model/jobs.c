@@ -465,19 +465,56 @@ static char *like_pattern(const char *q, int fold_tid)
 	return buf_detach(&b);
 }
 
-/* One WHERE clause serves the count and the page. */
+/* One WHERE clause serves the count and the page. A shop's jobs are few
+ * enough that LIKE over a handful of columns stays quick. */
 #define JOB_LIST_WHERE \
 	"WHERE j.shop_id = ?1 AND (?2 IS NULL OR s.code = ?2) " \
 	"AND (CASE WHEN ?5 THEN j.deleted_at IS NOT NULL ELSE j.deleted_at IS NULL END) " \
 	"AND (?3 IS NULL OR j.tracking_id = ?6 OR j.number = ?9 " \
 	"     OR j.customer_name LIKE ?3 ESCAPE '\\' " \
+	"     OR j.customer_email LIKE ?3 ESCAPE '\\' " \
+	"     OR j.item_type LIKE ?3 ESCAPE '\\' " \
+	"     OR j.item_description LIKE ?3 ESCAPE '\\' " \
+	"     OR j.customer_phone = ?11 OR j.customer_phone LIKE ?12 " \
 	"     OR replace(j.tracking_id, '-', '') LIKE ?4 ESCAPE '\\') "
+/* The sort, chosen by a bound name: the SQL text never changes. */
+#define JOB_LIST_ORDER \
+	"ORDER BY CASE WHEN ?10 = 'due' THEN coalesce(j.due_date, '') = '' END, " \
+	"CASE WHEN ?10 = 'due' THEN j.due_date END, " \
+	"CASE WHEN ?10 = 'number' THEN j.number END DESC, " \
+	"CASE WHEN ?10 = 'customer' THEN j.customer_name END COLLATE NOCASE, " \
+	"j.created_at DESC, j.id DESC "
 
-enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const char *q,
-    int show_deleted, size_t offset, size_t limit, struct job_list *out)
+/* "%<digits>%" when q is a phone number or part of one (digits, spaces,
+ * + - ( ) . only, four digits or more), else NULL. Caller frees. */
+static char *phone_pattern(const char *q)
+{
+	struct buf b = {0};
+	size_t digits = 0;
+	buf_putc(&b, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			buf_putc(&b, *p);
+			digits++;
+		} else if (!strchr(" +-().", *p)) {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	if (digits < 4) {
+		buf_free(&b);
+		return NULL;
+	}
+	buf_putc(&b, '%');
+	return buf_detach(&b);
+}
+
+enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const struct job_query *jq, size_t offset,
+    size_t limit, struct job_list *out)
 {
 	char tid[TID_MAX];
-	char *pat = NULL, *tpat = NULL;
+	char *pat = NULL, *tpat = NULL, *ppat = NULL;
+	const char *q = jq->q;
 	enum hm_rc rc = HM_ERR;
 	sqlite3_stmt *st = NULL;
 	int s;
@@ -486,6 +523,7 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 	if (q && *q) {
 		pat = like_pattern(q, 0);
 		tpat = like_pattern(q, 1);
+		ppat = phone_pattern(q);
 	}
 	/* "#1042" or "1042" finds the job with that number. */
 	int64_t number = 0;
@@ -498,15 +536,21 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 		if (pass == 0)
 			st = db_prepare(db, "SELECT count(*) " JOB_FROM JOB_LIST_WHERE);
 		else
-			st = db_prepare(db, "SELECT " JOB_COLS JOB_FROM JOB_LIST_WHERE
-			    "ORDER BY j.created_at DESC, j.id DESC LIMIT ?7 OFFSET ?8");
+			st = db_prepare(db, "SELECT " JOB_COLS JOB_FROM JOB_LIST_WHERE JOB_LIST_ORDER
+			    "LIMIT ?7 OFFSET ?8");
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, shop_id);
-		db_bind_text(st, 2, stage_code);
+		db_bind_text(st, 2, jq->stage_code);
 		db_bind_text(st, 3, pat);
 		db_bind_text(st, 4, tpat);
-		sqlite3_bind_int(st, 5, show_deleted ? 1 : 0);
+		sqlite3_bind_int(st, 5, jq->show_deleted ? 1 : 0);
+		if (pass == 1)
+			db_bind_str(st, 10, jq->sort ? jq->sort : "booked");
+		if (pat) {
+			db_bind_text(st, 11, jq->phone);
+			db_bind_text(st, 12, ppat);
+		}
 		if (q && tid_parse(q, tid) == 0)
 			sqlite3_bind_text(st, 6, tid, -1, SQLITE_TRANSIENT);
 		if (number)
@@ -532,6 +576,7 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 out:
 	free(pat);
 	free(tpat);
+	free(ppat);
 	if (rc != HM_OK)
 		job_list_free(out);
 	return rc;

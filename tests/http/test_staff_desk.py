@@ -1,0 +1,128 @@
+"""The staff desk as the people behind the counter use it all day: the job
+list finds a job by whatever the customer says (phone however typed, email,
+item, description, job number), sorts, and flags what needs doing; the
+shop's currency and business-number name; confirmation before what cannot
+be undone; a move to the stage a job is in adds nothing; the workflow
+editor reorders stages without rewriting history; passports' details."""
+
+import datetime
+import re
+
+from harness import Client, StaffServer, issue_passport, visible_text
+
+
+def signed_in(s):
+    c = Client(s)
+    c.login()
+    return c
+
+
+def rows(page):
+    """The customer names of the job list's rows, top to bottom."""
+    return re.findall(r'<td class="c-customer">([^<]*)</td>', page.text)
+
+
+def test_search_finds_phone_however_typed_email_item_description_and_number():
+    with StaffServer() as s:
+        c = signed_in(s)
+        c.book_in(customer_name="Grace Hopper", customer_phone="07700 900101",
+                  customer_email="grace@navy.example", item_type="Pocket watch",
+                  item_description="Silver hunter case, engraved G.H.")
+        c.book_in(customer_name="Alan Turing", customer_phone="+44 7700 900222",
+                  item_type="Ring")
+        number = s.sql("SELECT number FROM jobs WHERE customer_name = 'Alan Turing'")[0][0]
+        assert s.sql("SELECT customer_phone FROM jobs WHERE customer_name = 'Grace Hopper'") == \
+            [("+447700900101",)]
+        for q in ("07700 900101", "07700-900-101", "+44 7700 900101", "+447700900101",
+                  "0044 7700 900101", "900101", "grace@navy", "NAVY.EXAMPLE", "pocket watch",
+                  "hunter case", "engraved"):
+            assert rows(c.get("/admin/jobs?q=" + quote(q))) == ["Grace Hopper"], q
+        for q in ("#%d" % number, "%d" % number):
+            assert rows(c.get("/admin/jobs?q=" + quote(q))) == ["Alan Turing"], q
+        # Three digits are too few to be a phone search: no job matches.
+        assert "No jobs match" in c.get("/admin/jobs?q=101").text
+
+
+def quote(q):
+    from urllib.parse import quote_plus
+    return quote_plus(q)
+
+
+def test_job_list_sorts_and_flags_what_needs_doing():
+    with StaffServer() as s:
+        c = signed_in(s)
+        today = datetime.date.today()
+        late, _ = c.book_in(customer_name="Zed Late",
+                            due_date=(today - datetime.timedelta(days=3)).isoformat())
+        c.book_in(customer_name="Amy Soon", due_date=(today + datetime.timedelta(days=1)).isoformat())
+        c.book_in(customer_name="Mo Undated")
+        page = c.get("/admin/jobs")
+        assert rows(page) == ["Mo Undated", "Amy Soon", "Zed Late"]      # newest first
+        assert rows(c.get("/admin/jobs?sort=due")) == ["Zed Late", "Amy Soon", "Mo Undated"]
+        assert rows(c.get("/admin/jobs?sort=customer")) == ["Amy Soon", "Mo Undated", "Zed Late"]
+        assert rows(c.get("/admin/jobs?sort=number")) == ["Mo Undated", "Amy Soon", "Zed Late"]
+        assert rows(c.get("/admin/jobs?sort=sideways")) == rows(page)       # the default
+        # The sort is a control of the list's form and survives paging.
+        assert '<option value="due" selected>' in c.get("/admin/jobs?sort=due").text
+        # Overdue: past its date and not ready; a ready job is not.
+        text = visible_text(page.text)
+        assert text.count("Overdue") == 1
+        row = re.search(r"<tr>(?:(?!</tr>).)*Zed Late(?:(?!</tr>).)*</tr>", page.text, re.S).group(0)
+        assert "Overdue" in row
+        c.move(late, "Ready for pickup")
+        assert "Overdue" not in visible_text(c.get("/admin/jobs").text)
+        # Waiting on the customer: a bespoke job at its design review.
+        page = c.get("/admin/jobs/new")
+        bsp = re.search(r'name="workflow" value="(\d+)"[^>]*> Bespoke', page.text).group(1)
+        job, _ = c.book_in(workflow=bsp, customer_name="Wendy Waiting", item_type="Pendant")
+        review = s.sql("SELECT s.label FROM stages s JOIN workflows w ON w.id = s.workflow_id "
+                       "WHERE w.prefix = 'BSP' AND s.flags & 8 != 0 LIMIT 1")
+        assert review, "the bespoke workflow has a decision stage"
+        c.move(job, review[0][0])
+        page = c.get("/admin/jobs")
+        row = re.search(r"<tr>(?:(?!</tr>).)*Wendy Waiting(?:(?!</tr>).)*</tr>", page.text, re.S).group(0)
+        assert "Waiting on customer" in row
+        # Each row is one real link a keyboard reaches.
+        assert len(re.findall(r'<td class="c-id"><a href="/admin/jobs/\d+">#\d+</a>', page.text)) == 4
+
+
+def test_expired_customer_link_is_stated_to_staff():
+    with StaffServer() as s:
+        c = signed_in(s)
+        job, tid = c.book_in(customer_name="Old Finished")
+        c.move(job, "Completed")
+        assert Client(s).get("/track/" + tid).status == 200
+        s.sql("UPDATE jobs SET closed_at = closed_at - 91 * 86400")
+        assert Client(s).get("/track/" + tid).status == 404
+        assert "link expired" in visible_text(c.get("/admin/jobs").text)
+        text = visible_text(c.get("/admin/jobs/%d" % job).text)
+        assert "customer link has expired" in text
+
+
+def test_currency_and_business_number_name_are_settings():
+    with StaffServer() as s:
+        c = signed_in(s)
+        page = c.get("/admin/settings")
+        form = {"name": "Gold & Co", "timezone": "Europe/London", "abn": "GB 123 4567 89",
+                "business_label": "vat", "currency": "gbp"}
+        r = c.post("/admin/settings", dict(form, currency="GB1"))
+        assert r.status == 422 and "three-letter code" in r.text and 'value="GB1"' in r.text
+        assert s.sql("SELECT currency FROM shops") == [("",)]
+        r = c.post("/admin/settings", form)
+        assert r.status == 200 and "Saved" in r.text
+        assert s.sql("SELECT currency, business_label FROM shops") == [("GBP", "vat")]
+        assert '<option value="vat" selected>VAT number</option>' in r.text
+        job, _ = c.book_in(quoted="1,200", deposit="50")
+        text = visible_text(c.get("/admin/jobs/%d" % job).text)
+        assert "1,200.00 GBP" in text and "50.00 GBP" in text
+        pid, uid = issue_passport(c, title="Gold band", owner_name="Ann Owner", owner_price="900",
+                                  owner_public="1", owner_purchase_date="2024-01-02",
+                                  is_public="1")
+        assert "900.00 GBP" in visible_text(c.get("/admin/passports/%d" % pid).text)
+        text = visible_text(Client(s).get("/verify/" + uid).text)
+        assert "VAT number GB 123 4567 89" in text and "900.00 GBP" in text
+        assert "ABN" not in text
+        # The customer's page reads in its language, the name too.
+        s.sql("UPDATE shops SET business_label = 'company'")
+        de = Client(s).get("/verify/%s?lang=de" % uid)
+        assert "Handelsregisternummer GB 123 4567 89" in visible_text(de.text)
