@@ -23,14 +23,15 @@
 	[A_STAGE_ROW(n) + SR_CANCELLED] = {"stage_" #n "_cancelled", v_bool, 5, 0, 0, 0}, \
 	[A_STAGE_ROW(n) + SR_DECISION] = {"stage_" #n "_decision", v_bool, 5, 0, 0, 0}, \
 	[A_STAGE_ROW(n) + SR_NOTIFY] = {"stage_" #n "_notify", v_bool, 5, 0, 0, 0}, \
-	[A_STAGE_ROW(n) + SR_REMOVE] = {"stage_" #n "_remove", v_bool, 5, 0, 0, 0}
+	[A_STAGE_ROW(n) + SR_REMOVE] = {"stage_" #n "_remove", v_bool, 5, 0, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_POSITION] = {"stage_" #n "_position", v_int, 2, 0, 1, WORKFLOW_MAX_STAGES}
 _Static_assert(WORKFLOW_MAX_STAGES == 24, "admin_params lists STAGE_ROW(1) to STAGE_ROW(24)");
 
 static const char *const themes[] = {"auto", "light", "dark", NULL};
 static const char *const job_photo_roles[] = {"photo", "proof", NULL};
 static const char *const event_kinds[] = {"serviced", "valued", "resized", "repaired", "note", NULL};
 static const char *const shows[] = {"deleted", "sent", "rotated", "booked", "queued",
-    "not_queued", "saved", "reset", NULL};
+    "not_queued", "saved", "reset", "unchanged", NULL};
 static const char *const sizes[] = {"t", "d", NULL};
 static const char *const slip_sizes[] = {"80mm", "a5", "a4", NULL};
 static const char *const channels[] = {"email", "sms", "whatsapp", "none", NULL};
@@ -201,6 +202,13 @@ void admin_redirect_to(struct staff *a, const char *what, int64_t id)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/admin/%s/%lld", what, (long long)id);
+	web_redirect(&a->w, path);
+}
+
+void admin_redirect_show(struct staff *a, const char *what, int64_t id, const char *show)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/admin/%s/%lld?show=%s", what, (long long)id, show);
 	web_redirect(&a->w, path);
 }
 

@@ -14,7 +14,7 @@
  * stage_<n>_label, ... declared at A_STAGE_ROW(n) + SR_ID and so on. */
 enum stage_row_param {
 	SR_ID, SR_LABEL, SR_DESCRIPTION, SR_NEXT_STEP, SR_READY, SR_FINAL, SR_CANCELLED,
-	SR_DECISION, SR_NOTIFY, SR_REMOVE, SR_COUNT
+	SR_DECISION, SR_NOTIFY, SR_REMOVE, SR_POSITION, SR_COUNT
 };
 #define A_STAGE_ROW(n) (A_STAGE_ROWS + ((n) - 1) * SR_COUNT)
 
@@ -48,6 +48,8 @@ struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav);
 void admin_paging(struct tctx *c, size_t total, int64_t page, size_t per_page);
 /* 303 to /admin/<what>/<id>, the page of the record just changed. */
 void admin_redirect_to(struct staff *a, const char *what, int64_t id);
+/* 303 to /admin/<what>/<id>?show=<show>: the page says what was done. */
+void admin_redirect_show(struct staff *a, const char *what, int64_t id, const char *show);
 /* After a write: 303 to /admin/<what>/<id> when it was done, now or by an
  * earlier submission of the same form (HM_DUPLICATE); else the error page. */
 void admin_after(struct staff *a, enum hm_rc rc, const char *what, int64_t id);

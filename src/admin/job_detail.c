@@ -40,6 +40,11 @@ static const char *shown_notice(const char *show)
 	if (!strcmp(show, "rotated"))
 		return _("The job has a new tracking link. The old one no longer works: send this one "
 		    "to the customer.");
+	if (!strcmp(show, "saved"))
+		return _("Saved.");
+	if (!strcmp(show, "unchanged"))
+		return _("The job is in that stage already: nothing changed, and the customer was not "
+		    "sent anything.");
 	if (!strcmp(show, "sent"))
 		return _("Reply sent. The customer sees it on their page.");
 	if (!strcmp(show, "booked"))

@@ -53,7 +53,10 @@ void do_job_edit(struct staff *a)
 	if (!req_present(&a->w.req, A_CUSTOMER_LANGUAGE))
 		f.language = j.language;
 	rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now);
-	admin_after(a, rc, "jobs", a->id);
+	if (rc == HM_OK || rc == HM_DUPLICATE)
+		admin_redirect_show(a, "jobs", a->id, "saved");
+	else
+		web_fail(&a->w, rc);
 out:
 	tctx_free(c);
 	job_free(&j);

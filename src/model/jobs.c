@@ -76,8 +76,11 @@ static void job_row(sqlite3_stmt *st, struct job *j)
 static enum hm_rc add_event(sqlite3 *db, int64_t job_id, time_t now, const char *kind,
     int64_t stage_id, const char *note, int note_public, int64_t user_id)
 {
+	/* The stage's label is kept as it reads now: renaming the stage later
+	 * does not rewrite what the history says. */
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO job_events(job_id, at, kind, stage_id, "
-	    "note, note_public, user_id) VALUES(?,?,?,?,?,?,?)");
+	    "note, note_public, user_id, stage_label) VALUES(?1,?2,?3,?4,?5,?6,?7,"
+	    "(SELECT label FROM stages WHERE id = ?4))");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, job_id);
@@ -637,10 +640,27 @@ enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage
 	enum hm_rc rc = db_begin(db);
 	if (rc != HM_OK)
 		return rc;
+	/* A move to the stage the job is in already changes nothing: no
+	 * event, no notification. Read inside the write lock. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT stage_id FROM jobs WHERE id = ? AND shop_id = ? "
+	    "AND deleted_at IS NULL");
+	if (!st) {
+		db_rollback(db);
+		return HM_ERR;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	int s = sqlite3_step(st);
+	int same = s == SQLITE_ROW && sqlite3_column_int64(st, 0) == stage_id;
+	sqlite3_finalize(st);
+	if (same) {
+		db_rollback(db);
+		return HM_CONFLICT;
+	}
 	/* The stage must belong to the job's own workflow. */
 	/* Retention counts from the first move to a final or cancelled stage;
 	 * a move on answers the customer's decision, so its flag clears. */
-	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET stage_id = ?1, updated_at = ?2, "
+	st = db_prepare(db, "UPDATE jobs SET stage_id = ?1, updated_at = ?2, "
 	    "closed_at = CASE WHEN (SELECT flags & 6 FROM stages WHERE id = ?1) != 0 "
 	    "  THEN coalesce(closed_at, ?2) END, decision = NULL, decision_at = NULL "
 	    "WHERE id = ?3 AND shop_id = ?4 AND deleted_at IS NULL AND EXISTS "
@@ -716,7 +736,8 @@ enum hm_rc job_events(sqlite3 *db, int64_t job_id, struct event_list *out)
 	int s;
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT e.id, e.at, e.kind, e.note, e.note_public, "
-	    "s.label, u.display_name FROM job_events e LEFT JOIN stages s ON s.id = e.stage_id "
+	    "coalesce(e.stage_label, s.label), u.display_name FROM job_events e "
+	    "LEFT JOIN stages s ON s.id = e.stage_id "
 	    "LEFT JOIN users u ON u.id = e.user_id WHERE e.job_id = ? ORDER BY e.at, e.id");
 	if (!st)
 		return HM_ERR;
@@ -742,7 +763,7 @@ enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_lis
 	int s;
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, at, kind, stage_id, "
-	    "CASE WHEN note_public THEN note END FROM job_events "
+	    "CASE WHEN note_public THEN note END, stage_label FROM job_events "
 	    "WHERE job_id = ? AND kind IN ('created', 'stage', 'approved', 'changes') ORDER BY at, id");
 	if (!st)
 		return HM_ERR;
@@ -759,8 +780,10 @@ enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_lis
 		e->note = db_col_dup(st, 4);
 		e->note_public = *e->note != '\0';
 		e->user_name = xstrdup("");
-		const char *label = "";
-		for (size_t i = 0; i < stages->n; i++)
+		/* The label the stage had then; the stage's own for an event
+		 * stored without one. */
+		const char *label = db_col_str(st, 5);
+		for (size_t i = 0; !*label && i < stages->n; i++)
 			if (stages->v[i].id == stage_id)
 				label = stages->v[i].label;
 		e->stage_label = xstrdup(label);

@@ -333,7 +333,8 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const struct job_query *jq, si
 enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job_fields *f,
     int64_t user_id, time_t now);
 /* Moves a job to any stage of its workflow, with an optional note; a stage
- * flagged STAGE_NOTIFY queues the customer's notification (env may be NULL). */
+ * flagged STAGE_NOTIFY queues the customer's notification (env may be NULL).
+ * HM_CONFLICT, with nothing written, when the job is in that stage already. */
 enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage_id,
     const char *note, int note_public, int64_t user_id, time_t now, const struct notify_env *env);
 /* Revokes (on=1) or restores the tracking link; deletes (on=1) or restores the job. */

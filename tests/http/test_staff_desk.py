@@ -126,3 +126,64 @@ def test_currency_and_business_number_name_are_settings():
         s.sql("UPDATE shops SET business_label = 'company'")
         de = Client(s).get("/verify/%s?lang=de" % uid)
         assert "Handelsregisternummer GB 123 4567 89" in visible_text(de.text)
+
+
+def test_moving_to_the_current_stage_adds_nothing_and_edits_say_saved():
+    from test_notifications import Secrets
+    with Secrets() as secrets, StaffServer(
+            mail_transport="file", mail_dir=secrets.subdir("mail"),
+            mail_from="Test Jewellers <shop@example.com>") as s:
+        c = signed_in(s)
+        job, _ = c.book_in(customer_email="ada@example.com", notify_channel="email")
+        c.move(job, "Ready for pickup")
+        events = s.sql("SELECT count(*) FROM job_events")[0][0]
+        outbox = s.sql("SELECT count(*) FROM notifications")[0][0]
+        assert outbox == 2      # booked in, ready
+        r = c.post("/admin/jobs/%d/stage" % job, {"stage": c.stage_id(job, "Ready for pickup"),
+                                                   "note": ""})
+        assert r.status == 303 and r.header("Location").endswith("?show=unchanged")
+        assert "nothing changed" in visible_text(c.get(r.header("Location")).text)
+        assert s.sql("SELECT count(*) FROM job_events")[0][0] == events
+        assert s.sql("SELECT count(*) FROM notifications")[0][0] == outbox
+        # A note typed with it is not lost: it comes back with the reason.
+        r = c.post("/admin/jobs/%d/stage" % job, {"stage": c.stage_id(job, "Ready for pickup"),
+                                                   "note": "Customer rang"})
+        assert r.status == 422 and "in this stage already" in r.text and "Customer rang" in r.text
+        assert s.sql("SELECT count(*) FROM job_events")[0][0] == events
+        # An edit lands on the job page saying so.
+        c.get("/admin/jobs/%d/edit" % job)
+        r = c.post("/admin/jobs/%d/edit" % job, {"customer_name": "Ada King", "item_type": "Ring"})
+        assert r.status == 303
+        page = c.get(r.header("Location"))
+        assert re.search(r'<p class="notice" role="status">Saved\.</p>', page.text)
+
+
+def test_stages_reorder_and_history_keeps_the_names_they_had():
+    from test_workflows import edit, form_of, row_of, workflow_id   # noqa: F401
+    with StaffServer() as s:
+        c = signed_in(s)
+        job, tid = c.book_in()
+        c.move(job, "Assessed")
+        rpr = workflow_id(s, "RPR")
+        page = c.get("/admin/workflows/%d" % rpr)
+        assert 'name="stage_2_position" type="number"' in page.text
+
+        def swap_and_rename(f):
+            a, q = row_of(f, "Assessed"), row_of(f, "Quoted")
+            f["stage_%d_position" % a], f["stage_%d_position" % q] = str(q), str(a)
+            f["stage_%d_label" % a] = "Looked at"
+        r = edit(c, rpr, swap_and_rename)
+        assert r.status == 303, r
+        labels = [l for (l,) in s.sql("SELECT label FROM stages WHERE workflow_id = ? "
+                                      "ORDER BY position", rpr)]
+        assert labels[:4] == ["Booked in", "Quoted", "Looked at", "Approved"]
+        # The job stays in its stage, renamed; its timeline keeps the old name.
+        page = c.get("/admin/jobs/%d" % job)
+        assert re.search(r'<span class="pill accent-progress">Looked at</span>', page.text)
+        text = visible_text(re.search(r'<ol class="events">(.*?)</ol>', page.text, re.S).group(1))
+        assert "Moved to Assessed" in text and "Looked at" not in text
+        customer = visible_text(Client(s).get("/track/" + tid).text)
+        assert "Assessed" in customer
+        # The editor shows the new order.
+        f = form_of(c.get("/admin/workflows/%d" % rpr), "/admin/workflows/%d" % rpr)
+        assert f["stage_2_label"] == "Quoted" and f["stage_3_label"] == "Looked at"
