@@ -428,7 +428,8 @@ def test_stages_are_added_and_removed_only_when_no_job_needs_them():
                      "ORDER BY position", wid)
         assert [r[2] for r in rows] == ["Consultation", "Design", "Printing", "Laminating",
                                        "Installation", "Ready", "Complete", "Design!"]
-        assert rows[-1][:2] == (8, "design_2") and rows[-1][3] == 8
+        # Positions are renumbered in order on every save: no gaps.
+        assert rows[-1][:2] == (7, "design_2") and rows[-1][3] == 8
         # The deleted job's page still works, restored it still tracks.
         assert c.post("/admin/jobs/%d/undelete" % job, {}).status == 303
         page = Client(s, origin=False).get("/track/" + tid)
