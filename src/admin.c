@@ -205,6 +205,48 @@ void admin_redirect_to(struct staff *a, const char *what, int64_t id)
 	web_redirect(&a->w, path);
 }
 
+int admin_confirm(struct staff *a, const char *what, const char *title, const char *question,
+    const char *detail, const char *button, const int *carry, size_t ncarry)
+{
+	const struct req *r = &a->w.req;
+	if (req_int(r, A_CONFIRM, 0) == 1)
+		return 0;
+	/* Only about a record of the shop's own: another's is not found. */
+	enum hm_rc rc;
+	if (!strcmp(what, "jobs")) {
+		struct job j;
+		rc = job_get(a->db, a->user.shop_id, a->id, &j);
+		job_free(&j);
+	} else {
+		struct passport_full pf;
+		rc = passport_get(a->db, a->user.shop_id, a->id, &pf);
+		passport_full_free(&pf);
+	}
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		return 1;
+	}
+	struct tctx *c = admin_ctx(a, title, what);
+	char path[96];
+	snprintf(path, sizeof path, "/admin%s", r->path_info);
+	tctx_set(c, "action", path);
+	snprintf(path, sizeof path, "/admin/%s/%lld", what, (long long)a->id);
+	tctx_set(c, "cancel", path);
+	tctx_set(c, "question", question);
+	tctx_set(c, "detail", detail);
+	tctx_set(c, "button", button);
+	for (size_t i = 0; i < ncarry; i++) {
+		if (!req_present(r, (size_t)carry[i]))
+			continue;
+		struct tctx *it = tctx_add_item(c, "carry");
+		tctx_set(it, "name", admin_params[carry[i]].name);
+		tctx_set(it, "value", req_shown(r, (size_t)carry[i]));
+	}
+	web_page(&a->w, 200, "admin_confirm", c);
+	tctx_free(c);
+	return 1;
+}
+
 void admin_redirect_show(struct staff *a, const char *what, int64_t id, const char *show)
 {
 	char path[96];

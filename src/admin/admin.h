@@ -48,6 +48,12 @@ struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav);
 void admin_paging(struct tctx *c, size_t total, int64_t page, size_t per_page);
 /* 303 to /admin/<what>/<id>, the page of the record just changed. */
 void admin_redirect_to(struct staff *a, const char *what, int64_t id);
+/* What cannot be undone asks first. Unless the POST carries confirm=1,
+ * renders a confirmation page whose form repeats it (the parameters in
+ * carry[] as sent, and confirm=1), with Cancel back to /admin/<what>/<id>;
+ * returns 1 when it did (the handler then stops), 0 when confirmed. */
+int admin_confirm(struct staff *a, const char *what, const char *title, const char *question,
+    const char *detail, const char *button, const int *carry, size_t ncarry);
 /* 303 to /admin/<what>/<id>?show=<show>: the page says what was done. */
 void admin_redirect_show(struct staff *a, const char *what, int64_t id, const char *show);
 /* After a write: 303 to /admin/<what>/<id> when it was done, now or by an
@@ -139,6 +145,7 @@ void do_passport_public(struct staff *a);
 void do_passport_private(struct staff *a);
 void do_passport_delete(struct staff *a);
 void do_passport_undelete(struct staff *a);
+void do_passport_primary(struct staff *a);
 /* Passport form helpers (passport_form.c). */
 int passport_form_read(struct staff *a, struct passport_input *in, struct tctx *errors);
 void passport_form_fill(struct tctx *c, const struct passport *p);

@@ -187,3 +187,114 @@ def test_stages_reorder_and_history_keeps_the_names_they_had():
         # The editor shows the new order.
         f = form_of(c.get("/admin/workflows/%d" % rpr), "/admin/workflows/%d" % rpr)
         assert f["stage_2_label"] == "Quoted" and f["stage_3_label"] == "Looked at"
+
+
+def confirm_form(page):
+    """The confirmation page's form: its action and hidden fields."""
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', form.group(2)))
+    return form.group(1), fields
+
+
+def test_what_cannot_be_undone_asks_first_without_script():
+    with StaffServer() as s:
+        c = signed_in(s)
+        job, tid = c.book_in()
+        c.get("/admin/jobs/%d" % job)
+        # Replace link: the button leads to a question; nothing changes yet.
+        r = c.post("/admin/jobs/%d/rotate" % job, {})
+        assert r.status == 200 and "Replace the tracking link?" in r.text
+        assert "stops working for good" in visible_text(r.text)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", r.text)        # no inline script
+        action, fields = confirm_form(r)
+        assert action == "/admin/jobs/%d/rotate" % job and fields["confirm"] == "1"
+        assert s.sql("SELECT tracking_id FROM jobs") == [(tid,)]
+        assert 'href="/admin/jobs/%d">Cancel</a>' % job in r.text
+        r = c.post(action, {"confirm": "1"})
+        assert r.status == 303 and s.sql("SELECT tracking_id FROM jobs") != [(tid,)]
+        # Delete job.
+        r = c.post("/admin/jobs/%d/delete" % job, {})
+        assert r.status == 200 and "Delete this job?" in r.text
+        assert s.sql("SELECT deleted_at FROM jobs") == [(None,)]
+        assert c.post("/admin/jobs/%d/delete" % job, {"confirm": "1"}).status == 303
+        assert s.sql("SELECT deleted_at IS NOT NULL FROM jobs") == [(1,)]
+        # Another shop's job is not found, not asked about.
+        s.add_shop(slug="rival", name="Rival Gems")
+        s.add_user(shop="rival", username="rival-staff")
+        rival = Client(s)
+        rival.login(username="rival-staff")
+        rival.get("/admin/jobs")
+        assert rival.post("/admin/jobs/%d/rotate" % job, {}).status == 404
+
+        # Passports: make private, delete, transfer ownership.
+        pid, uid = issue_passport(c, title="Gold band", owner_name="Ann Owner", is_public="1",
+                                  owner_purchase_date="2024-01-02")
+        c.get("/admin/passports/%d" % pid)
+        r = c.post("/admin/passports/%d/private" % pid, {})
+        assert r.status == 200 and "Make this passport private?" in r.text
+        assert s.sql("SELECT is_public FROM passports") == [(1,)]
+        r = c.post("/admin/passports/%d/delete" % pid, {})
+        assert r.status == 200 and "Delete this passport?" in r.text
+        assert s.sql("SELECT deleted_at FROM passports") == [(None,)]
+        r = c.post("/admin/passports/%d/transfer" % pid, {
+            "owner_name": "Bo <b>New</b>", "owner_purchase_date": "2025-02-03", "owner_price": "10"})
+        assert r.status == 200 and "Transfer ownership to Bo <b>New</b>?" in visible_text(r.text)
+        assert "<b>New" not in r.text
+        assert s.sql("SELECT owner_name FROM passports") == [("Ann Owner",)]
+        action, fields = confirm_form(r)
+        assert fields["owner_name"] == "Bo &lt;b&gt;New&lt;/b&gt;" and fields["owner_price"] == "10.00"
+        fields.pop("csrf"), fields.pop("fk")
+        fields["owner_name"] = "Bo <b>New</b>"
+        assert c.post(action, fields).status == 303
+        assert s.sql("SELECT owner_name FROM passports") == [("Bo <b>New</b>",)]
+
+
+def test_passport_primary_photo_dates_visibility_and_no_doubled_text():
+    from test_photos import Staff, jpeg
+    with StaffServer() as s:
+        c = Staff(s)
+        c.login()
+        page = c.get("/admin/passports/new")
+        assert "Photos can be added after saving" in visible_text(page.text)
+        pid = c.new_passport()
+        assert c.upload(pid, jpeg([[128] * 2] * 2), role="primary").status == 303
+        c.get("/admin/passports/%d" % pid)
+        assert c.upload(pid, jpeg([[30, 220]] * 2), role="gallery").status == 303
+        first, second = [a for (a,) in s.sql("SELECT id FROM attachments WHERE owner_kind = "
+                                             "'passport' ORDER BY id")]
+        page = c.get("/admin/passports/%d" % pid)
+        # Only the gallery photo offers to lead.
+        assert page.text.count("Make primary") == 1
+        r = c.post("/admin/passports/%d/primary" % pid, {"attachment": str(second)})
+        assert r.status == 303
+        assert s.sql("SELECT id, role FROM attachments ORDER BY id") == \
+            [(first, "gallery"), (second, "primary")]
+        # A photo that is not this passport's changes nothing.
+        c.get("/admin/passports/%d" % pid)
+        r = c.post("/admin/passports/%d/primary" % pid, {"attachment": "999999"})
+        assert r.status == 404
+        assert s.sql("SELECT id, role FROM attachments ORDER BY id") == \
+            [(first, "gallery"), (second, "primary")]
+
+        # The visibility is stated, public or not.
+        text = visible_text(c.get("/admin/passports/%d" % pid).text)
+        assert "Visibility Public anyone with the QR code or link can check it" in text
+        c.post("/admin/passports/%d/private" % pid, {"confirm": "1"})
+        text = visible_text(c.get("/admin/passports/%d" % pid).text)
+        assert "Visibility Private its public page shows “not found”" in text
+
+        # A transfer: not in the future, said once, dates as on every page.
+        tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+        r = c.post("/admin/passports/%d/transfer" % pid, {
+            "owner_name": "Future Person", "owner_purchase_date": tomorrow, "confirm": "1"})
+        assert r.status == 422 and "in the future" in r.text and 'value="Future Person"' in r.text
+        assert s.sql("SELECT count(*) FROM passport_events WHERE kind = 'transferred'") == [(0,)]
+        r = c.post("/admin/passports/%d/transfer" % pid, {
+            "owner_name": "Ann Owner", "owner_purchase_date": "2025-03-04", "confirm": "1"})
+        assert r.status == 303
+        page = c.get("/admin/passports/%d" % pid)
+        text = visible_text(page.text)
+        assert "Ownership transferred" in text
+        assert "Ownership transferred Ownership transferred" not in text
+        assert "Tue 4 Mar 2025" in text and "2025-03-04" not in text
+        assert '<time datetime="2025-03-04">Tue 4 Mar 2025</time>' in page.text

@@ -411,7 +411,7 @@ def test_stages_are_added_and_removed_only_when_no_job_needs_them():
         assert s.sql("SELECT count(*) FROM stages WHERE workflow_id = ? AND label = 'Design'", wid) == [(1,)]
         # A deleted job still holds its stage.
         c.get("/admin/jobs/%d" % job)
-        assert c.post("/admin/jobs/%d/delete" % job, {}).status == 303
+        assert c.post("/admin/jobs/%d/delete" % job, {"confirm": "1"}).status == 303
         r = edit(c, wid, remove("Consultation"))
         assert r.status == 422 and "Jobs are in this stage" in visible_text(r.text)
 
