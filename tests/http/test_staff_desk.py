@@ -298,3 +298,27 @@ def test_passport_primary_photo_dates_visibility_and_no_doubled_text():
         assert "Ownership transferred Ownership transferred" not in text
         assert "Tue 4 Mar 2025" in text and "2025-03-04" not in text
         assert '<time datetime="2025-03-04">Tue 4 Mar 2025</time>' in page.text
+
+
+def test_book_in_and_edit_fit_the_kind_of_job():
+    with StaffServer() as s:
+        c = signed_in(s)
+        s.sql("UPDATE shops SET currency = 'EUR'")
+        page = c.get("/admin/jobs/new")
+        # Required fields say so; amounts name the shop's currency.
+        for label in ("Kind of job", "Name", "Item type"):
+            assert re.search(r">%s <span class=\"hint\">\(required\)</span>" % label, page.text), label
+        assert 'Quoted price <span class="hint">(EUR)</span>' in page.text
+        # The brief and budget are for commissions: the note names them,
+        # and the script shows the section for those kinds only.
+        assert "For Bespoke jobs only" in visible_text(page.text)
+        assert re.search(r'value="\d+"[^>]*data-commission="1"[^>]*> Bespoke', page.text)
+        assert not re.search(r'value="\d+"[^>]*data-commission="1"[^>]*> Repair', page.text)
+        assert '<fieldset class="commission" data-commission>' in page.text
+        repair, _ = c.book_in()
+        assert "Design brief" not in c.get("/admin/jobs/%d/edit" % repair).text
+        bsp = re.search(r'name="workflow" value="(\d+)"[^>]*> Bespoke', page.text).group(1)
+        bespoke, _ = c.book_in(workflow=bsp, design_brief="Art deco", budget="2500")
+        edit = c.get("/admin/jobs/%d/edit" % bespoke)
+        assert "Design brief" in edit.text and ">Art deco</textarea>" in edit.text
+        assert "2,500.00 EUR" in visible_text(c.get("/admin/jobs/%d" % bespoke).text)
