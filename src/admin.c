@@ -135,8 +135,6 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_BUSINESS_LABEL] = {"business_label", v_choice, 8, 0, 0, 0, business_labels},
 	[A_SORT] = {"sort", v_choice, 8, 0, 0, 0, sorts},
 	[A_CONFIRM] = {"confirm", v_bool, 5, 0, 0, 0},
-	[A_POSITION] = {"position", v_int, 3, 0, 1, WORKFLOW_MAX_STAGES},
-	[A_PRIMARY] = {"primary", v_int, 20, 0, 1, INT64_MAX},
 	STAGE_ROW(1), STAGE_ROW(2), STAGE_ROW(3), STAGE_ROW(4), STAGE_ROW(5), STAGE_ROW(6),
 	STAGE_ROW(7), STAGE_ROW(8), STAGE_ROW(9), STAGE_ROW(10), STAGE_ROW(11), STAGE_ROW(12),
 	STAGE_ROW(13), STAGE_ROW(14), STAGE_ROW(15), STAGE_ROW(16), STAGE_ROW(17), STAGE_ROW(18),

@@ -322,3 +322,16 @@ def test_book_in_and_edit_fit_the_kind_of_job():
         edit = c.get("/admin/jobs/%d/edit" % bespoke)
         assert "Design brief" in edit.text and ">Art deco</textarea>" in edit.text
         assert "2,500.00 EUR" in visible_text(c.get("/admin/jobs/%d" % bespoke).text)
+
+
+def test_job_page_header_names_the_customer_with_contact_links():
+    with StaffServer() as s:
+        c = signed_in(s)
+        job, _ = c.book_in(customer_name="Hedy Lamarr", customer_phone="07700 900555",
+                           customer_email="hedy@example.com")
+        page = c.get("/admin/jobs/%d" % job)
+        import html
+        head = html.unescape(re.search(r'<div class="page-head">(.*?)</div>\s*<a class="button',
+                                       page.text, re.S).group(1))
+        assert "Hedy Lamarr" in head
+        assert 'href="tel:+447700900555"' in head and 'href="mailto:hedy@example.com"' in head
