@@ -762,9 +762,14 @@ enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_lis
 {
 	int s;
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = db_prepare(db, "SELECT id, at, kind, stage_id, "
-	    "CASE WHEN note_public THEN note END, stage_label FROM job_events "
-	    "WHERE job_id = ? AND kind IN ('created', 'stage', 'approved', 'changes') ORDER BY at, id");
+	/* The label an event stored, only when the stage has been renamed
+	 * since: else the stage's own, as worded for this reader (stages). */
+	sqlite3_stmt *st = db_prepare(db, "SELECT e.id, e.at, e.kind, e.stage_id, "
+	    "CASE WHEN e.note_public THEN e.note END, "
+	    "CASE WHEN e.stage_label IS NOT s.label THEN e.stage_label END "
+	    "FROM job_events e LEFT JOIN stages s ON s.id = e.stage_id "
+	    "WHERE e.job_id = ? AND e.kind IN ('created', 'stage', 'approved', 'changes') "
+	    "ORDER BY e.at, e.id");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, job_id);
@@ -780,9 +785,11 @@ enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_lis
 		e->note = db_col_dup(st, 4);
 		e->note_public = *e->note != '\0';
 		e->user_name = xstrdup("");
-		/* The label the stage had then; the stage's own for an event
-		 * stored without one. */
+		/* The name the stage had then (a built-in one translated),
+		 * when it has been renamed since. */
 		const char *label = db_col_str(st, 5);
+		if (*label)
+			label = stage_own_text(lang_current(), STAGE_LABEL, label);
 		for (size_t i = 0; !*label && i < stages->n; i++)
 			if (stages->v[i].id == stage_id)
 				label = stages->v[i].label;
