@@ -335,3 +335,27 @@ def test_job_page_header_names_the_customer_with_contact_links():
                                        page.text, re.S).group(1))
         assert "Hedy Lamarr" in head
         assert 'href="tel:+447700900555"' in head and 'href="mailto:hedy@example.com"' in head
+
+
+def test_making_a_job_photo_private_asks_first():
+    from test_job_photos import JobStaff
+    from test_photos import jpeg
+    with StaffServer() as s:
+        c = JobStaff(s)
+        c.login()
+        job, _ = c.book_in()
+        c.get("/admin/jobs/%d" % job)
+        assert c.upload_job(job, jpeg([[128] * 2] * 2), public=True).status == 303
+        aid = s.sql("SELECT id FROM attachments WHERE owner_kind = 'job'")[0][0]
+        c.get("/admin/jobs/%d" % job)
+        form = {"attachment": str(aid), "role": "photo", "is_public": "0"}
+        r = c.post("/admin/jobs/%d/photo" % job, form)
+        assert r.status == 200 and "Make this photo private?" in r.text
+        assert s.sql("SELECT is_public FROM attachments") == [(1,)]
+        action, fields = confirm_form(r)
+        assert (fields["attachment"], fields["role"], fields["is_public"]) == (str(aid), "photo", "0")
+        assert c.post(action, dict(form, confirm="1")).status == 303
+        assert s.sql("SELECT is_public FROM attachments") == [(0,)]
+        # Making one public needs no question.
+        c.get("/admin/jobs/%d" % job)
+        assert c.post("/admin/jobs/%d/photo" % job, dict(form, is_public="1")).status == 303
