@@ -23,17 +23,20 @@
 	[A_STAGE_ROW(n) + SR_CANCELLED] = {"stage_" #n "_cancelled", v_bool, 5, 0, 0, 0}, \
 	[A_STAGE_ROW(n) + SR_DECISION] = {"stage_" #n "_decision", v_bool, 5, 0, 0, 0}, \
 	[A_STAGE_ROW(n) + SR_NOTIFY] = {"stage_" #n "_notify", v_bool, 5, 0, 0, 0}, \
-	[A_STAGE_ROW(n) + SR_REMOVE] = {"stage_" #n "_remove", v_bool, 5, 0, 0, 0}
+	[A_STAGE_ROW(n) + SR_REMOVE] = {"stage_" #n "_remove", v_bool, 5, 0, 0, 0}, \
+	[A_STAGE_ROW(n) + SR_POSITION] = {"stage_" #n "_position", v_int, 2, 0, 1, WORKFLOW_MAX_STAGES}
 _Static_assert(WORKFLOW_MAX_STAGES == 24, "admin_params lists STAGE_ROW(1) to STAGE_ROW(24)");
 
 static const char *const themes[] = {"auto", "light", "dark", NULL};
 static const char *const job_photo_roles[] = {"photo", "proof", NULL};
 static const char *const event_kinds[] = {"serviced", "valued", "resized", "repaired", "note", NULL};
 static const char *const shows[] = {"deleted", "sent", "rotated", "booked", "queued",
-    "not_queued", "saved", "reset", NULL};
+    "not_queued", "saved", "reset", "unchanged", NULL};
 static const char *const sizes[] = {"t", "d", NULL};
 static const char *const slip_sizes[] = {"80mm", "a5", "a4", NULL};
 static const char *const channels[] = {"email", "sms", "whatsapp", "none", NULL};
+static const char *const business_labels[] = {"business", "abn", "vat", "company", NULL};
+static const char *const sorts[] = {"booked", "due", "number", "customer", NULL};
 static const char *const message_kinds[] = {"booked_in", "stage", "ready", "design_review",
     "staff_reply", "passport", NULL};
 
@@ -127,6 +130,11 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_LANGUAGE] = {"language", v_choice, 8, 0, 0, 0, hm_lang_codes},
 	/* "" (not recorded) or a code: job_form_read checks which. */
 	[A_CUSTOMER_LANGUAGE] = {"customer_language", v_string, 8, 0, 0, 0},
+	/* "" (none) or three letters: settings.c checks which. */
+	[A_CURRENCY] = {"currency", v_string, 3, 0, 0, 0},
+	[A_BUSINESS_LABEL] = {"business_label", v_choice, 8, 0, 0, 0, business_labels},
+	[A_SORT] = {"sort", v_choice, 8, 0, 0, 0, sorts},
+	[A_CONFIRM] = {"confirm", v_bool, 5, 0, 0, 0},
 	STAGE_ROW(1), STAGE_ROW(2), STAGE_ROW(3), STAGE_ROW(4), STAGE_ROW(5), STAGE_ROW(6),
 	STAGE_ROW(7), STAGE_ROW(8), STAGE_ROW(9), STAGE_ROW(10), STAGE_ROW(11), STAGE_ROW(12),
 	STAGE_ROW(13), STAGE_ROW(14), STAGE_ROW(15), STAGE_ROW(16), STAGE_ROW(17), STAGE_ROW(18),
@@ -195,6 +203,55 @@ void admin_redirect_to(struct staff *a, const char *what, int64_t id)
 	web_redirect(&a->w, path);
 }
 
+int admin_confirm(struct staff *a, const char *what, const char *title, const char *question,
+    const char *detail, const char *button, const int *carry, size_t ncarry)
+{
+	const struct req *r = &a->w.req;
+	if (req_int(r, A_CONFIRM, 0) == 1)
+		return 0;
+	/* Only about a record of the shop's own: another's is not found. */
+	enum hm_rc rc;
+	if (!strcmp(what, "jobs")) {
+		struct job j;
+		rc = job_get(a->db, a->user.shop_id, a->id, &j);
+		job_free(&j);
+	} else {
+		struct passport_full pf;
+		rc = passport_get(a->db, a->user.shop_id, a->id, &pf);
+		passport_full_free(&pf);
+	}
+	if (rc != HM_OK) {
+		web_fail(&a->w, rc);
+		return 1;
+	}
+	struct tctx *c = admin_ctx(a, title, what);
+	char path[96];
+	snprintf(path, sizeof path, "/admin%s", r->path_info);
+	tctx_set(c, "action", path);
+	snprintf(path, sizeof path, "/admin/%s/%lld", what, (long long)a->id);
+	tctx_set(c, "cancel", path);
+	tctx_set(c, "question", question);
+	tctx_set(c, "detail", detail);
+	tctx_set(c, "button", button);
+	for (size_t i = 0; i < ncarry; i++) {
+		if (!req_present(r, (size_t)carry[i]))
+			continue;
+		struct tctx *it = tctx_add_item(c, "carry");
+		tctx_set(it, "name", admin_params[carry[i]].name);
+		tctx_set(it, "value", req_shown(r, (size_t)carry[i]));
+	}
+	web_page(&a->w, 200, "admin_confirm", c);
+	tctx_free(c);
+	return 1;
+}
+
+void admin_redirect_show(struct staff *a, const char *what, int64_t id, const char *show)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/admin/%s/%lld?show=%s", what, (long long)id, show);
+	web_redirect(&a->w, path);
+}
+
 void admin_after(struct staff *a, enum hm_rc rc, const char *what, int64_t id)
 {
 	if (rc == HM_OK || rc == HM_DUPLICATE)
@@ -220,6 +277,13 @@ void admin_languages(struct tctx *c, const char *name, const char *chosen, const
 		tctx_set(it, "name", lang_name(hm_langs[i]));
 		tctx_set_bool(it, "selected", chosen && !strcmp(chosen, hm_langs[i]->code));
 	}
+}
+
+int admin_link_expired(const struct job *j, const struct shop *s, time_t now)
+{
+	/* The same rule as JOB_PUBLIC_SQL. */
+	return j->closed_at && j->link_issued &&
+	    j->closed_at <= (int64_t)now - (int64_t)s->retention_days * 86400;
 }
 
 const struct lang *admin_shop_lang(const struct shop *s)

@@ -713,7 +713,7 @@ static int cmd_demo(const char *base_url)
 		.powered_by = 1, .retention_days = 90, .phone_country = "GB", .slip_size = "80mm",
 		.slip_terms = "We keep uncollected items for 90 days. Estimates are free; work starts "
 		    "once you approve the quote.",
-		.notify_email = "workshop@hartley.example",
+		.notify_email = "workshop@hartley.example", .currency = "GBP", .business_label = "vat",
 	};
 	if (shop_create(db, "demo", s.name, s.timezone, time(NULL), &shop_id) != HM_OK ||
 	    new_shop_key(db, shop_id) != HM_OK ||

@@ -202,10 +202,14 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 {
 	const struct passport *p = &pf->p;
 	struct tctx *c = tctx_new();
-	char when[64], money[32], fp[KEY_FINGERPRINT_STR];
+	char when[64], money[48], fp[KEY_FINGERPRINT_STR];
 
 	tctx_set(c, "title", p->f[PF_TITLE]);
 	tctx_set(c, "shop_name", *shop->name ? shop->name : _("Your jeweller"));
+	if (shop->abn && *shop->abn) {
+		tctx_set(c, "business_label", shop_number_label(shop));
+		tctx_set(c, "business_number", shop->abn);
+	}
 	tctx_set_bool(c, "verified", ok);
 	tctx_set(c, "uid", p->public_uid);
 	tctx_setf(c, "number", "%lld", (long long)p->identity_number);
@@ -231,7 +235,7 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 			tctx_set(c, "owner_since_iso", p->f[PF_OWNER_PURCHASE_DATE]);
 		}
 		if (p->owner_public && p->has_owner_price) {
-			fmt_amount(p->owner_price_cents, money, sizeof money);
+			fmt_price(p->owner_price_cents, shop->currency, money, sizeof money);
 			tctx_set(c, "owner_price", money);
 		}
 	}

@@ -26,6 +26,19 @@
     });
   });
 
+  /* Book-in: the brief and budget only for the kinds of job that take
+   * them (without the script, the section's note names them). */
+  document.querySelectorAll("fieldset[data-commission]").forEach(function (fs) {
+    var radios = fs.form ? fs.form.querySelectorAll("input[name=workflow]") : [];
+    function update() {
+      var on = false;
+      radios.forEach(function (r) { if (r.checked && r.hasAttribute("data-commission")) on = true; });
+      fs.hidden = !on;
+    }
+    radios.forEach(function (r) { r.addEventListener("change", update); });
+    update();
+  });
+
   /* GSM 03.38: one unit each, or two for the extension table; anything
    * else sends the whole message as UCS-2 (notify.c counts the same). */
   var basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +

@@ -14,7 +14,7 @@
  * stage_<n>_label, ... declared at A_STAGE_ROW(n) + SR_ID and so on. */
 enum stage_row_param {
 	SR_ID, SR_LABEL, SR_DESCRIPTION, SR_NEXT_STEP, SR_READY, SR_FINAL, SR_CANCELLED,
-	SR_DECISION, SR_NOTIFY, SR_REMOVE, SR_COUNT
+	SR_DECISION, SR_NOTIFY, SR_REMOVE, SR_POSITION, SR_COUNT
 };
 #define A_STAGE_ROW(n) (A_STAGE_ROWS + ((n) - 1) * SR_COUNT)
 
@@ -34,6 +34,7 @@ enum admin_param {
 	A_PREFIX, A_FK,
 	A_TRACKING_ON, A_PHONE_COUNTRY, A_SLIP_SIZE, A_SLIP_TERMS, A_NOTIFY_EMAIL, A_NOTIFY_CHANNEL,
 	A_SUBJECT, A_MESSAGE_KIND, A_PREVIEW, A_LANGUAGE, A_CUSTOMER_LANGUAGE,
+	A_CURRENCY, A_BUSINESS_LABEL, A_SORT, A_CONFIRM,
 	/* Last: the workflow form's stage rows take every index after it. */
 	A_STAGE_ROWS,
 	A_NPARAMS = A_STAGE_ROWS + WORKFLOW_MAX_STAGES * SR_COUNT
@@ -47,6 +48,14 @@ struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav);
 void admin_paging(struct tctx *c, size_t total, int64_t page, size_t per_page);
 /* 303 to /admin/<what>/<id>, the page of the record just changed. */
 void admin_redirect_to(struct staff *a, const char *what, int64_t id);
+/* What cannot be undone asks first. Unless the POST carries confirm=1,
+ * renders a confirmation page whose form repeats it (the parameters in
+ * carry[] as sent, and confirm=1), with Cancel back to /admin/<what>/<id>;
+ * returns 1 when it did (the handler then stops), 0 when confirmed. */
+int admin_confirm(struct staff *a, const char *what, const char *title, const char *question,
+    const char *detail, const char *button, const int *carry, size_t ncarry);
+/* 303 to /admin/<what>/<id>?show=<show>: the page says what was done. */
+void admin_redirect_show(struct staff *a, const char *what, int64_t id, const char *show);
 /* After a write: 303 to /admin/<what>/<id> when it was done, now or by an
  * earlier submission of the same form (HM_DUPLICATE); else the error page. */
 void admin_after(struct staff *a, enum hm_rc rc, const char *what, int64_t id);
@@ -58,10 +67,17 @@ void admin_rl_key(struct staff *a, const char *what, unsigned char out[16]);
 /* Adds list `name` to c: every shipped language but `skip` (a code, or
  * NULL), each named in itself (code, name, selected when it is `chosen`). */
 void admin_languages(struct tctx *c, const char *name, const char *chosen, const char *skip);
+/* Whether a job's customer link stopped working because the job was
+ * finished longer ago than the shop keeps finished jobs (retention). */
+int admin_link_expired(const struct job *j, const struct shop *s, time_t now);
 /* The shop's default language (English when it names none shipped). */
 const struct lang *admin_shop_lang(const struct shop *s);
 
 /* Job form helpers shared by book-in and edit (job_form.c). */
+/* Whether jobs of the workflow take a design brief and budget: those with
+ * a stage that asks the customer's decision (a design review), as
+ * bespoke commissions have. */
+int job_form_commission(struct staff *a, int64_t workflow_id);
 int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors);
 void job_form_fill(struct tctx *c, const struct job *j);
 void job_form_refill(struct staff *a, struct tctx *c);
@@ -133,6 +149,7 @@ void do_passport_public(struct staff *a);
 void do_passport_private(struct staff *a);
 void do_passport_delete(struct staff *a);
 void do_passport_undelete(struct staff *a);
+void do_passport_primary(struct staff *a);
 /* Passport form helpers (passport_form.c). */
 int passport_form_read(struct staff *a, struct passport_input *in, struct tctx *errors);
 void passport_form_fill(struct tctx *c, const struct passport *p);

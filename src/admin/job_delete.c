@@ -12,6 +12,10 @@ static void set_deleted(struct staff *a, int on)
 
 void do_job_delete(struct staff *a)
 {
+	if (admin_confirm(a, "jobs", _("Delete this job?"), _("It leaves the job list, and the "
+	    "customer's page shows “not found”. You can restore it from the deleted jobs."), NULL,
+	    _("Delete job"), NULL, 0))
+		return;
 	set_deleted(a, 1);
 }
 

@@ -40,6 +40,11 @@ static const char *shown_notice(const char *show)
 	if (!strcmp(show, "rotated"))
 		return _("The job has a new tracking link. The old one no longer works: send this one "
 		    "to the customer.");
+	if (!strcmp(show, "saved"))
+		return _("Saved.");
+	if (!strcmp(show, "unchanged"))
+		return _("The job is in that stage already: nothing changed, and the customer was not "
+		    "sent anything.");
 	if (!strcmp(show, "sent"))
 		return _("Reply sent. The customer sees it on their page.");
 	if (!strcmp(show, "booked"))
@@ -135,7 +140,7 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	struct stage_list stages = {0};
 	struct event_list events = {0};
 	struct message_list thread = {0};
-	char when[64], money[32];
+	char when[64], money[48];
 	struct tctx *c = NULL;
 	enum hm_rc rc;
 
@@ -168,7 +173,7 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 		tctx_set(c, "decision", _("The customer asked for changes to the design: see their "
 		    "message below."));
 	if (j.has_budget) {
-		fmt_amount(j.budget_cents, money, sizeof money);
+		fmt_price(j.budget_cents, shop.currency, money, sizeof money);
 		tctx_set(c, "budget", money);
 	}
 	tctx_set_int(c, "id", j.id);
@@ -191,11 +196,11 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 	tctx_set_int(c, "percent", stage_percent(&stages, &j.stage));
 	job_form_fill(c, &j);
 	if (j.has_quoted) {
-		fmt_amount(j.quoted_cents, money, sizeof money);
+		fmt_price(j.quoted_cents, shop.currency, money, sizeof money);
 		tctx_set(c, "quoted", money);
 	}
 	if (j.has_deposit) {
-		fmt_amount(j.deposit_cents, money, sizeof money);
+		fmt_price(j.deposit_cents, shop.currency, money, sizeof money);
 		tctx_set(c, "deposit", money);
 	}
 	fmt_time(j.created_at, shop.timezone, when, sizeof when);
@@ -205,6 +210,8 @@ void page_job_with(struct staff *a, int status, const char *error_key, const cha
 		tctx_set(c, "due_date", when);
 	}
 	tctx_set_bool(c, "revoked", j.revoked_at != 0);
+	if (admin_link_expired(&j, &shop, a->now))
+		tctx_set_int(c, "expired_after", shop.retention_days);
 	tctx_set_bool(c, "deleted", j.deleted_at != 0);
 	tctx_set_int(c, "number", j.number);
 	tctx_set_bool(c, "link_issued", j.link_issued);

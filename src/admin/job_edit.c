@@ -12,6 +12,14 @@ static void edit_form(struct staff *a, int status, struct tctx *c, const char *c
 	snprintf(action, sizeof action, "/admin/jobs/%lld/edit", (long long)a->id);
 	tctx_set(c, "action", action);
 	tctx_set_int(c, "id", a->id);
+	/* The brief and budget for a commission, or a job that has them. */
+	struct job j = {0};
+	if (job_get(a->db, a->user.shop_id, a->id, &j) == HM_OK)
+		tctx_set_bool(c, "show_commission", job_form_commission(a, j.workflow_id) ||
+		    *j.design_brief || j.has_budget || (req_val(&a->w.req, A_DESIGN_BRIEF) &&
+		    *req_val(&a->w.req, A_DESIGN_BRIEF)) || (req_val(&a->w.req, A_BUDGET) &&
+		    *req_val(&a->w.req, A_BUDGET)));
+	job_free(&j);
 	web_page(&a->w, status, "admin_job_form", c);
 }
 
@@ -53,7 +61,10 @@ void do_job_edit(struct staff *a)
 	if (!req_present(&a->w.req, A_CUSTOMER_LANGUAGE))
 		f.language = j.language;
 	rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now);
-	admin_after(a, rc, "jobs", a->id);
+	if (rc == HM_OK || rc == HM_DUPLICATE)
+		admin_redirect_show(a, "jobs", a->id, "saved");
+	else
+		web_fail(&a->w, rc);
 out:
 	tctx_free(c);
 	job_free(&j);

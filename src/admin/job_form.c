@@ -57,13 +57,28 @@ void job_form_channels(struct staff *a, struct tctx *c, const char *chosen)
 	tctx_set_bool(c, "channel_is_none", !strcmp(chosen, "none"));
 }
 
+int job_form_commission(struct staff *a, int64_t workflow_id)
+{
+	struct stage_list sl = {0};
+	int yes = 0;
+	if (stage_list(a->db, workflow_id, &sl) == HM_OK)
+		for (size_t i = 0; i < sl.n; i++)
+			if (sl.v[i].flags & STAGE_DECISION)
+				yes = 1;
+	stage_list_free(&sl);
+	return yes;
+}
+
 void job_form_languages(struct staff *a, struct tctx *c, const char *chosen)
 {
 	struct shop shop = {0};
 	/* "Not recorded" names what the customer then gets: the shop's
-	 * default language. */
-	if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK)
+	 * default language. Amounts are in the shop's currency. */
+	if (shop_get(a->db, a->user.shop_id, &shop) == HM_OK) {
 		tctx_set(c, "shop_lang_name", lang_name(admin_shop_lang(&shop)));
+		if (*shop.currency)
+			tctx_set(c, "currency", shop.currency);
+	}
 	shop_free(&shop);
 	tctx_set_bool(c, "language_unset", !chosen || !*chosen);
 	admin_languages(c, "languages", chosen, NULL);

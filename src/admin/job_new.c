@@ -4,9 +4,13 @@
 #include "admin.h"
 #include "notify.h"
 
+/* The kinds of job to choose from; those taking a brief and budget are
+ * marked (the page's script shows that section for them only) and named
+ * in the section's note for a browser without the script. */
 static void add_workflows(struct staff *a, struct tctx *c, int64_t selected)
 {
 	struct workflow_list wl = {0};
+	struct buf names = {0};
 	if (workflow_list(a->db, a->user.shop_id, &wl) != HM_OK)
 		return;
 	for (size_t i = 0; i < wl.n; i++) {
@@ -15,7 +19,16 @@ static void add_workflows(struct staff *a, struct tctx *c, int64_t selected)
 		tctx_set(it, "name", wl.v[i].name);
 		tctx_set(it, "prefix", wl.v[i].prefix);
 		tctx_set_bool(it, "selected", selected ? wl.v[i].id == selected : i == 0);
+		if (job_form_commission(a, wl.v[i].id)) {
+			tctx_set_bool(it, "commission", 1);
+			buf_printf(&names, "%s%s", names.len ? ", " : "", wl.v[i].name);
+		}
 	}
+	if (names.len) {
+		tctx_set_bool(c, "show_commission", 1);
+		tctx_set(c, "commission_names", names.data);
+	}
+	buf_free(&names);
 	workflow_list_free(&wl);
 }
 

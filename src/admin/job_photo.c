@@ -16,6 +16,11 @@ void do_job_photo(struct staff *a)
 		    _("Nothing was changed. Go back, reload the page and try again."));
 		return;
 	}
+	static const int carry[] = {A_ATTACHMENT, A_ROLE, A_IS_PUBLIC};
+	if (req_int(r, A_IS_PUBLIC, 0) != 1 && admin_confirm(a, "jobs", _("Make this photo private?"),
+	    _("The customer no longer sees it on their page; if it is a design proof, it stops being "
+	    "one."), NULL, _("Make private"), carry, HM_NELEM(carry)))
+		return;
 	enum hm_rc rc = attachment_set_job(a->db, a->user.shop_id, a->id, aid, role,
 	    req_int(r, A_IS_PUBLIC, 0) == 1);
 	admin_after(a, rc, "jobs", a->id);

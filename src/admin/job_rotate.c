@@ -5,6 +5,10 @@
 void do_job_rotate(struct staff *a)
 {
 	char tid[TID_MAX];
+	if (admin_confirm(a, "jobs", _("Replace the tracking link?"), _("The job gets a new tracking "
+	    "ID at once. The link the customer has now stops working for good, and cannot be brought "
+	    "back: you will need to send them the new one."), NULL, _("Replace the link"), NULL, 0))
+		return;
 	enum hm_rc rc = job_rotate(a->db, a->user.shop_id, a->id, a->user.user_id, a->now, tid);
 	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&a->w, rc);

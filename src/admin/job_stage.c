@@ -20,7 +20,18 @@ void do_job_stage(struct staff *a)
 	}
 	struct notify_env env;
 	admin_notify_env(a, &env);
-	enum hm_rc rc = job_set_stage(a->db, a->user.shop_id, a->id, stage, req_val(r, A_NOTE),
+	const char *note = req_val(r, A_NOTE);
+	enum hm_rc rc = job_set_stage(a->db, a->user.shop_id, a->id, stage, note,
 	    (int)req_int(r, A_NOTE_PUBLIC, 0), a->user.user_id, a->now, &env);
+	if (rc == HM_CONFLICT && note && *note) {
+		/* The note is not lost: it comes back in the form. */
+		page_job_with(a, 422, "stage_error", _("The job is in this stage already, so nothing "
+		    "was saved. Choose another stage, or send the note to the customer as a reply."));
+		return;
+	}
+	if (rc == HM_CONFLICT) {
+		admin_redirect_show(a, "jobs", a->id, "unchanged");
+		return;
+	}
 	admin_after(a, rc, "jobs", a->id);
 }

@@ -1,8 +1,11 @@
-/* The shop's job list: newest first, filter by stage, search, pages. */
+/* The shop's job list: filter by stage, search, sort, pages; each row
+ * says what needs doing (overdue, waiting on the customer, new messages). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
+#include "phone.h"
 
 #define PER_PAGE 25
 
@@ -41,7 +44,9 @@ void page_jobs(struct staff *a)
 	const char *filter = req_val(&a->w.req, A_FILTER);
 	const char *q = req_val(&a->w.req, A_Q);
 	const char *show = req_val(&a->w.req, A_SHOW);
+	const char *sort = req_val(&a->w.req, A_SORT);
 	int deleted = show && !strcmp(show, "deleted");
+	char phone[PHONE_MAX], today[11];
 	int64_t page = req_int(&a->w.req, A_PAGE, 1);
 	struct job_list jl = {0};
 	char when[64];
@@ -49,10 +54,19 @@ void page_jobs(struct staff *a)
 
 	if (filter && !*filter)
 		filter = NULL;
+	if (!sort || !*sort)
+		sort = "booked";
 	enum hm_rc rc = shop_get(a->db, a->user.shop_id, &shop);
-	if (rc == HM_OK)
-		rc = job_list(a->db, a->user.shop_id, filter, q, deleted,
-		    (size_t)(page - 1) * PER_PAGE, PER_PAGE, &jl);
+	if (rc == HM_OK) {
+		/* A phone number however it is typed: "07700 900101" finds the
+		 * "+447700900101" the book-in stored, by the shop's country. */
+		struct job_query jq = {.stage_code = filter, .q = q, .sort = sort,
+		    .show_deleted = deleted};
+		if (q && *q && phone_normalise(q, phone_country_or_zone(shop.phone_country,
+		    shop.timezone), phone) == 0)
+			jq.phone = phone;
+		rc = job_list(a->db, a->user.shop_id, &jq, (size_t)(page - 1) * PER_PAGE, PER_PAGE, &jl);
+	}
 	if (rc != HM_OK) {
 		web_fail(&a->w, rc);
 		goto out;
@@ -62,7 +76,14 @@ void page_jobs(struct staff *a)
 	tctx_set(c, "filter", filter);
 	tctx_set_bool(c, "show_deleted", deleted);
 	tctx_set(c, "show", deleted ? "deleted" : NULL);
+	tctx_set(c, "sort", sort);
+	{
+		char key[32];
+		snprintf(key, sizeof key, "sort_%s", sort);
+		tctx_set_bool(c, key, 1);
+	}
 	add_stage_filter(a, c, filter);
+	today_iso(a->now, shop.timezone, today);
 	for (size_t i = 0; i < jl.n; i++) {
 		const struct job *j = &jl.v[i];
 		struct tctx *it = tctx_add_item(c, "jobs");
@@ -89,6 +110,10 @@ void page_jobs(struct staff *a)
 			tctx_set(it, "due_date", when);
 		}
 		tctx_set_bool(it, "revoked", j->revoked_at != 0);
+		int open = !(j->stage.flags & (STAGE_READY | STAGE_FINAL | STAGE_CANCELLED));
+		tctx_set_bool(it, "overdue", open && *j->due_date && strcmp(j->due_date, today) < 0);
+		tctx_set_bool(it, "waiting", (j->stage.flags & STAGE_DECISION) && !*j->decision);
+		tctx_set_bool(it, "link_expired", admin_link_expired(j, &shop, a->now));
 	}
 	admin_paging(c, jl.total, page, PER_PAGE);
 	web_page(&a->w, 200, "admin_jobs", c);

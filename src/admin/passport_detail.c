@@ -53,7 +53,7 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 {
 	struct passport_full pf = {0};
 	struct shop shop = {0};
-	char when[64], money[32], today[11];
+	char when[64], money[48], today[11];
 	unsigned char pk[32];
 	struct tctx *c = NULL;
 	enum hm_rc rc;
@@ -89,10 +89,16 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 			continue;
 		struct tctx *it = tctx_add_item(c, "specs");
 		tctx_set(it, "label", passport_field_text(i));
-		tctx_set(it, "value", p->f[i]);
+		if (i == PF_OWNER_PURCHASE_DATE) {
+			/* Dates read the same on every page. */
+			fmt_date(p->f[i], DATE_SHORT, when, sizeof when);
+			tctx_set(it, "value", when);
+		} else {
+			tctx_set(it, "value", p->f[i]);
+		}
 	}
 	if (p->has_owner_price) {
-		fmt_amount(p->owner_price_cents, money, sizeof money);
+		fmt_price(p->owner_price_cents, shop.currency, money, sizeof money);
 		tctx_set(c, "owner_price", money);
 	}
 	tctx_set_bool(c, "owner_public", p->owner_public);
@@ -100,8 +106,14 @@ void page_passport_with(struct staff *a, int status, const char *error_key, cons
 		struct tctx *it = tctx_add_item(c, "events");
 		fmt_date(pf.ev[i].event_date, DATE_SHORT, when, sizeof when);
 		tctx_set(it, "date", when);
+		tctx_set(it, "date_iso", pf.ev[i].event_date);
 		tctx_set(it, "label", kind_label(pf.ev[i].kind));
-		tctx_set(it, "text", pf.ev[i].text);
+		/* A transfer stores its own name as its text: say it once. */
+		int said = !strcmp(pf.ev[i].text, kind_label(pf.ev[i].kind)) ||
+		    (!strcmp(pf.ev[i].kind, "transferred") &&
+		    !strcmp(pf.ev[i].text, "Ownership transferred"));
+		if (!said)
+			tctx_set(it, "text", pf.ev[i].text);
 	}
 	for (size_t i = pf.nown; i-- > 0;) {
 		struct tctx *it = tctx_add_item(c, "previous_owners");

@@ -1,7 +1,9 @@
 /* Flags on a passport: lost or stolen (signed, on the public page),
- * public or private, deleted or not. Repeating an action changes nothing. */
+ * public or private, deleted or not, which photo leads. Repeating an
+ * action changes nothing. */
 
 #include "admin.h"
+#include "attachments.h"
 
 static void back(struct staff *a, enum hm_rc rc)
 {
@@ -39,15 +41,36 @@ void do_passport_public(struct staff *a)
 
 void do_passport_private(struct staff *a)
 {
+	if (admin_confirm(a, "passports", _("Make this passport private?"),
+	    _("Its public page and certificate QR code will show “not found” until you make it public "
+	    "again. Anyone who checks the piece meanwhile cannot verify it."), NULL,
+	    _("Make private"), NULL, 0))
+		return;
 	back(a, passport_set_public(a->db, a->user.shop_id, a->id, 0, a->now));
 }
 
 void do_passport_delete(struct staff *a)
 {
+	if (admin_confirm(a, "passports", _("Delete this passport?"),
+	    _("It leaves the passport list, and its public page and certificate QR code show “not "
+	    "found”. You can restore it from the deleted passports."), NULL, _("Delete passport"),
+	    NULL, 0))
+		return;
 	back(a, passport_set_deleted(a->db, a->user.shop_id, a->id, 1, a->now));
 }
 
 void do_passport_undelete(struct staff *a)
 {
 	back(a, passport_set_deleted(a->db, a->user.shop_id, a->id, 0, a->now));
+}
+
+void do_passport_primary(struct staff *a)
+{
+	int64_t aid = req_int(&a->w.req, A_ATTACHMENT, 0);
+	if (aid <= 0) {
+		web_error(&a->w, 400, _("That change was not understood"),
+		    _("Nothing was changed. Go back, reload the page and try again."));
+		return;
+	}
+	admin_after(a, attachment_set_primary(a->db, a->user.shop_id, a->id, aid), "passports", a->id);
 }

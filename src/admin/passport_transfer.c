@@ -1,6 +1,9 @@
 /* Transfer ownership: the previous owner joins the history. A refused
  * transfer comes back on the passport page with what was typed. */
 
+#include <stdio.h>
+#include <string.h>
+
 #include "admin.h"
 #include "form.h"
 
@@ -27,6 +30,30 @@ void do_passport_transfer(struct staff *a)
 			return;
 		}
 	}
+	/* Like an event, a transfer is recorded once it has happened. */
+	struct shop s;
+	char today[11];
+	if (shop_get(a->db, a->user.shop_id, &s) != HM_OK) {
+		web_fail(&a->w, HM_ERR);
+		return;
+	}
+	today_iso(a->now, s.timezone, today);
+	shop_free(&s);
+	if (strcmp(req_val(r, A_PF + PF_OWNER_PURCHASE_DATE), today) > 0) {
+		page_passport_with(a, 422, "transfer_error",
+		    _("That date is in the future: record the transfer once it has happened."));
+		return;
+	}
+	static const int carry[] = {A_PF + PF_OWNER_NAME, A_PF + PF_OWNER_EMAIL,
+	    A_PF + PF_OWNER_PURCHASE_DATE, A_OWNER_PRICE, A_OWNER_PUBLIC};
+	char question[400];
+	snprintf(question, sizeof question, _("Transfer ownership to %s?"),
+	    req_val(r, A_PF + PF_OWNER_NAME));
+	if (admin_confirm(a, "passports", _("Transfer ownership?"), question,
+	    _("The current owner becomes a previous owner in the passport's history, and the record "
+	    "is signed again. A transfer cannot be undone."), _("Transfer ownership"), carry,
+	    HM_NELEM(carry)))
+		return;
 	enum hm_rc rc = passport_transfer(a->db, a->user.shop_id, a->id,
 	    req_val(r, A_PF + PF_OWNER_NAME), req_val(r, A_PF + PF_OWNER_EMAIL),
 	    req_val(r, A_PF + PF_OWNER_PURCHASE_DATE), req_int(r, A_OWNER_PRICE, 0), price && *price,

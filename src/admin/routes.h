@@ -42,6 +42,7 @@
 	X(METHOD_POST, "/passports/#/private", STAFF_SIGNED_IN, do_passport_private) \
 	X(METHOD_POST, "/passports/#/delete", STAFF_SIGNED_IN, do_passport_delete) \
 	X(METHOD_POST, "/passports/#/undelete", STAFF_SIGNED_IN, do_passport_undelete) \
+	X(METHOD_POST, "/passports/#/primary", STAFF_SIGNED_IN, do_passport_primary) \
 	X(METHOD_GET, "/photo/#", STAFF_SIGNED_IN, page_photo) \
 	X(METHOD_GET, "/settings", STAFF_SIGNED_IN, page_settings) \
 	X(METHOD_POST, "/settings", STAFF_SIGNED_IN, do_settings) \

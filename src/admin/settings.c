@@ -10,7 +10,7 @@
 #include "phone.h"
 
 /* The form's fields, their sentences in the current language (fields_init). */
-static struct form_field fields[16];
+static struct form_field fields[18];
 
 static void fields_init(void)
 {
@@ -31,6 +31,8 @@ static void fields_init(void)
 		{A_SLIP_TERMS, 0, NULL},
 		{A_NOTIFY_EMAIL, 0, _("That email address is not valid.")},
 		{A_LANGUAGE, 0, _("Choose a language from the list.")},
+		{A_CURRENCY, 0, NULL},
+		{A_BUSINESS_LABEL, 0, _("Choose what your business number is called.")},
 	};
 	_Static_assert(sizeof f == sizeof fields, "fields[] holds every field");
 	memcpy(fields, f, sizeof f);
@@ -52,6 +54,39 @@ static void set_choices(struct tctx *c, const char *country, const char *slip, i
 	tctx_set_bool(c, "slip_is_a5", !strcmp(slip, "a5"));
 	tctx_set_bool(c, "slip_is_a4", !strcmp(slip, "a4"));
 	tctx_set_bool(c, "f_tracking_on", tracking_on);
+}
+
+/* The business number's names, the one in use marked. */
+static void set_number_labels(struct tctx *c, const char *chosen)
+{
+	static const char *const codes[] = {"abn", "vat", "company", "business"};
+	for (size_t i = 0; i < HM_NELEM(codes); i++) {
+		struct shop s = {.business_label = (char *)codes[i]};
+		struct tctx *it = tctx_add_item(c, "number_labels");
+		tctx_set(it, "code", codes[i]);
+		tctx_set(it, "name", shop_number_label(&s));
+		tctx_set_bool(it, "selected", chosen && !strcmp(chosen, codes[i]));
+	}
+}
+
+/* The currency as stored: "" or an ISO 4217 code in capitals; NULL when
+ * what was typed is neither. */
+static const char *currency_code(const char *typed, char out[4])
+{
+	if (!typed || !*typed)
+		return "";
+	if (strlen(typed) != 3)
+		return NULL;
+	for (int i = 0; i < 3; i++) {
+		char ch = typed[i];
+		if (ch >= 'a' && ch <= 'z')
+			ch = (char)(ch - 'a' + 'A');
+		if (ch < 'A' || ch > 'Z')
+			return NULL;
+		out[i] = ch;
+	}
+	out[3] = '\0';
+	return out;
 }
 
 /* The form's choices and switches, from the shop or from what was sent. */
@@ -90,6 +125,8 @@ static void settings_form(struct staff *a, const struct shop *s, const char *don
 	tctx_set_int(c, "f_retention_days", s->retention_days > 0 ? s->retention_days : 90);
 	tctx_set(c, "f_slip_terms", s->slip_terms);
 	tctx_set(c, "f_notify_email", s->notify_email);
+	tctx_set(c, "f_currency", s->currency);
+	set_number_labels(c, s->business_label);
 	set_look(c, s->accent, s->accent && *s->accent, s->theme, s->powered_by);
 	admin_languages(c, "languages", admin_shop_lang(s)->code, NULL);
 	const struct phone_country *zone = phone_country_of_zone(s->timezone);
@@ -156,6 +193,14 @@ void do_settings(struct staff *a)
 		tctx_set(c, "e_timezone", _("There is no such time zone. Use one such as Europe/London."));
 		bad++;
 	}
+	char cur[4];
+	const char *currency = req_present(r, A_CURRENCY) ? currency_code(req_val(r, A_CURRENCY), cur)
+	    : now.currency;
+	if (!currency && !req_invalid(r, A_CURRENCY)) {
+		tctx_set(c, "e_currency", _("Give the currency's three-letter code, such as GBP, EUR or "
+		    "AUD, or leave it empty."));
+		bad++;
+	}
 	if (!theme) {
 		tctx_set(c, "e_theme", _("Choose a theme: follow the device, light or dark."));
 		bad++;
@@ -177,6 +222,8 @@ void do_settings(struct staff *a)
 		    req_int(r, A_TRACKING_ON, 0) != 0);
 		admin_languages(c, "languages", req_present(r, A_LANGUAGE) ? req_shown(r, A_LANGUAGE)
 		    : now.language, NULL);
+		set_number_labels(c, req_present(r, A_BUSINESS_LABEL) ? req_shown(r, A_BUSINESS_LABEL)
+		    : now.business_label);
 		settings_page(a, 422, c);
 		goto out;
 	}
@@ -208,6 +255,9 @@ void do_settings(struct staff *a)
 		    : now.notify_email),
 		.language = (char *)(req_present(r, A_LANGUAGE) ? req_val(r, A_LANGUAGE)
 		    : now.language),
+		.currency = (char *)currency,
+		.business_label = (char *)(req_present(r, A_BUSINESS_LABEL)
+		    ? req_val(r, A_BUSINESS_LABEL) : now.business_label),
 	};
 	int64_t issued = 0;
 	if ((rc = shop_update(a->db, &s, &issued)) != HM_OK && rc != HM_DUPLICATE) {

@@ -32,6 +32,27 @@ static int bad(struct workflow_form *f, const struct req *r, size_t idx, size_t 
 	return -1;
 }
 
+/* Puts the rows in the order their position fields ask for; a row
+ * without one keeps its place, and equal positions keep the page's order
+ * (a stable insertion sort over at most 24 rows). */
+static void reorder(const struct req *r, struct workflow_form *f)
+{
+	int64_t key[WORKFLOW_MAX_STAGES];
+	for (size_t i = 0; i < f->n; i++)
+		key[i] = req_int(r, A_STAGE_ROW(i + 1) + SR_POSITION, (int64_t)i + 1) * 64 + (int64_t)i;
+	for (size_t i = 1; i < f->n; i++) {
+		struct stage_input row = f->rows[i];
+		int64_t k = key[i];
+		size_t j = i;
+		for (; j > 0 && key[j - 1] > k; j--) {
+			f->rows[j] = f->rows[j - 1];
+			key[j] = key[j - 1];
+		}
+		f->rows[j] = row;
+		key[j] = k;
+	}
+}
+
 int workflow_form_read(struct staff *a, struct workflow_form *f)
 {
 	const struct req *r = &a->w.req;
@@ -56,8 +77,8 @@ int workflow_form_read(struct staff *a, struct workflow_form *f)
 				any = 1;
 			if (req_invalid(r, idx))
 				rc = bad(f, r, idx, n, k == SR_LABEL ? "label" : k == SR_DESCRIPTION
-				    ? "description" : k == SR_NEXT_STEP ? "next_step" : k == SR_ID
-				    ? "stages" : "flags");
+				    ? "description" : k == SR_NEXT_STEP ? "next_step" : k == SR_ID ||
+				    k == SR_POSITION ? "stages" : "flags");
 		}
 		if (!any)
 			continue;
@@ -71,6 +92,8 @@ int workflow_form_read(struct staff *a, struct workflow_form *f)
 				row->flags |= flag_params[k].flag;
 		row->remove = req_int(r, A_STAGE_ROW(n) + SR_REMOVE, 0) != 0;
 	}
+	if (rc == 0)
+		reorder(r, f);
 	f->blank = 0;
 	return rc;
 }

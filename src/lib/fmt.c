@@ -220,3 +220,13 @@ void fmt_amount(int64_t cents, char *out, size_t n)
 	snprintf(out, n, "%s%s%s%02lld", cents < 0 ? "-" : "", whole,
 	    C_("decimal separator", "."), (long long)llabs(cents % 100));
 }
+
+void fmt_price(int64_t cents, const char *currency, char *out, size_t n)
+{
+	char amount[48];
+	fmt_amount(cents, amount, sizeof amount);
+	if (currency && *currency)
+		snprintf(out, n, "%s\xc2\xa0%s", amount, currency);
+	else
+		snprintf(out, n, "%s", amount);
+}

@@ -29,5 +29,9 @@ void fmt_money(int64_t cents, char *out, size_t n);
 /* Formats cents for reading, as the current language writes amounts:
  * "1,234.50", "1.234,50". */
 void fmt_amount(int64_t cents, char *out, size_t n);
+/* fmt_amount with the shop's currency code after it, "1,234.50 GBP"
+ * (a non-breaking space between); just the amount when currency is ""
+ * or NULL. */
+void fmt_price(int64_t cents, const char *currency, char *out, size_t n);
 
 #endif

@@ -270,6 +270,43 @@ out:
 	return rc;
 }
 
+enum hm_rc attachment_set_primary(sqlite3 *db, int64_t shop_id, int64_t passport_id, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	if ((rc = attachment_owner_check(db, shop_id, "passport", passport_id)) != HM_OK)
+		goto out;
+	/* One primary per passport (attachments_one_primary): the old one
+	 * steps down first; a photo that is not the passport's rolls both back. */
+	st = db_prepare(db, "UPDATE attachments SET role = 'gallery' WHERE shop_id = ?1 "
+	    "AND owner_kind = 'passport' AND owner_id = ?2 AND role = 'primary' AND deleted_at IS NULL");
+	if (st) {
+		sqlite3_bind_int64(st, 1, shop_id);
+		sqlite3_bind_int64(st, 2, passport_id);
+	}
+	if ((rc = step_done(db, st, "attachment primary to gallery")) != HM_OK)
+		goto out;
+	st = db_prepare(db, "UPDATE attachments SET role = 'primary' WHERE id = ?1 AND shop_id = ?2 "
+	    "AND owner_kind = 'passport' AND owner_id = ?3 AND deleted_at IS NULL");
+	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, shop_id);
+		sqlite3_bind_int64(st, 3, passport_id);
+	}
+	if ((rc = step_done(db, st, "attachment set primary")) != HM_OK)
+		goto out;
+	if (sqlite3_changes(db) == 0) {
+		rc = HM_NOTFOUND;
+		goto out;
+	}
+	return db_commit(db);
+out:
+	db_rollback(db);
+	return rc;
+}
+
 static int by_id(const void *a, const void *b)
 {
 	int64_t x = ((const struct attachment *)a)->id, y = ((const struct attachment *)b)->id;

@@ -76,6 +76,11 @@ enum hm_rc attachment_delete(sqlite3 *db, int64_t shop_id, const char *owner_kin
 enum hm_rc attachment_set_job(sqlite3 *db, int64_t shop_id, int64_t job_id, int64_t id,
     const char *role, int is_public);
 
+/* Makes one live photo of a passport of the shop its primary photo (the
+ * one leading the public page); the one that was primary becomes a gallery
+ * photo. HM_NOTFOUND when the photo is not that passport's. */
+enum hm_rc attachment_set_primary(sqlite3 *db, int64_t shop_id, int64_t passport_id, int64_t id);
+
 /* What the customer's order page shows, in one query: the job's live
  * public photos and proofs, and its shop's live logo, oldest first. Fills
  * id, owner_kind, role, stored_name and the display size only. The caller

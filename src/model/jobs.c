@@ -76,8 +76,11 @@ static void job_row(sqlite3_stmt *st, struct job *j)
 static enum hm_rc add_event(sqlite3 *db, int64_t job_id, time_t now, const char *kind,
     int64_t stage_id, const char *note, int note_public, int64_t user_id)
 {
+	/* The stage's label is kept as it reads now: renaming the stage later
+	 * does not rewrite what the history says. */
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO job_events(job_id, at, kind, stage_id, "
-	    "note, note_public, user_id) VALUES(?,?,?,?,?,?,?)");
+	    "note, note_public, user_id, stage_label) VALUES(?1,?2,?3,?4,?5,?6,?7,"
+	    "(SELECT label FROM stages WHERE id = ?4))");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, job_id);
@@ -542,19 +545,56 @@ static char *like_pattern(const char *q, int fold_tid)
 	return buf_detach(&b);
 }
 
-/* One WHERE clause serves the count and the page. */
+/* One WHERE clause serves the count and the page. A shop's jobs are few
+ * enough that LIKE over a handful of columns stays quick. */
 #define JOB_LIST_WHERE \
 	"WHERE j.shop_id = ?1 AND (?2 IS NULL OR s.code = ?2) " \
 	"AND (CASE WHEN ?5 THEN j.deleted_at IS NOT NULL ELSE j.deleted_at IS NULL END) " \
 	"AND (?3 IS NULL OR j.tracking_id = ?6 OR j.number = ?9 " \
 	"     OR j.customer_name LIKE ?3 ESCAPE '\\' " \
+	"     OR j.customer_email LIKE ?3 ESCAPE '\\' " \
+	"     OR j.item_type LIKE ?3 ESCAPE '\\' " \
+	"     OR j.item_description LIKE ?3 ESCAPE '\\' " \
+	"     OR j.customer_phone = ?11 OR j.customer_phone LIKE ?12 " \
 	"     OR replace(j.tracking_id, '-', '') LIKE ?4 ESCAPE '\\') "
+/* The sort, chosen by a bound name: the SQL text never changes. */
+#define JOB_LIST_ORDER \
+	"ORDER BY CASE WHEN ?10 = 'due' THEN coalesce(j.due_date, '') = '' END, " \
+	"CASE WHEN ?10 = 'due' THEN j.due_date END, " \
+	"CASE WHEN ?10 = 'number' THEN j.number END DESC, " \
+	"CASE WHEN ?10 = 'customer' THEN j.customer_name END COLLATE NOCASE, " \
+	"j.created_at DESC, j.id DESC "
 
-enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const char *q,
-    int show_deleted, size_t offset, size_t limit, struct job_list *out)
+/* "%<digits>%" when q is a phone number or part of one (digits, spaces,
+ * + - ( ) . only, four digits or more), else NULL. Caller frees. */
+static char *phone_pattern(const char *q)
+{
+	struct buf b = {0};
+	size_t digits = 0;
+	buf_putc(&b, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			buf_putc(&b, *p);
+			digits++;
+		} else if (!strchr(" +-().", *p)) {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	if (digits < 4) {
+		buf_free(&b);
+		return NULL;
+	}
+	buf_putc(&b, '%');
+	return buf_detach(&b);
+}
+
+enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const struct job_query *jq, size_t offset,
+    size_t limit, struct job_list *out)
 {
 	char tid[TID_MAX];
-	char *pat = NULL, *tpat = NULL;
+	char *pat = NULL, *tpat = NULL, *ppat = NULL;
+	const char *q = jq->q;
 	enum hm_rc rc = HM_ERR;
 	sqlite3_stmt *st = NULL;
 	int s;
@@ -563,6 +603,7 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 	if (q && *q) {
 		pat = like_pattern(q, 0);
 		tpat = like_pattern(q, 1);
+		ppat = phone_pattern(q);
 	}
 	/* "#1042" or "1042" finds the job with that number. */
 	int64_t number = 0;
@@ -575,15 +616,21 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 		if (pass == 0)
 			st = db_prepare(db, "SELECT count(*) " JOB_FROM JOB_LIST_WHERE);
 		else
-			st = db_prepare(db, "SELECT " JOB_COLS JOB_FROM JOB_LIST_WHERE
-			    "ORDER BY j.created_at DESC, j.id DESC LIMIT ?7 OFFSET ?8");
+			st = db_prepare(db, "SELECT " JOB_COLS JOB_FROM JOB_LIST_WHERE JOB_LIST_ORDER
+			    "LIMIT ?7 OFFSET ?8");
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, shop_id);
-		db_bind_text(st, 2, stage_code);
+		db_bind_text(st, 2, jq->stage_code);
 		db_bind_text(st, 3, pat);
 		db_bind_text(st, 4, tpat);
-		sqlite3_bind_int(st, 5, show_deleted ? 1 : 0);
+		sqlite3_bind_int(st, 5, jq->show_deleted ? 1 : 0);
+		if (pass == 1)
+			db_bind_str(st, 10, jq->sort ? jq->sort : "booked");
+		if (pat) {
+			db_bind_text(st, 11, jq->phone);
+			db_bind_text(st, 12, ppat);
+		}
 		if (q && tid_parse(q, tid) == 0)
 			sqlite3_bind_text(st, 6, tid, -1, SQLITE_TRANSIENT);
 		if (number)
@@ -609,6 +656,7 @@ enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const 
 out:
 	free(pat);
 	free(tpat);
+	free(ppat);
 	if (rc != HM_OK)
 		job_list_free(out);
 	return rc;
@@ -669,10 +717,27 @@ enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage
 	enum hm_rc rc = db_begin(db);
 	if (rc != HM_OK)
 		return rc;
+	/* A move to the stage the job is in already changes nothing: no
+	 * event, no notification. Read inside the write lock. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT stage_id FROM jobs WHERE id = ? AND shop_id = ? "
+	    "AND deleted_at IS NULL");
+	if (!st) {
+		db_rollback(db);
+		return HM_ERR;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	int s = sqlite3_step(st);
+	int same = s == SQLITE_ROW && sqlite3_column_int64(st, 0) == stage_id;
+	sqlite3_finalize(st);
+	if (same) {
+		db_rollback(db);
+		return HM_CONFLICT;
+	}
 	/* The stage must belong to the job's own workflow. */
 	/* Retention counts from the first move to a final or cancelled stage;
 	 * a move on answers the customer's decision, so its flag clears. */
-	sqlite3_stmt *st = db_prepare(db, "UPDATE jobs SET stage_id = ?1, updated_at = ?2, "
+	st = db_prepare(db, "UPDATE jobs SET stage_id = ?1, updated_at = ?2, "
 	    "closed_at = CASE WHEN (SELECT flags & 6 FROM stages WHERE id = ?1) != 0 "
 	    "  THEN coalesce(closed_at, ?2) END, decision = NULL, decision_at = NULL "
 	    "WHERE id = ?3 AND shop_id = ?4 AND deleted_at IS NULL AND EXISTS "
@@ -748,7 +813,8 @@ enum hm_rc job_events(sqlite3 *db, int64_t job_id, struct event_list *out)
 	int s;
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT e.id, e.at, e.kind, e.note, e.note_public, "
-	    "s.label, u.display_name FROM job_events e LEFT JOIN stages s ON s.id = e.stage_id "
+	    "coalesce(e.stage_label, s.label), u.display_name FROM job_events e "
+	    "LEFT JOIN stages s ON s.id = e.stage_id "
 	    "LEFT JOIN users u ON u.id = e.user_id WHERE e.job_id = ? ORDER BY e.at, e.id");
 	if (!st)
 		return HM_ERR;
@@ -773,9 +839,14 @@ enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_lis
 {
 	int s;
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = db_prepare(db, "SELECT id, at, kind, stage_id, "
-	    "CASE WHEN note_public THEN note END FROM job_events "
-	    "WHERE job_id = ? AND kind IN ('created', 'stage', 'approved', 'changes') ORDER BY at, id");
+	/* The label an event stored, only when the stage has been renamed
+	 * since: else the stage's own, as worded for this reader (stages). */
+	sqlite3_stmt *st = db_prepare(db, "SELECT e.id, e.at, e.kind, e.stage_id, "
+	    "CASE WHEN e.note_public THEN e.note END, "
+	    "CASE WHEN e.stage_label IS NOT s.label THEN e.stage_label END "
+	    "FROM job_events e LEFT JOIN stages s ON s.id = e.stage_id "
+	    "WHERE e.job_id = ? AND e.kind IN ('created', 'stage', 'approved', 'changes') "
+	    "ORDER BY e.at, e.id");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, job_id);
@@ -791,8 +862,12 @@ enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_lis
 		e->note = db_col_dup(st, 4);
 		e->note_public = *e->note != '\0';
 		e->user_name = xstrdup("");
-		const char *label = "";
-		for (size_t i = 0; i < stages->n; i++)
+		/* The name the stage had then (a built-in one translated),
+		 * when it has been renamed since. */
+		const char *label = db_col_str(st, 5);
+		if (*label)
+			label = stage_own_text(lang_current(), STAGE_LABEL, label);
+		for (size_t i = 0; !*label && i < stages->n; i++)
 			if (stages->v[i].id == stage_id)
 				label = stages->v[i].label;
 		e->stage_label = xstrdup(label);

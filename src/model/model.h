@@ -43,6 +43,8 @@ struct shop {
 	char *slip_terms;	/* printed on the take-in slip */
 	char *notify_email;	/* staff are told here when a customer writes */
 	char *language;		/* the default language of its pages and its own wording */
+	char *currency;		/* ISO 4217 code amounts are shown in, or "" */
+	char *business_label;	/* what its business number is called: "abn", "vat", "company", "business" */
 };
 
 struct stage {
@@ -135,6 +137,9 @@ enum hm_rc shop_find_slug(sqlite3 *db, const char *slug, int64_t *id);
 /* Saves the shop's settings. Turning tracking back on gives the jobs booked
  * while it was off their links (*issued says how many; may be NULL). */
 enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued);
+/* The name of a shop's business number in the current language ("ABN",
+ * "VAT number", "Company number", "Business number"): static storage. */
+const char *shop_number_label(const struct shop *s);
 void shop_free(struct shop *s);
 
 /* Staff users. Usernames are unique across the installation; owners may
@@ -327,15 +332,25 @@ enum hm_rc job_rotate(sqlite3 *db, int64_t shop_id, int64_t id, int64_t user_id,
 enum hm_rc job_decide(sqlite3 *db, const char *tracking_id, int64_t expected_stage, int approve,
     const char *comment, time_t now, const struct notify_env *env, int64_t *job_id,
     const char **outcome);
-/* A page of the shop's jobs, newest first. stage_code and q may be NULL;
- * q matches a tracking ID (normalised) or part of the customer's name.
- * Deleted jobs are listed only when show_deleted. */
-enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const char *stage_code, const char *q,
-    int show_deleted, size_t offset, size_t limit, struct job_list *out);
+/* What the job list shows: every field may be NULL/0. q matches a
+ * tracking ID (normalised), the job number ("1042", "#1042") or part of
+ * the customer's name, email, the item or its description; phone (the
+ * search in international form, when it reads as a number) matches the
+ * customer's phone, and so do the search's digits when there are four or
+ * more. sort: "booked" (newest first, the default), "due" (soonest first,
+ * none last), "number" (highest first) or "customer" (A to Z). */
+struct job_query {
+	const char *stage_code, *q, *phone, *sort;
+	int show_deleted;	/* only deleted jobs, else only the others */
+};
+/* A page of the shop's jobs and how many match in all. */
+enum hm_rc job_list(sqlite3 *db, int64_t shop_id, const struct job_query *jq, size_t offset,
+    size_t limit, struct job_list *out);
 enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job_fields *f,
     int64_t user_id, time_t now);
 /* Moves a job to any stage of its workflow, with an optional note; a stage
- * flagged STAGE_NOTIFY queues the customer's notification (env may be NULL). */
+ * flagged STAGE_NOTIFY queues the customer's notification (env may be NULL).
+ * HM_CONFLICT, with nothing written, when the job is in that stage already. */
 enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage_id,
     const char *note, int note_public, int64_t user_id, time_t now, const struct notify_env *env);
 /* Revokes (on=1) or restores the tracking link; deletes (on=1) or restores the job. */

@@ -125,8 +125,8 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, slug, name, phone, email, address, "
 	    "whatsapp, timezone, country, abn, accent, theme, review_url, powered_by, retention_days, "
-	    "tracking_enabled, phone_country, slip_size, slip_terms, notify_email, language "
-	    "FROM shops WHERE id = ?");
+	    "tracking_enabled, phone_country, slip_size, slip_terms, notify_email, language, "
+	    "currency, business_label FROM shops WHERE id = ?");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, id);
@@ -153,6 +153,8 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 		out->slip_terms = db_col_dup(st, 18);
 		out->notify_email = db_col_dup(st, 19);
 		out->language = db_col_dup(st, 20);
+		out->currency = db_col_dup(st, 21);
+		out->business_label = db_col_dup(st, 22);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "shop get");
@@ -190,7 +192,7 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 	    "address = ?, whatsapp = ?, timezone = ?, country = ?, abn = ?, accent = ?, theme = ?, "
 	    "review_url = ?, powered_by = ?, retention_days = ?, tracking_enabled = ?15, "
 	    "phone_country = ?16, slip_size = ?17, slip_terms = ?18, notify_email = ?19, "
-	    "language = ?20 WHERE id = ?14");
+	    "language = ?20, currency = ?21, business_label = ?22 WHERE id = ?14");
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;
@@ -215,6 +217,8 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 	db_bind_str(st, 18, s->slip_terms);
 	db_bind_str(st, 19, s->notify_email);
 	db_bind_str(st, 20, s->language && *s->language ? s->language : "en");
+	db_bind_str(st, 21, s->currency);
+	db_bind_str(st, 22, s->business_label && *s->business_label ? s->business_label : "business");
 	rc = db_rc(db, sqlite3_step(st), "shop update");
 	if (rc == HM_OK && sqlite3_changes(db) == 0)
 		rc = HM_NOTFOUND;
@@ -257,6 +261,8 @@ void shop_free(struct shop *s)
 	free(s->slip_terms);
 	free(s->notify_email);
 	free(s->language);
+	free(s->currency);
+	free(s->business_label);
 	memset(s, 0, sizeof *s);
 }
 
@@ -496,4 +502,17 @@ void stage_list_free(struct stage_list *l)
 		stage_free(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof *l);
+}
+
+const char *shop_number_label(const struct shop *s)
+{
+	const char *k = s->business_label ? s->business_label : "";
+	if (!strcmp(k, "abn"))
+		/* TRANSLATORS: Australian Business Number, as printed beside it. */
+		return _("ABN");
+	if (!strcmp(k, "vat"))
+		return _("VAT number");
+	if (!strcmp(k, "company"))
+		return _("Company number");
+	return _("Business number");
 }

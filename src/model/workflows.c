@@ -201,14 +201,17 @@ static enum hm_rc insert_stages(sqlite3 *db, int64_t wf, int first_position,
 	    "description, next_step, flags) VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return HM_ERR;
-	for (size_t i = 0, pos = (size_t)first_position; i < n && rc == HM_OK; i++) {
+	/* A new stage takes its place in the plan: p[i] goes to position
+	 * first_position + i. */
+	for (size_t i = 0; i < n && rc == HM_OK; i++) {
 		if (p[i].id)
 			continue;
+		int64_t pos = first_position + (int64_t)i;
 		if ((rc = unique_code(db, wf, p[i].label, code)) != HM_OK)
 			break;
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, wf);
-		sqlite3_bind_int64(st, 2, (int64_t)pos++);
+		sqlite3_bind_int64(st, 2, pos);
 		sqlite3_bind_text(st, 3, code, -1, SQLITE_TRANSIENT);
 		db_bind_str(st, 4, p[i].label);
 		db_bind_str(st, 5, p[i].description);
@@ -218,6 +221,13 @@ static enum hm_rc insert_stages(sqlite3 *db, int64_t wf, int first_position,
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Orders plans by their input row. */
+static int by_row(const void *a, const void *b)
+{
+	const struct plan *x = a, *y = b;
+	return (x->row > y->row) - (x->row < y->row);
 }
 
 /* The rows that add stages, in the order typed. */
@@ -311,10 +321,12 @@ static enum hm_rc owned(sqlite3 *db, int64_t shop_id, int64_t id)
 	return rc;
 }
 
-/* Writes a kept stage's new label, texts and flags. */
-static enum hm_rc write_stage(sqlite3 *db, sqlite3_stmt *st, int64_t wf, const struct plan *p)
+/* Writes a kept stage's new label, texts, flags and position. */
+static enum hm_rc write_stage(sqlite3 *db, sqlite3_stmt *st, int64_t wf, const struct plan *p,
+    int64_t position)
 {
 	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 7, position);
 	db_bind_str(st, 1, p->label);
 	db_bind_str(st, 2, p->description);
 	db_bind_str(st, 3, p->next_step);
@@ -370,7 +382,7 @@ enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
 	sqlite3_stmt *st = NULL;
 	size_t n = 0;
 	enum hm_rc rc;
-	int began = 0, next = 0;
+	int began = 0;
 
 	memset(why, 0, sizeof *why);
 	if ((rc = check_name(in->name, why)) != HM_OK || (rc = check_rows(in, why)) != HM_OK)
@@ -421,6 +433,17 @@ enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
 		    cur.v[k].next_step, cur.v[k].flags, 0 };
 	}
 	n += plan_new(in, plan + n);
+	/* The rows' order is the stages' order, when the form sent every
+	 * stage: that is how staff reorder them. Jobs keep their stage (its
+	 * id), only its place in the workflow changes. */
+	{
+		int all_sent = 1;
+		for (size_t i = 0; i < n; i++)
+			if (!plan[i].row)
+				all_sent = 0;
+		if (all_sent)
+			qsort(plan, n, sizeof *plan, by_row);
+	}
 	if ((rc = check_plan(plan, n, why)) != HM_OK)
 		goto out;
 
@@ -441,21 +464,32 @@ enum hm_rc workflow_update(sqlite3 *db, int64_t shop_id, int64_t id,
 			rc = delete_stage(db, id, cur.v[k].id, row_of[k], why);
 	if (rc != HM_OK)
 		goto out;
-	if (!(st = db_prepare(db, "UPDATE stages SET label = ?1, description = ?2, next_step = ?3, "
-	    "flags = ?4 WHERE id = ?5 AND workflow_id = ?6"))) {
+	/* Every kept stage steps aside to a free (negative) position, then
+	 * takes its place in the plan's order: UNIQUE(workflow_id, position)
+	 * holds after each statement. */
+	if (!(st = db_prepare(db, "UPDATE stages SET position = -1 - position WHERE workflow_id = ?"))) {
 		rc = HM_ERR;
 		goto out;
 	}
-	for (size_t i = 0; i < n && rc == HM_OK; i++)
-		if (plan[i].id && plan[i].row)
-			rc = write_stage(db, st, id, &plan[i]);
+	sqlite3_bind_int64(st, 1, id);
+	rc = db_rc(db, sqlite3_step(st), "stage positions");
+	sqlite3_finalize(st);
+	st = NULL;
 	if (rc != HM_OK)
 		goto out;
-	/* New stages go after the last one, whatever gaps removals left. */
-	for (size_t k = 0; k < cur.n; k++)
-		if (cur.v[k].position >= next)
-			next = cur.v[k].position + 1;
-	if ((rc = insert_stages(db, id, next, plan, n)) != HM_OK ||
+	if (!(st = db_prepare(db, "UPDATE stages SET label = ?1, description = ?2, next_step = ?3, "
+	    "flags = ?4, position = ?7 WHERE id = ?5 AND workflow_id = ?6"))) {
+		rc = HM_ERR;
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == HM_OK; i++) {
+		if (!plan[i].id)
+			continue;
+		rc = write_stage(db, st, id, &plan[i], (int64_t)i);
+	}
+	if (rc != HM_OK)
+		goto out;
+	if ((rc = insert_stages(db, id, 0, plan, n)) != HM_OK ||
 	    (rc = reclose_jobs(db, shop_id, id, now)) != HM_OK)
 		goto out;
 	rc = db_commit(db);

@@ -184,9 +184,10 @@ static void letterhead(struct cert *d, const struct shop *s)
 		free(c);
 	}
 	if (s->abn && *s->abn) {
-		char *abn = pdf_text(s->abn, 0);
-		/* TRANSLATORS: the shop's Australian Business Number. */
-		char *t = xasprintf(_("ABN %s"), abn);
+		char *abn = pdf_text(s->abn, 0), *label = pdf_text(shop_number_label(s), 0);
+		/* The number's name fits the shop's country (Settings). */
+		char *t = xasprintf("%s %s", label, abn);
+		free(label);
 		paragraph(d, t, X0, X1, 12, PDF_CENTRE, MUTED, 0);
 		free(t);
 		free(abn);

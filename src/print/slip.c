@@ -418,13 +418,13 @@ static void details(struct slip *d, const struct slip_input *in, const char *boo
 static void layout(struct slip *d, const struct slip_input *in, cairo_surface_t *img)
 {
 	const struct job *j = in->job;
-	char booked[64], due[64], deposit[32], num[64];
+	char booked[64], due[64], deposit[48], num[64];
 
 	fmt_time((time_t)j->created_at, in->tz, booked, sizeof booked);
 	if (*j->due_date)
 		fmt_date(j->due_date, DATE_SHORT, due, sizeof due);
 	if (j->has_deposit)
-		fmt_amount(j->deposit_cents, deposit, sizeof deposit);
+		fmt_price(j->deposit_cents, in->shop->currency, deposit, sizeof deposit);
 	snprintf(num, sizeof num, _("Job #%lld"), (long long)j->number);
 	/* TRANSLATORS: heads the second and later pages of a long slip. */
 	char *running = xasprintf(_("Job #%lld, continued"), (long long)j->number);

@@ -228,7 +228,7 @@ def test_job_list_filters_searches_and_pages():
         assert re.findall(r"Customer \d\d", visible_text(r.text)) == ["Customer 07"]
         r = c.get("/admin/jobs?q=%25")        # a LIKE wildcard matches itself only
         assert "No jobs match" in r.text
-        c.post("/admin/jobs/%d/delete" % ready_job, {})
+        c.post("/admin/jobs/%d/delete" % ready_job, {"confirm": "1"})
         assert "Customer 07" not in visible_text(c.get("/admin/jobs?q=Customer+07").text)
         assert "Customer 07" in visible_text(c.get("/admin/jobs?show=deleted").text)
 

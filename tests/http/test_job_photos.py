@@ -41,7 +41,8 @@ class JobStaff(Staff):
 
     def set_photo(self, job, aid, role, public):
         return self.post("/admin/jobs/%d/photo" % job,
-                         {"attachment": str(aid), "role": role, "is_public": "1" if public else "0"})
+                         {"attachment": str(aid), "role": role, "is_public": "1" if public else "0",
+                          "confirm": "1"})
 
     def book_bespoke(self):
         self.get("/admin/jobs/new")
@@ -195,7 +196,7 @@ def test_job_photos_are_private_until_made_public_and_then_served_clean():
         assert same_response(miss, Client(s).get(thumb))
         assert c.post("/admin/jobs/%d/unrevoke" % job, {}).status == 303
         assert Client(s).get(display).status == 200
-        assert c.post("/admin/jobs/%d/delete" % job, {}).status == 303
+        assert c.post("/admin/jobs/%d/delete" % job, {"confirm": "1"}).status == 303
         assert same_response(miss, Client(s).get(display))
         # A deleted job takes no uploads and no changes; its page offers none.
         staff_page = c.get("/admin/jobs/%d" % job)

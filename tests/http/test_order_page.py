@@ -306,7 +306,7 @@ def test_rotating_the_link_kills_the_old_one_at_once():
         customer = Client(s)
         customer.post("/track/%s/messages" % old, {"body": "Before the new link"}, csrf=False)
         unknown = customer.get("/track/RPR-0000-0000-0000-0000")
-        r = staff.post("/admin/jobs/%d/rotate" % job, {})
+        r = staff.post("/admin/jobs/%d/rotate" % job, {"confirm": "1"})
         assert r.status == 303
         page = staff.get(r.header("Location"))
         assert "new tracking link" in page.text

@@ -108,7 +108,7 @@ def test_events_and_transfer_land_on_the_timeline():
         assert r.status == 422
         r = c.post("/admin/passports/%d/transfer" % pid, {
             "owner_name": "Marcus Aurelius", "owner_email": "marcus@example.com",
-            "owner_purchase_date": "2026-09-01", "owner_price": "9000"})
+            "owner_purchase_date": "2026-09-01", "owner_price": "9000", "confirm": "1"})
         assert r.status == 303
         text = visible_text(Client(s).get("/verify/" + uid).text)
         assert "Serviced" in text and "Claws re-tipped" in text and "Sat 2 May 2026" in text
@@ -145,8 +145,8 @@ def test_private_deleted_unknown_malformed_and_limited_read_the_same():
         p2, deleted = issue_passport(c, title="Deleted piece", is_public="1")
         p3, hidden = issue_passport(c, title="Never public")       # no is_public: private from the start
         c.get("/admin/passports/%d" % p1)
-        assert c.post("/admin/passports/%d/private" % p1, {}).status == 303
-        assert c.post("/admin/passports/%d/delete" % p2, {}).status == 303
+        assert c.post("/admin/passports/%d/private" % p1, {"confirm": "1"}).status == 303
+        assert c.post("/admin/passports/%d/delete" % p2, {"confirm": "1"}).status == 303
         v = Client(s, origin=False)
         answers = [v.get("/verify/" + u) for u in (
             private, deleted, hidden, "00000000-0000-4000-8000-000000000000", "not-a-uid")]
@@ -257,7 +257,7 @@ def test_staff_see_only_their_own_shops_passports():
         r.get("/admin/passports")
         assert r.post("/admin/passports/%d/transfer" % pid, {"owner_name": "Thief",
                                                             "owner_purchase_date": "2026-01-01"}).status == 404
-        assert r.post("/admin/passports/%d/delete" % pid, {}).status == 303   # a no-op
+        assert r.post("/admin/passports/%d/delete" % pid, {"confirm": "1"}).status == 303   # a no-op
         assert s.sql("SELECT owner_name, deleted_at FROM passports")[0] == (None, None)
         listing = c.get("/admin/passports?q=100000001")
         assert "Mine" in visible_text(listing.text)

@@ -413,7 +413,7 @@ def test_refusals_leave_nothing_behind():
         theirs = olga.new_passport("Their ring")
         refused(c.upload(theirs, good), 404)
         refused(olga.upload(pid, good), 404)
-        r = c.post("/admin/passports/%d/delete" % pid, {})
+        r = c.post("/admin/passports/%d/delete" % pid, {"confirm": "1"})
         assert r.status == 303
         refused(c.upload(pid, good), 404)
         # Methods and paths.
@@ -478,11 +478,11 @@ def test_media_urls_are_capabilities_and_every_miss_reads_the_same():
             r = Client(s).get("%s?e=%d&s=%s" % (m, e, sig))
             assert r.status in (400, 404) and key not in r.body, (m, r)
         # Private or deleted passport: its photos go dark with the same 404.
-        assert c.post("/admin/passports/%d/private" % pid, {}).status == 303
+        assert c.post("/admin/passports/%d/private" % pid, {"confirm": "1"}).status == 303
         assert same_response(first, Client(s).get(media_url(s, file)))
         assert c.post("/admin/passports/%d/public" % pid, {}).status == 303
         assert Client(s).get(media_url(s, file)).status == 200
-        assert c.post("/admin/passports/%d/delete" % pid, {}).status == 303
+        assert c.post("/admin/passports/%d/delete" % pid, {"confirm": "1"}).status == 303
         assert same_response(first, Client(s).get(media_url(s, file)))
         assert c.post("/admin/passports/%d/undelete" % pid, {}).status == 303
         assert Client(s).get(media_url(s, file)).status == 200
@@ -528,7 +528,7 @@ def test_photos_show_to_staff_always_and_to_the_public_when_public():
             m = Client(s).get(u)
             assert m.status == 200 and m.header("Content-Type") == "image/jpeg"
         # Private: the staff still see it, the public URLs stop working.
-        c.post("/admin/passports/%d/private" % pid, {})
+        c.post("/admin/passports/%d/private" % pid, {"confirm": "1"})
         assert c.get("/admin/photo/%s?size=t" % ids[1]).status == 200
         assert Client(s).get(urls[0]).status == 404
         # Another shop's staff cannot fetch it by number.

@@ -168,7 +168,7 @@ def test_other_shops_and_deleted_passports_are_not_found():
             assert r.header("Content-Type").startswith("text/html")
             assert "Mine" not in r.text
         c.get("/admin/passports/%d" % pid)
-        assert c.post("/admin/passports/%d/delete" % pid, {}).status == 303
+        assert c.post("/admin/passports/%d/delete" % pid, {"confirm": "1"}).status == 303
         for what in ("qr.png", "certificate.pdf"):
             assert c.get("/admin/print/%d/%s" % (pid, what)).status == 404
 

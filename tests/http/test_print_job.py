@@ -301,7 +301,7 @@ def test_a_job_without_a_customer_link_prints_no_tracking_id_or_code():
         # Revoked, then deleted: no link, and no promise of one either.
         for action, undo in (("revoke", "unrevoke"), ("delete", "undelete")):
             c.get("/admin/jobs/%d" % job)
-            assert c.post("/admin/jobs/%d/%s" % (job, action), {}).status == 303, action
+            assert c.post("/admin/jobs/%d/%s" % (job, action), {"confirm": "1"}).status == 303, action
             pdf = c.get("/admin/print/job/%d/slip.pdf" % job).body
             text = re.sub(r"\s+", " ", text_of(pdf))
             assert "Job #%d" % number in text, action

@@ -36,7 +36,7 @@ def test_job_numbers_are_for_staff_and_never_reused():
             assert "Customer 1" in found.text and "Customer 0" not in found.text, q
         # A deleted job keeps its number; the next one does not reuse it.
         c.get("/admin/jobs/%d" % jobs[2])
-        assert c.post("/admin/jobs/%d/delete" % jobs[2], {}).status == 303
+        assert c.post("/admin/jobs/%d/delete" % jobs[2], {"confirm": "1"}).status == 303
         s.sql("DELETE FROM job_events WHERE job_id = ?", jobs[2])
         s.sql("DELETE FROM jobs WHERE id = ?", jobs[2])     # as purge would
         job, _ = c.book_in()

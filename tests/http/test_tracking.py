@@ -92,7 +92,7 @@ def test_every_kind_of_miss_gets_the_same_not_found():
         revoked_job, revoked = staff.book_in()
         deleted_job, deleted = staff.book_in()
         assert staff.post("/admin/jobs/%d/revoke" % revoked_job, {}).status == 303
-        assert staff.post("/admin/jobs/%d/delete" % deleted_job, {}).status == 303
+        assert staff.post("/admin/jobs/%d/delete" % deleted_job, {"confirm": "1"}).status == 303
         c = Client(s, origin=False)
         answers = [c.get(p) for p in (
             "/track/RPR-0000-0000-0000-0000",     # unknown

@@ -237,7 +237,8 @@ def test_renamed_repair_stage_shows_on_an_existing_job():
         page = customer.get("/track/" + tid)
         assert pill(page) == "Received at the bench"
         assert stepper(page)[0] == "Received at the bench"
-        assert timeline(page) == ["Received at the bench"]
+        # The history says what the stage was called when the job was booked.
+        assert timeline(page) == ["Booked in"]
         text = visible_text(page.text)
         assert "We'll call you within two days with a quote." in text
         assert "Booked in" not in stepper(page)
@@ -410,7 +411,7 @@ def test_stages_are_added_and_removed_only_when_no_job_needs_them():
         assert s.sql("SELECT count(*) FROM stages WHERE workflow_id = ? AND label = 'Design'", wid) == [(1,)]
         # A deleted job still holds its stage.
         c.get("/admin/jobs/%d" % job)
-        assert c.post("/admin/jobs/%d/delete" % job, {}).status == 303
+        assert c.post("/admin/jobs/%d/delete" % job, {"confirm": "1"}).status == 303
         r = edit(c, wid, remove("Consultation"))
         assert r.status == 422 and "Jobs are in this stage" in visible_text(r.text)
 
@@ -427,7 +428,8 @@ def test_stages_are_added_and_removed_only_when_no_job_needs_them():
                      "ORDER BY position", wid)
         assert [r[2] for r in rows] == ["Consultation", "Design", "Printing", "Laminating",
                                        "Installation", "Ready", "Complete", "Design!"]
-        assert rows[-1][:2] == (8, "design_2") and rows[-1][3] == 8
+        # Positions are renumbered in order on every save: no gaps.
+        assert rows[-1][:2] == (7, "design_2") and rows[-1][3] == 8
         # The deleted job's page still works, restored it still tracks.
         assert c.post("/admin/jobs/%d/undelete" % job, {}).status == 303
         page = Client(s, origin=False).get("/track/" + tid)
