@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "admin.h"
+#include "audit.h"
 
 static void edit_form(struct staff *a, int status, struct tctx *c, const char *channel,
     const char *language)
@@ -52,6 +53,7 @@ void do_job_edit(struct staff *a)
 	/* A form without the field (an older page, a script) leaves it be. */
 	if (!req_present(&a->w.req, A_CUSTOMER_LANGUAGE))
 		f.language = j.language;
+	audit_watch(AUDIT_JOB, a->user.shop_id, a->id, "job.edit", 0);
 	rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now);
 	admin_after(a, rc, "jobs", a->id);
 out:

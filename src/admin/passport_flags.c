@@ -2,6 +2,7 @@
  * public or private, deleted or not. Repeating an action changes nothing. */
 
 #include "admin.h"
+#include "audit.h"
 
 static void back(struct staff *a, enum hm_rc rc)
 {
@@ -16,6 +17,7 @@ static void set_lost(struct staff *a, int on)
 	if (rc == HM_OK) {
 		today_iso(a->now, s.timezone, today);
 		shop_free(&s);
+		audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, on ? "passport.lost" : "passport.found", 0);
 		rc = passport_set_lost(a->db, a->user.shop_id, a->id, on, today, admin_signer(a),
 		    a->w.master, a->user.user_id, a->now);
 	}
@@ -34,20 +36,24 @@ void do_passport_found(struct staff *a)
 
 void do_passport_public(struct staff *a)
 {
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.public", 0);
 	back(a, passport_set_public(a->db, a->user.shop_id, a->id, 1, a->now));
 }
 
 void do_passport_private(struct staff *a)
 {
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.private", 0);
 	back(a, passport_set_public(a->db, a->user.shop_id, a->id, 0, a->now));
 }
 
 void do_passport_delete(struct staff *a)
 {
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.delete", 0);
 	back(a, passport_set_deleted(a->db, a->user.shop_id, a->id, 1, a->now));
 }
 
 void do_passport_undelete(struct staff *a)
 {
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.undelete", 0);
 	back(a, passport_set_deleted(a->db, a->user.shop_id, a->id, 0, a->now));
 }

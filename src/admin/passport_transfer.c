@@ -2,6 +2,7 @@
  * transfer comes back on the passport page with what was typed. */
 
 #include "admin.h"
+#include "audit.h"
 #include "form.h"
 
 void do_passport_transfer(struct staff *a)
@@ -27,6 +28,7 @@ void do_passport_transfer(struct staff *a)
 			return;
 		}
 	}
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.transfer", 0);
 	enum hm_rc rc = passport_transfer(a->db, a->user.shop_id, a->id,
 	    req_val(r, A_PF + PF_OWNER_NAME), req_val(r, A_PF + PF_OWNER_EMAIL),
 	    req_val(r, A_PF + PF_OWNER_PURCHASE_DATE), req_int(r, A_OWNER_PRICE, 0), price && *price,
