@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "accounts.h"
 #include "auth.h"
 #include "config.h"
 #include "ctl.h"
@@ -28,6 +29,7 @@
 #include "retention.h"
 #include "send.h"
 #include "sign.h"
+#include "ctl/users.h"
 #include "util.h"
 
 static struct config cfg;
@@ -43,6 +45,10 @@ static void usage(void)
 	    "                                add a shop owner (--staff: a staff member, who cannot\n"
 	    "                                wipe the shop's data); password from a prompt or stdin\n"
 	    "  user passwd USERNAME          set a user's password; from a prompt or stdin\n"
+	    "  user list [SHOP]              list users: shop, role, enabled or disabled\n"
+	    "  user disable|enable USERNAME  stop (ending their sessions) or allow their sign-in\n"
+	    "  user role USERNAME owner|staff\n"
+	    "  user remove USERNAME          delete a user who has no history (else: disable)\n"
 	    "  fix-ownership                 (as root) give the state files to cgi_user\n"
 	    "  purge                         delete what each shop's retention period lets go\n"
 	    "                                (run it daily, e.g. from cron)\n"
@@ -478,7 +484,7 @@ static int cmd_user_passwd(const char *username)
 	}
 	if (!(pw = read_password()) || !password_ok(pw))
 		goto out;
-	if (pw_hash(pw, hash) != 0 || auth_set_password(db, id, hash, NULL) != HM_OK) {
+	if (pw_hash(pw, hash) != 0 || user_reset_password(db, 0, id, hash, NULL) != HM_OK) {
 		rc = ctl_fail("could not set the password of '%s'", username);
 		goto out;
 	}
@@ -1009,6 +1015,8 @@ int main(int argc, char **argv)
 		rc = user_add_args(argc - 3, argv + 3);
 	else if (!strcmp(c, "user") && !strcmp(sub, "passwd") && argc == 4)
 		rc = cmd_user_passwd(argv[3]);
+	else if (!strcmp(c, "user") && ctl_user_handles(sub))
+		rc = ctl_user(&cfg, sub, argc - 3, argv + 3);
 	else if (!strcmp(c, "purge") && argc == 2)
 		rc = cmd_purge();
 	else if (!strcmp(c, "send") && (argc == 2 || (argc == 4 && !strcmp(sub, "--loop"))))
