@@ -83,9 +83,19 @@ static sqlite3_stmt *snapshot_stmt(sqlite3 *db, enum audit_kind k)
 		    "  || CASE WHEN s.flags & 16 THEN 'notify' ELSE '' END) "
 		    "  FROM stages s JOIN workflows w ON w.id = s.workflow_id "
 		    "  WHERE w.id = ?1 AND w.shop_id = ?2 "
+		    /* Its wording in other languages than the shop's. */
+		    "UNION ALL SELECT s.position, 6, 'stage ' || (s.position + 1) || ' (' || t.lang || ')', "
+		    "  t.label FROM stage_texts t JOIN stages s ON s.id = t.stage_id "
+		    "  JOIN workflows w ON w.id = s.workflow_id WHERE w.id = ?1 AND w.shop_id = ?2 "
+		    "UNION ALL SELECT s.position, 7, 'stage ' || (s.position + 1) || ' (' || t.lang || ') "
+		    "description', t.description FROM stage_texts t JOIN stages s ON s.id = t.stage_id "
+		    "  JOIN workflows w ON w.id = s.workflow_id WHERE w.id = ?1 AND w.shop_id = ?2 "
+		    "UNION ALL SELECT s.position, 8, 'stage ' || (s.position + 1) || ' (' || t.lang || ') "
+		    "next step', t.next_step FROM stage_texts t JOIN stages s ON s.id = t.stage_id "
+		    "  JOIN workflows w ON w.id = s.workflow_id WHERE w.id = ?1 AND w.shop_id = ?2 "
 		    "ORDER BY 1, 2)");
 	case AUDIT_SHOP:
-		return db_prepare(db, "SELECT json_object('name', name, 'phone', phone, 'email', email, "
+		return db_prepare(db, "SELECT json_patch(json_object('name', name, 'phone', phone, 'email', email, "
 		    "'address', address, 'whatsapp', whatsapp, 'timezone', timezone, "
 		    "'language', language, 'country', country, 'abn', abn, 'accent', accent, "
 		    "'theme', theme, 'review_url', review_url, "
@@ -93,7 +103,14 @@ static sqlite3_stmt *snapshot_stmt(sqlite3 *db, enum audit_kind k)
 		    "'retention_days', retention_days, "
 		    "'tracking', CASE tracking_enabled WHEN 1 THEN 'on' ELSE 'off' END, "
 		    "'phone_country', phone_country, 'slip_size', slip_size, 'slip_terms', slip_terms, "
-		    "'notify_email', notify_email) FROM shops WHERE id = ?1 AND id = ?2");
+		    "'notify_email', notify_email), "
+		    /* The shop's own wording of its notifications, per language. */
+		    "(SELECT json_group_object(k, v) FROM ("
+		    "  SELECT kind || ' (' || lang || ') subject' AS k, subject AS v FROM message_texts "
+		    "  WHERE shop_id = ?1 "
+		    "  UNION ALL SELECT kind || ' (' || lang || ') text', body FROM message_texts "
+		    "  WHERE shop_id = ?1 ORDER BY 1))) "
+		    "FROM shops WHERE id = ?1 AND id = ?2");
 	case AUDIT_USER:
 		return db_prepare(db, "SELECT json_object('username', username, 'name', display_name, "
 		    "'role', CASE is_owner WHEN 1 THEN 'owner' ELSE 'staff' END, "

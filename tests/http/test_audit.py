@@ -97,6 +97,16 @@ def test_settings_workflow_passport_and_account_changes():
         assert ("Sam Staff", "settings", "shop", "name", "Test Jewellers", "Gold & Co") in got
         assert ("Sam Staff", "settings", "shop", "retention_days", "90", "30") in got
 
+        # A notification's wording is a setting too.
+        c.get("/admin/settings/messages")
+        mine = "Hello {customer_name}, follow your {item} here: {tracking_url}"
+        r = c.post("/admin/settings/messages", {"message": "booked_in", "subject": "Your {item}",
+                                                "body": mine})
+        assert r.status == 303
+        got = rows(s, "shop")
+        assert ("Sam Staff", "settings.messages", "shop", "booked_in (en) text", None, mine) in got
+        assert "Changed a message text" in c.get("/admin/audit").text
+
         wid = s.sql("SELECT id FROM workflows WHERE prefix = 'RPR'")[0][0]
 
         def rename(f):
