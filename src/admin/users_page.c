@@ -42,8 +42,8 @@ static void set_errors(struct tctx *c, const struct user_errors *e)
 static void roles(struct tctx *c, const char *chosen)
 {
 	static const struct { const char *code, *name; } r[] = {
-		{"staff", N_("Staff: jobs, messages and passports")},
-		{"owner", N_("Owner: also settings, workflows and staff accounts")},
+		{"staff", N_("Staff")},
+		{"owner", N_("Owner")},
 	};
 	for (size_t i = 0; i < HM_NELEM(r); i++) {
 		struct tctx *it = tctx_add_item(c, "roles");
