@@ -402,8 +402,9 @@ static int cmd_user_add(const char *shop, const char *username, const char *name
 		rc = ctl_fail("hashing failed (out of memory?)");
 		goto out;
 	}
-	enum hm_rc r = user_create(db, shop_id, username, name ? name : username, hash, owner,
-	    time(NULL), NULL);
+	int64_t new_id;
+	enum hm_rc r = user_add(db, shop_id, username, name ? name : username, hash, owner,
+	    time(NULL), &new_id);
 	if (r == HM_CONFLICT)
 		rc = ctl_fail("a user called '%s' exists already", username);
 	else if (r != HM_OK)

@@ -309,6 +309,7 @@ def test_hallmarkctl_user_commands():
         assert ("hallmarkctl", "user.edit", "status", "active", "disabled") in rows
         assert ("hallmarkctl", "user.edit", "role", "staff", "owner") in rows
         assert ("hallmarkctl", "user.remove", "username", "temp", None) in rows
+        assert ("hallmarkctl", "user.add", None, None, "temp") in rows
         # passwd still works, and still ends sessions.
         helper = helper_client(s)
         s.ctl("user", "passwd", "helper", stdin="another password\n")
