@@ -37,6 +37,8 @@ static const char *const slip_sizes[] = {"80mm", "a5", "a4", NULL};
 static const char *const channels[] = {"email", "sms", "whatsapp", "none", NULL};
 static const char *const business_labels[] = {"business", "abn", "vat", "company", NULL};
 static const char *const sorts[] = {"booked", "due", "number", "customer", NULL};
+static const char *const user_roles[] = {"staff", "owner", NULL};
+static const char *const audit_objects[] = {"job", "passport", "workflow", "shop", "user", NULL};
 static const char *const message_kinds[] = {"booked_in", "stage", "ready", "design_review",
     "staff_reply", "passport", NULL};
 
@@ -135,6 +137,9 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_BUSINESS_LABEL] = {"business_label", v_choice, 8, 0, 0, 0, business_labels},
 	[A_SORT] = {"sort", v_choice, 8, 0, 0, 0, sorts},
 	[A_CONFIRM] = {"confirm", v_bool, 5, 0, 0, 0},
+	[A_USER_ROLE] = {"user_role", v_choice, 8, 0, 0, 0, user_roles},
+	[A_OBJECT] = {"object", v_choice, 10, 0, 0, 0, audit_objects},
+	[A_OBJECT_ID] = {"object_id", v_int, 20, 0, 1, INT64_MAX},
 	STAGE_ROW(1), STAGE_ROW(2), STAGE_ROW(3), STAGE_ROW(4), STAGE_ROW(5), STAGE_ROW(6),
 	STAGE_ROW(7), STAGE_ROW(8), STAGE_ROW(9), STAGE_ROW(10), STAGE_ROW(11), STAGE_ROW(12),
 	STAGE_ROW(13), STAGE_ROW(14), STAGE_ROW(15), STAGE_ROW(16), STAGE_ROW(17), STAGE_ROW(18),
@@ -173,6 +178,7 @@ struct tctx *admin_ctx(struct staff *a, const char *title, const char *nav)
 		if (unread)
 			tctx_set_int(c, "unread_total", unread);
 		tctx_set_bool(c, "signed_in", 1);
+		tctx_set_bool(c, "is_owner", a->user.is_owner);
 	}
 	tctx_set(c, "csrf", a->csrf);
 	tctx_set_bool(c, "admin_js", 1);

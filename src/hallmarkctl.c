@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "accounts.h"
 #include "auth.h"
 #include "backup.h"
 #include "config.h"
@@ -32,6 +33,7 @@
 #include "retention.h"
 #include "send.h"
 #include "sign.h"
+#include "ctl/users.h"
 #include "util.h"
 
 static struct config cfg;
@@ -55,6 +57,10 @@ static void usage(void)
 	    "                                add a shop owner (--staff: a staff member, who cannot\n"
 	    "                                wipe the shop's data); password from a prompt or stdin\n"
 	    "  user passwd USERNAME          set a user's password; from a prompt or stdin\n"
+	    "  user list [SHOP]              list users: shop, role, enabled or disabled\n"
+	    "  user disable|enable USERNAME  stop (ending their sessions) or allow their sign-in\n"
+	    "  user role USERNAME owner|staff\n"
+	    "  user remove USERNAME          delete a user who has no history (else: disable)\n"
 	    "  fix-ownership                 (as root) give the state files to cgi_user\n"
 	    "  import jobs|passports SHOP FILE.csv [--dry-run]\n"
 	    "                                bring in a shop's records from its old system: every\n"
@@ -402,8 +408,9 @@ static int cmd_user_add(const char *shop, const char *username, const char *name
 		rc = ctl_fail("hashing failed (out of memory?)");
 		goto out;
 	}
-	enum hm_rc r = user_create(db, shop_id, username, name ? name : username, hash, owner,
-	    time(NULL), NULL);
+	int64_t new_id;
+	enum hm_rc r = user_add(db, shop_id, username, name ? name : username, hash, owner,
+	    time(NULL), &new_id);
 	if (r == HM_CONFLICT)
 		rc = ctl_fail("a user called '%s' exists already", username);
 	else if (r != HM_OK)
@@ -488,7 +495,7 @@ static int cmd_user_passwd(const char *username)
 	}
 	if (!(pw = read_password()) || !password_ok(pw))
 		goto out;
-	if (pw_hash(pw, hash) != 0 || auth_set_password(db, id, hash, NULL) != HM_OK) {
+	if (pw_hash(pw, hash) != 0 || user_reset_password(db, 0, id, hash, NULL) != HM_OK) {
 		rc = ctl_fail("could not set the password of '%s'", username);
 		goto out;
 	}
@@ -1029,6 +1036,8 @@ int main(int argc, char **argv)
 		rc = ctl_export(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(c, "import") && argc >= 5)
 		rc = ctl_import(&cfg, argc - 2, argv + 2);
+	else if (!strcmp(c, "user") && ctl_user_handles(sub))
+		rc = ctl_user(&cfg, sub, argc - 3, argv + 3);
 	else if (!strcmp(c, "purge") && argc == 2)
 		rc = cmd_purge();
 	else if (!strcmp(c, "send") && (argc == 2 || (argc == 4 && !strcmp(sub, "--loop"))))

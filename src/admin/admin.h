@@ -35,6 +35,7 @@ enum admin_param {
 	A_TRACKING_ON, A_PHONE_COUNTRY, A_SLIP_SIZE, A_SLIP_TERMS, A_NOTIFY_EMAIL, A_NOTIFY_CHANNEL,
 	A_SUBJECT, A_MESSAGE_KIND, A_PREVIEW, A_LANGUAGE, A_CUSTOMER_LANGUAGE,
 	A_CURRENCY, A_BUSINESS_LABEL, A_SORT, A_CONFIRM,
+	A_USER_ROLE, A_OBJECT, A_OBJECT_ID,
 	/* Last: the workflow form's stage rows take every index after it. */
 	A_STAGE_ROWS,
 	A_NPARAMS = A_STAGE_ROWS + WORKFLOW_MAX_STAGES * SR_COUNT
@@ -168,6 +169,16 @@ void page_workflow(struct staff *a);
 void do_workflow(struct staff *a);
 void page_workflow_texts(struct staff *a);
 void do_workflow_texts(struct staff *a);
+/* Staff accounts, for the shop's owners (users_page.c), and the audit
+ * trail every staff member can read (audit_page.c). */
+void page_users(struct staff *a);
+void do_user_new(struct staff *a);
+void page_user(struct staff *a);
+void do_user_edit(struct staff *a);
+void do_user_password(struct staff *a);
+void do_user_disable(struct staff *a);
+void do_user_enable(struct staff *a);
+void page_audit(struct staff *a);
 /* Job photos and the shop logo: the pages' sections (job_photos.c,
  * settings_logo.c) and the visibility/role change (job_photo.c). */
 void job_photos_fill(struct staff *a, struct tctx *c, const struct job *j);

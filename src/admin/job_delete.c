@@ -2,9 +2,11 @@
  * page, and can be brought back). */
 
 #include "admin.h"
+#include "audit.h"
 
 static void set_deleted(struct staff *a, int on)
 {
+	audit_watch(AUDIT_JOB, a->user.shop_id, a->id, on ? "job.delete" : "job.undelete", 0);
 	enum hm_rc rc = job_set_deleted(a->db, a->user.shop_id, a->id, on, a->user.user_id, a->now);
 	/* Already in the wanted state: a double click is not an error. */
 	admin_after(a, rc == HM_NOTFOUND ? HM_OK : rc, "jobs", a->id);

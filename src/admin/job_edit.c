@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "admin.h"
+#include "audit.h"
 
 static void edit_form(struct staff *a, int status, struct tctx *c, const char *channel,
     const char *language)
@@ -60,6 +61,7 @@ void do_job_edit(struct staff *a)
 	/* A form without the field (an older page, a script) leaves it be. */
 	if (!req_present(&a->w.req, A_CUSTOMER_LANGUAGE))
 		f.language = j.language;
+	audit_watch(AUDIT_JOB, a->user.shop_id, a->id, "job.edit", 0);
 	rc = job_update(a->db, a->user.shop_id, a->id, &f, a->user.user_id, a->now);
 	if (rc == HM_OK || rc == HM_DUPLICATE)
 		admin_redirect_show(a, "jobs", a->id, "saved");

@@ -2,6 +2,7 @@
  * A note that cannot be saved comes back on the job page, as typed. */
 
 #include "admin.h"
+#include "audit.h"
 #include "notify.h"
 
 void do_job_stage(struct staff *a)
@@ -20,6 +21,7 @@ void do_job_stage(struct staff *a)
 	}
 	struct notify_env env;
 	admin_notify_env(a, &env);
+	audit_watch(AUDIT_JOB, a->user.shop_id, a->id, "job.stage", 0);
 	const char *note = req_val(r, A_NOTE);
 	enum hm_rc rc = job_set_stage(a->db, a->user.shop_id, a->id, stage, note,
 	    (int)req_int(r, A_NOTE_PUBLIC, 0), a->user.user_id, a->now, &env);

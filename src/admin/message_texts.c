@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "json.h"
 #include "notify.h"
 
@@ -183,6 +184,7 @@ void do_message_text(struct staff *a)
 	}
 	if (!l)
 		l = lang_source();
+	audit_watch(AUDIT_SHOP, a->user.shop_id, a->user.shop_id, "settings.messages", 0);
 	enum hm_rc rc = text_set(a->db, a->user.shop_id, k, l->code, subject, body, a->now);
 	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&a->w, rc);

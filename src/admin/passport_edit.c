@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "admin.h"
+#include "audit.h"
 
 static void edit_form(struct staff *a, int status, struct tctx *c)
 {
@@ -40,6 +41,7 @@ void do_passport_edit(struct staff *a)
 		edit_form(a, 422, c);
 		goto out;
 	}
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.edit", 0);
 	admin_after(a, passport_update(a->db, a->user.shop_id, a->id, &in, admin_signer(a),
 	    a->w.master, a->now), "passports", a->id);
 out:

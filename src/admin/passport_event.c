@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 
 void do_passport_event(struct staff *a)
 {
@@ -34,6 +35,7 @@ void do_passport_event(struct staff *a)
 		    _("That date is in the future: record events once they have happened."));
 		return;
 	}
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.event", 1);
 	enum hm_rc rc = passport_add_event(a->db, a->user.shop_id, a->id, kind, date, text,
 	    admin_signer(a), a->w.master, a->user.user_id, a->now);
 	admin_after(a, rc, "passports", a->id);

@@ -4,6 +4,7 @@
 
 #include "admin.h"
 #include "attachments.h"
+#include "audit.h"
 
 static void back(struct staff *a, enum hm_rc rc)
 {
@@ -18,6 +19,7 @@ static void set_lost(struct staff *a, int on)
 	if (rc == HM_OK) {
 		today_iso(a->now, s.timezone, today);
 		shop_free(&s);
+		audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, on ? "passport.lost" : "passport.found", 0);
 		rc = passport_set_lost(a->db, a->user.shop_id, a->id, on, today, admin_signer(a),
 		    a->w.master, a->user.user_id, a->now);
 	}
@@ -36,6 +38,7 @@ void do_passport_found(struct staff *a)
 
 void do_passport_public(struct staff *a)
 {
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.public", 0);
 	back(a, passport_set_public(a->db, a->user.shop_id, a->id, 1, a->now));
 }
 
@@ -46,6 +49,7 @@ void do_passport_private(struct staff *a)
 	    "again. Anyone who checks the piece meanwhile cannot verify it."), NULL,
 	    _("Make private"), NULL, 0))
 		return;
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.private", 0);
 	back(a, passport_set_public(a->db, a->user.shop_id, a->id, 0, a->now));
 }
 
@@ -56,11 +60,13 @@ void do_passport_delete(struct staff *a)
 	    "found”. You can restore it from the deleted passports."), NULL, _("Delete passport"),
 	    NULL, 0))
 		return;
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.delete", 0);
 	back(a, passport_set_deleted(a->db, a->user.shop_id, a->id, 1, a->now));
 }
 
 void do_passport_undelete(struct staff *a)
 {
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.undelete", 0);
 	back(a, passport_set_deleted(a->db, a->user.shop_id, a->id, 0, a->now));
 }
 
@@ -72,5 +78,6 @@ void do_passport_primary(struct staff *a)
 		    _("Nothing was changed. Go back, reload the page and try again."));
 		return;
 	}
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.primary", 0);
 	admin_after(a, attachment_set_primary(a->db, a->user.shop_id, a->id, aid), "passports", a->id);
 }

@@ -2,6 +2,7 @@
  * "created" event and the shop's signature, in one transaction). */
 
 #include "admin.h"
+#include "audit.h"
 #include "notify.h"
 
 static void new_form(struct staff *a, int status, struct tctx *c)
@@ -42,6 +43,7 @@ void do_passport_new(struct staff *a)
 		today_iso(a->now, s.timezone, today);
 		struct notify_env env;
 		admin_notify_env(a, &env);
+		audit_watch(AUDIT_PASSPORT, a->user.shop_id, 0, "passport.new", 0);
 		rc = passport_create(a->db, a->user.shop_id, &in, admin_signer(a), a->w.master,
 		    a->user.user_id, a->now, today, &env, &id);
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "form.h"
 
 void do_passport_transfer(struct staff *a)
@@ -54,6 +55,7 @@ void do_passport_transfer(struct staff *a)
 	    "is signed again. A transfer cannot be undone."), _("Transfer ownership"), carry,
 	    HM_NELEM(carry)))
 		return;
+	audit_watch(AUDIT_PASSPORT, a->user.shop_id, a->id, "passport.transfer", 0);
 	enum hm_rc rc = passport_transfer(a->db, a->user.shop_id, a->id,
 	    req_val(r, A_PF + PF_OWNER_NAME), req_val(r, A_PF + PF_OWNER_EMAIL),
 	    req_val(r, A_PF + PF_OWNER_PURCHASE_DATE), req_int(r, A_OWNER_PRICE, 0), price && *price,

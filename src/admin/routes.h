@@ -1,6 +1,9 @@
 /* The staff pages' routes, as X-macros so the fuzzer (tests/fuzz/fuzz_route.c)
  * matches the very patterns the executables use. X(method, pattern, access,
- * handler); '#' in a pattern stands for one path segment of digits. */
+ * handler); '#' in a pattern stands for one path segment of digits. Access
+ * is STAFF_OPEN, STAFF_SIGNED_IN or STAFF_OWNER (the shop's settings,
+ * workflows, message texts, logo, danger zone and staff accounts: a staff
+ * member gets 403). */
 #ifndef HM_ADMIN_ROUTES_H
 #define HM_ADMIN_ROUTES_H
 
@@ -44,19 +47,27 @@
 	X(METHOD_POST, "/passports/#/undelete", STAFF_SIGNED_IN, do_passport_undelete) \
 	X(METHOD_POST, "/passports/#/primary", STAFF_SIGNED_IN, do_passport_primary) \
 	X(METHOD_GET, "/photo/#", STAFF_SIGNED_IN, page_photo) \
-	X(METHOD_GET, "/settings", STAFF_SIGNED_IN, page_settings) \
-	X(METHOD_POST, "/settings", STAFF_SIGNED_IN, do_settings) \
-	X(METHOD_GET, "/settings/messages", STAFF_SIGNED_IN, page_message_texts) \
-	X(METHOD_POST, "/settings/messages", STAFF_SIGNED_IN, do_message_text) \
-	X(METHOD_GET, "/danger", STAFF_SIGNED_IN, page_danger) \
-	X(METHOD_POST, "/danger", STAFF_SIGNED_IN, do_danger) \
-	X(METHOD_GET, "/workflows", STAFF_SIGNED_IN, page_workflows) \
-	X(METHOD_GET, "/workflows/new", STAFF_SIGNED_IN, page_workflow_new) \
-	X(METHOD_POST, "/workflows/new", STAFF_SIGNED_IN, do_workflow_new) \
-	X(METHOD_GET, "/workflows/#", STAFF_SIGNED_IN, page_workflow) \
-	X(METHOD_POST, "/workflows/#", STAFF_SIGNED_IN, do_workflow) \
-	X(METHOD_GET, "/workflows/#/texts", STAFF_SIGNED_IN, page_workflow_texts) \
-	X(METHOD_POST, "/workflows/#/texts", STAFF_SIGNED_IN, do_workflow_texts)
+	X(METHOD_GET, "/settings", STAFF_OWNER, page_settings) \
+	X(METHOD_POST, "/settings", STAFF_OWNER, do_settings) \
+	X(METHOD_GET, "/settings/messages", STAFF_OWNER, page_message_texts) \
+	X(METHOD_POST, "/settings/messages", STAFF_OWNER, do_message_text) \
+	X(METHOD_GET, "/danger", STAFF_OWNER, page_danger) \
+	X(METHOD_POST, "/danger", STAFF_OWNER, do_danger) \
+	X(METHOD_GET, "/workflows", STAFF_OWNER, page_workflows) \
+	X(METHOD_GET, "/workflows/new", STAFF_OWNER, page_workflow_new) \
+	X(METHOD_POST, "/workflows/new", STAFF_OWNER, do_workflow_new) \
+	X(METHOD_GET, "/workflows/#", STAFF_OWNER, page_workflow) \
+	X(METHOD_POST, "/workflows/#", STAFF_OWNER, do_workflow) \
+	X(METHOD_GET, "/workflows/#/texts", STAFF_OWNER, page_workflow_texts) \
+	X(METHOD_POST, "/workflows/#/texts", STAFF_OWNER, do_workflow_texts) \
+	X(METHOD_GET, "/users", STAFF_OWNER, page_users) \
+	X(METHOD_POST, "/users", STAFF_OWNER, do_user_new) \
+	X(METHOD_GET, "/users/#", STAFF_OWNER, page_user) \
+	X(METHOD_POST, "/users/#", STAFF_OWNER, do_user_edit) \
+	X(METHOD_POST, "/users/#/password", STAFF_OWNER, do_user_password) \
+	X(METHOD_POST, "/users/#/disable", STAFF_OWNER, do_user_disable) \
+	X(METHOD_POST, "/users/#/enable", STAFF_OWNER, do_user_enable) \
+	X(METHOD_GET, "/audit", STAFF_SIGNED_IN, page_audit)
 
 /* upload.cgi: /admin/upload/..., every one a signed-in POST. */
 #define UPLOAD_ROUTES(X) \
@@ -64,7 +75,7 @@
 	X(METHOD_POST, "/passport/#/delete", STAFF_SIGNED_IN, do_delete) \
 	X(METHOD_POST, "/job/#", STAFF_SIGNED_IN, do_job_upload) \
 	X(METHOD_POST, "/job/#/delete", STAFF_SIGNED_IN, do_job_delete) \
-	X(METHOD_POST, "/logo", STAFF_SIGNED_IN, do_logo_upload) \
-	X(METHOD_POST, "/logo/delete", STAFF_SIGNED_IN, do_logo_delete)
+	X(METHOD_POST, "/logo", STAFF_OWNER, do_logo_upload) \
+	X(METHOD_POST, "/logo/delete", STAFF_OWNER, do_logo_delete)
 
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "form.h"
 #include "phone.h"
 
@@ -260,6 +261,7 @@ void do_settings(struct staff *a)
 		    ? req_val(r, A_BUSINESS_LABEL) : now.business_label),
 	};
 	int64_t issued = 0;
+	audit_watch(AUDIT_SHOP, a->user.shop_id, a->user.shop_id, "settings", 0);
 	if ((rc = shop_update(a->db, &s, &issued)) != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&a->w, rc);
 		goto out;

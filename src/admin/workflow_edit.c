@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 
 /* Empty rows offered after a workflow's stages, up to the limit. */
 #define MORE_ROWS 4
@@ -57,6 +58,7 @@ void do_workflow(struct staff *a)
 		goto out;
 	}
 	in = (struct workflow_input){ f.name, NULL, f.rows, f.n };
+	audit_watch(AUDIT_WORKFLOW, a->user.shop_id, w.id, "workflow.edit", 0);
 	rc = workflow_update(a->db, a->user.shop_id, w.id, &in, a->now, &f.why);
 	if (rc == HM_CONFLICT && f.why.message) {
 		workflow_form_show(a, 422, &f);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 
 /* Enough empty rows for a workflow like the wrap shop's eight stages and
  * a couple more; the edit form offers more once it exists. */
@@ -30,6 +31,7 @@ void do_workflow_new(struct staff *a)
 		return;
 	}
 	in = (struct workflow_input){ f.name, f.prefix, f.rows, f.n };
+	audit_watch(AUDIT_WORKFLOW, a->user.shop_id, 0, "workflow.new", 0);
 	enum hm_rc rc = workflow_create(a->db, a->user.shop_id, &in, &id, &f.why);
 	if (rc == HM_CONFLICT && f.why.message) {
 		workflow_form_show(a, 422, &f);

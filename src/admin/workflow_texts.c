@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 
 static const size_t text_param[3] = {SR_LABEL, SR_DESCRIPTION, SR_NEXT_STEP};
 static const char *const text_key[3] = {"label", "description", "next_step"};
@@ -186,6 +187,7 @@ void do_workflow_texts(struct staff *a)
 	for (size_t i = 0; i < t.n; i++)
 		if (t.rows[i].id)
 			rows[n++] = t.rows[i];
+	audit_watch(AUDIT_WORKFLOW, a->user.shop_id, w.id, "workflow.texts", 0);
 	enum hm_rc rc = stage_wordings_save(a->db, a->user.shop_id, w.id, l, rows, n, &t.why);
 	if (rc == HM_CONFLICT && t.why.message) {
 		/* The model counts the rows it was given; the page, its own. */

@@ -332,11 +332,27 @@ void db_before_commit(enum hm_rc (*fn)(sqlite3 *db, void *arg), void *arg)
 	before_commit.arg = arg;
 }
 
+/* What watches the request's next write transaction (db_watch). */
+static struct {
+	enum hm_rc (*at_begin)(sqlite3 *db, void *arg);
+	enum hm_rc (*at_commit)(sqlite3 *db, void *arg);
+	void *arg;
+} watch;
+
+void db_watch(enum hm_rc (*at_begin)(sqlite3 *db, void *arg),
+    enum hm_rc (*at_commit)(sqlite3 *db, void *arg), void *arg)
+{
+	watch.at_begin = at_begin;
+	watch.at_commit = at_commit;
+	watch.arg = arg;
+}
+
 /* The end of a transaction db_begin opened, or failed to open. */
 static void txn_end(sqlite3 *db)
 {
 	queue_leave(db);
 	before_commit.fn = NULL;
+	watch.at_begin = watch.at_commit = NULL;
 }
 
 enum hm_rc db_begin(sqlite3 *db)
@@ -360,6 +376,8 @@ enum hm_rc db_begin(sqlite3 *db)
 			/* Checked under the write lock: of two identical
 			 * submissions racing, the second sees the first. */
 			enum hm_rc f = form.set ? form_lookup(db) : HM_OK;
+			if (f == HM_OK && watch.at_begin)
+				f = watch.at_begin(db, watch.arg);
 			if (f != HM_OK)
 				db_rollback(db);
 			return f;
@@ -394,6 +412,8 @@ enum hm_rc db_commit(sqlite3 *db)
 	enum hm_rc rc = form.set ? form_store(db) : HM_OK;
 	if (rc == HM_OK && before_commit.fn)
 		rc = before_commit.fn(db, before_commit.arg);
+	if (rc == HM_OK && watch.at_commit)
+		rc = watch.at_commit(db, watch.arg);
 	if (rc == HM_OK)
 		rc = db_exec(db, "COMMIT");
 	if (rc != HM_OK)

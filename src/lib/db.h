@@ -42,6 +42,13 @@ void db_rollback(sqlite3 *db);
  * other than HM_OK rolls the write back and is db_commit's. Applies to one
  * transaction, whatever its end; NULL clears it. */
 void db_before_commit(enum hm_rc (*fn)(sqlite3 *db, void *arg), void *arg);
+/* Runs at_begin(db, arg) as the next write transaction begins (after its
+ * form key is checked) and at_commit(db, arg) just before it commits: the
+ * audit trail's before and after (src/model/audit.h). A result other than
+ * HM_OK rolls the write back and is db_begin's or db_commit's. Applies to
+ * one transaction, whatever its end; NULLs clear it. */
+void db_watch(enum hm_rc (*at_begin)(sqlite3 *db, void *arg),
+    enum hm_rc (*at_commit)(sqlite3 *db, void *arg), void *arg);
 
 /* The writers' queue: an empty file beside the database that writers lock
  * in turn (flock) from before BEGIN IMMEDIATE to the end of the write.

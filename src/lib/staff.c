@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "audit.h"
 #include "i18n.h"
 #include "model.h"
 #include "util.h"
@@ -77,7 +78,7 @@ int staff_gate(struct staff *s, enum method m, enum staff_access access)
 		web_fail(&s->w, rc);
 		return -1;
 	}
-	if (access == STAFF_SIGNED_IN && !s->user.user_id) {
+	if (access != STAFF_OPEN && !s->user.user_id) {
 		if (m == METHOD_POST)
 			web_error(&s->w, 403, _("Please sign in again"),
 			    _("Your session has ended, so nothing was saved. Sign in and try again."));
@@ -98,6 +99,14 @@ int staff_gate(struct staff *s, enum method m, enum staff_access access)
 		    _("Nothing was saved. Go back, reload the page and try again."));
 		return -1;
 	}
+	if (access == STAFF_OWNER && !s->user.is_owner) {
+		db_form_key(NULL);
+		web_error(&s->w, 403, _("Only an owner can do this"),
+		    _("This part of the staff pages is for the shop's owners. Nothing was changed; "
+		    "ask an owner if something here needs doing."));
+		return -1;
+	}
+	audit_actor(s->user.user_id);
 	return 0;
 }
 

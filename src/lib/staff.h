@@ -12,6 +12,8 @@
 enum staff_access {
 	STAFF_OPEN,		/* anyone (the sign-in page) */
 	STAFF_SIGNED_IN,	/* a signed-in staff member */
+	STAFF_OWNER,		/* a signed-in owner of the shop: settings, workflows,
+				 * message texts, the danger zone, staff accounts */
 };
 
 /* The cookie that binds the sign-in form's CSRF token before there is a
@@ -36,8 +38,10 @@ int staff_begin(struct staff *s, const char *prog, const struct param *params, s
     int upload, long photo_max);
 /* The gate for a route taking method m (GET for HEAD): the session; for a
  * signed-in page, a GET without one goes to the sign-in page and a POST is
- * refused; for a POST, the origin and the CSRF token. Fills s->user and
- * s->csrf. 0 to go on; -1 when a response was sent. */
+ * refused; for a POST, the origin and the CSRF token; for an owner's page,
+ * a staff member gets the staff error page (403). Fills s->user and
+ * s->csrf, and names the user as the author of the request's changes
+ * (audit_actor). 0 to go on; -1 when a response was sent. */
 int staff_gate(struct staff *s, enum method m, enum staff_access access);
 /* Binds s->csrf to basis (a session or sign-in cookie token). */
 void staff_csrf_for(struct staff *s, const char *basis);

@@ -789,22 +789,29 @@ enum hm_rc passport_set_lost(sqlite3 *db, int64_t shop_id, int64_t id, int on, c
 
 enum hm_rc passport_set_public(sqlite3 *db, int64_t shop_id, int64_t id, int on, time_t now)
 {
-	return scoped_update(db, on
+	/* A transaction of its own, so the audit trail is written with it. */
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	return finish(db, scoped_update(db, on
 	    ? db_prepare(db, "UPDATE passports SET is_public = 1, updated_at = ?3 "
 	      "WHERE id = ?1 AND shop_id = ?2")
 	    : db_prepare(db, "UPDATE passports SET is_public = 0, updated_at = ?3 "
 	      "WHERE id = ?1 AND shop_id = ?2"),
-	    id, shop_id, now);
+	    id, shop_id, now));
 }
 
 enum hm_rc passport_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, time_t now)
 {
-	return scoped_update(db, on
+	enum hm_rc rc = db_begin(db);
+	if (rc != HM_OK)
+		return rc;
+	return finish(db, scoped_update(db, on
 	    ? db_prepare(db, "UPDATE passports SET deleted_at = ?3 "
 	      "WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NULL")
 	    : db_prepare(db, "UPDATE passports SET deleted_at = NULL, updated_at = ?3 "
 	      "WHERE id = ?1 AND shop_id = ?2 AND deleted_at IS NOT NULL"),
-	    id, shop_id, now);
+	    id, shop_id, now));
 }
 
 /* ---- freeing ------------------------------------------------------------ */
