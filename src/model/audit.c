@@ -103,7 +103,7 @@ static sqlite3_stmt *snapshot_stmt(sqlite3 *db, enum audit_kind k)
 		    "'retention_days', retention_days, "
 		    "'tracking', CASE tracking_enabled WHEN 1 THEN 'on' ELSE 'off' END, "
 		    "'phone_country', phone_country, 'slip_size', slip_size, 'slip_terms', slip_terms, "
-		    "'notify_email', notify_email), "
+		    "'notify_email', notify_email, 'currency', currency, 'business_number_label', business_label), "
 		    /* The shop's own wording of its notifications, per language. */
 		    "(SELECT json_group_object(k, v) FROM ("
 		    "  SELECT kind || ' (' || lang || ') subject' AS k, subject AS v FROM message_texts "

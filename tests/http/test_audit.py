@@ -85,6 +85,10 @@ def test_link_delete_and_replace_are_recorded_without_the_id():
         assert tid not in dump and new_tid not in dump
         assert "Replaced the customer&#39;s link" in c.get("/admin/audit").text or \
             "Replaced the customer's link" in visible_text(c.get("/admin/audit").text)
+        # The job's page leads to its own rows.
+        link = "/admin/audit?object=job&amp;object_id=%d" % job
+        assert link in c.get("/admin/jobs/%d" % job).text
+        assert "Replaced the customer's link" in visible_text(c.get(link.replace("&amp;", "&")).text)
 
 
 def test_settings_workflow_passport_and_account_changes():
@@ -93,11 +97,13 @@ def test_settings_workflow_passport_and_account_changes():
         c.login()
         page = c.get("/admin/settings")
         fields = form_of(page, "/admin/settings")
-        fields.update(name="Gold & Co", retention_days="30")
+        fields.update(name="Gold & Co", retention_days="30", currency="EUR", business_label="vat")
         assert c.post("/admin/settings", fields, csrf=False).status in (200, 303)
         got = rows(s, "shop")
         assert ("Sam Staff", "settings", "shop", "name", "Test Jewellers", "Gold & Co") in got
         assert ("Sam Staff", "settings", "shop", "retention_days", "90", "30") in got
+        assert [r for r in got if r[3] == "currency" and r[5] == "EUR"], got
+        assert ("Sam Staff", "settings", "shop", "business_number_label", "abn", "vat") in got
 
         # A notification's wording is a setting too.
         c.get("/admin/settings/messages")
