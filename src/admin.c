@@ -31,7 +31,7 @@ static const char *const themes[] = {"auto", "light", "dark", NULL};
 static const char *const job_photo_roles[] = {"photo", "proof", NULL};
 static const char *const event_kinds[] = {"serviced", "valued", "resized", "repaired", "note", NULL};
 static const char *const shows[] = {"deleted", "sent", "rotated", "booked", "queued",
-    "not_queued", "saved", "reset", "unchanged", NULL};
+    "not_queued", "saved", "reset", "unchanged", "moved", NULL};
 static const char *const sizes[] = {"t", "d", NULL};
 static const char *const slip_sizes[] = {"80mm", "a5", "a4", NULL};
 static const char *const channels[] = {"email", "sms", "whatsapp", "none", NULL};

@@ -45,6 +45,8 @@ static const char *shown_notice(const char *show)
 	if (!strcmp(show, "unchanged"))
 		return _("The job is in that stage already: nothing changed, and the customer was not "
 		    "sent anything.");
+	if (!strcmp(show, "moved"))
+		return _("Moved. The timeline and the customer's page show the new stage.");
 	if (!strcmp(show, "sent"))
 		return _("Reply sent. The customer sees it on their page.");
 	if (!strcmp(show, "booked"))

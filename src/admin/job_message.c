@@ -31,6 +31,6 @@ void do_job_message(struct staff *a)
 		return;
 	}
 	char path[64];
-	snprintf(path, sizeof path, "/admin/jobs/%lld?show=sent#messages", (long long)a->id);
+	snprintf(path, sizeof path, "/admin/jobs/%lld?show=sent", (long long)a->id);
 	web_redirect(&a->w, path);
 }

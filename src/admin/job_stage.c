@@ -35,5 +35,9 @@ void do_job_stage(struct staff *a)
 		admin_redirect_show(a, "jobs", a->id, "unchanged");
 		return;
 	}
-	admin_after(a, rc, "jobs", a->id);
+	if (rc != HM_OK && rc != HM_DUPLICATE) {
+		web_fail(&a->w, rc);
+		return;
+	}
+	admin_redirect_show(a, "jobs", a->id, "moved");
 }

@@ -261,9 +261,6 @@ KNOWN = [
     ("", 'looks like a control but takes no focus: label "Message the workshop"'),
     ("customer message", "out of the viewport"),
     ("customer approval", "out of the viewport"),
-    # The staff desk.
-    ("staff move", "no notice after posting"),
-    ("staff reply", "out of the viewport"),
 ]
 
 

@@ -135,7 +135,10 @@ def test_moving_to_the_current_stage_adds_nothing_and_edits_say_saved():
             mail_from="Test Jewellers <shop@example.com>") as s:
         c = signed_in(s)
         job, _ = c.book_in(customer_email="ada@example.com", notify_channel="email")
-        c.move(job, "Ready for pickup")
+        r = c.move(job, "Ready for pickup")
+        # A move lands on the job page saying it happened.
+        assert r.header("Location").endswith("?show=moved")
+        assert "Moved. The timeline" in visible_text(c.get(r.header("Location")).text)
         events = s.sql("SELECT count(*) FROM job_events")[0][0]
         outbox = s.sql("SELECT count(*) FROM notifications")[0][0]
         assert outbox == 2      # booked in, ready
