@@ -1,6 +1,8 @@
 /* Move a job to another stage, with an optional note the customer may see.
  * A note that cannot be saved comes back on the job page, as typed. */
 
+#include <stdio.h>
+
 #include "admin.h"
 #include "notify.h"
 
@@ -22,5 +24,15 @@ void do_job_stage(struct staff *a)
 	admin_notify_env(a, &env);
 	enum hm_rc rc = job_set_stage(a->db, a->user.shop_id, a->id, stage, req_val(r, A_NOTE),
 	    (int)req_int(r, A_NOTE_PUBLIC, 0), a->user.user_id, a->now, &env);
+	/* A decision stage asks the customer to look at a design: without a
+	 * proof there is nothing to look at, and staff are told so once. */
+	int missing = 0;
+	if (rc == HM_OK && job_decision_without_proof(a->db, a->user.shop_id, a->id, &missing)
+	    == HM_OK && missing) {
+		char path[80];
+		snprintf(path, sizeof path, "/admin/jobs/%lld?show=no_proof", (long long)a->id);
+		web_redirect(&a->w, path);
+		return;
+	}
 	admin_after(a, rc, "jobs", a->id);
 }

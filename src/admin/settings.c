@@ -10,7 +10,7 @@
 #include "phone.h"
 
 /* The form's fields, their sentences in the current language (fields_init). */
-static struct form_field fields[16];
+static struct form_field fields[17];
 
 static void fields_init(void)
 {
@@ -20,6 +20,7 @@ static void fields_init(void)
 		{A_WHATSAPP, 0, _("Phone numbers may use digits, spaces and + - ( ) only.")},
 		{A_EMAIL, 0, _("That email address is not valid.")},
 		{A_ADDRESS, 0, NULL},
+		{A_OPENING_HOURS, 0, NULL},
 		{A_TIMEZONE, 1, _("Choose a time zone such as Europe/London or America/New_York.")},
 		{A_COUNTRY, 0, NULL},
 		{A_ABN, 0, NULL},
@@ -82,6 +83,7 @@ static void settings_form(struct staff *a, const struct shop *s, const char *don
 	tctx_set(c, "f_phone", s->phone);
 	tctx_set(c, "f_email", s->email);
 	tctx_set(c, "f_address", s->address);
+	tctx_set(c, "f_opening_hours", s->opening_hours);
 	tctx_set(c, "f_whatsapp", s->whatsapp);
 	tctx_set(c, "f_timezone", s->timezone);
 	tctx_set(c, "f_country", s->country);
@@ -208,6 +210,8 @@ void do_settings(struct staff *a)
 		    : now.notify_email),
 		.language = (char *)(req_present(r, A_LANGUAGE) ? req_val(r, A_LANGUAGE)
 		    : now.language),
+		.opening_hours = (char *)(req_present(r, A_OPENING_HOURS)
+		    ? req_val(r, A_OPENING_HOURS) : now.opening_hours),
 	};
 	int64_t issued = 0;
 	if ((rc = shop_update(a->db, &s, &issued)) != HM_OK && rc != HM_DUPLICATE) {

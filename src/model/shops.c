@@ -125,8 +125,8 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, slug, name, phone, email, address, "
 	    "whatsapp, timezone, country, abn, accent, theme, review_url, powered_by, retention_days, "
-	    "tracking_enabled, phone_country, slip_size, slip_terms, notify_email, language "
-	    "FROM shops WHERE id = ?");
+	    "tracking_enabled, phone_country, slip_size, slip_terms, notify_email, language, "
+	    "opening_hours FROM shops WHERE id = ?");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, id);
@@ -153,6 +153,7 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 		out->slip_terms = db_col_dup(st, 18);
 		out->notify_email = db_col_dup(st, 19);
 		out->language = db_col_dup(st, 20);
+		out->opening_hours = db_col_dup(st, 21);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "shop get");
@@ -190,7 +191,7 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 	    "address = ?, whatsapp = ?, timezone = ?, country = ?, abn = ?, accent = ?, theme = ?, "
 	    "review_url = ?, powered_by = ?, retention_days = ?, tracking_enabled = ?15, "
 	    "phone_country = ?16, slip_size = ?17, slip_terms = ?18, notify_email = ?19, "
-	    "language = ?20 WHERE id = ?14");
+	    "language = ?20, opening_hours = ?21 WHERE id = ?14");
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;
@@ -215,6 +216,7 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 	db_bind_str(st, 18, s->slip_terms);
 	db_bind_str(st, 19, s->notify_email);
 	db_bind_str(st, 20, s->language && *s->language ? s->language : "en");
+	db_bind_str(st, 21, s->opening_hours);
 	rc = db_rc(db, sqlite3_step(st), "shop update");
 	if (rc == HM_OK && sqlite3_changes(db) == 0)
 		rc = HM_NOTFOUND;
@@ -257,6 +259,7 @@ void shop_free(struct shop *s)
 	free(s->slip_terms);
 	free(s->notify_email);
 	free(s->language);
+	free(s->opening_hours);
 	memset(s, 0, sizeof *s);
 }
 
@@ -355,6 +358,23 @@ enum hm_rc workflow_list(sqlite3 *db, int64_t shop_id, struct workflow_list *out
 	}
 	sqlite3_finalize(st);
 	return db_rc(db, s, "workflow list");
+}
+
+enum hm_rc workflow_prefixes(sqlite3 *db, struct workflow_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	/* A bare column beside min() comes from the row min() picked. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT min(id), prefix, name FROM workflows "
+	    "GROUP BY prefix ORDER BY min(id)");
+	if (!st)
+		return HM_ERR;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		workflow_row(st, &out->v[out->n++]);
+	}
+	sqlite3_finalize(st);
+	return db_rc(db, s, "workflow prefixes");
 }
 
 enum hm_rc workflow_find_prefix(sqlite3 *db, int64_t shop_id, const char *prefix, struct workflow *out)
