@@ -181,8 +181,7 @@ static void add_photos(struct web *w, sqlite3 *db, struct tctx *c, const struct 
 static const char *generic_next_step(int flags)
 {
 	if (flags & STAGE_CANCELLED)
-		return _("If we still have your item, we keep it safe until you collect it: bring "
-		    "your slip or show this page. Get in touch if you have any questions.");
+		return _("If you have questions about this order, please get in touch with us.");
 	if (flags & STAGE_FINAL)
 		return _("This order is complete. Thank you.");
 	if (flags & STAGE_READY)

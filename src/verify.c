@@ -213,6 +213,7 @@ static void add_issuer(struct tctx *c, const struct shop *s)
 	}
 	tctx_set(c, "shop_email", *s->email ? s->email : NULL);
 	tctx_set(c, "shop_address", *s->address ? s->address : NULL);
+	tctx_set_bool(c, "issuer_contact", *s->phone || *s->email || *s->address);
 }
 
 static void passport_page(struct verify *v, const struct passport_full *pf, const struct shop *shop,

@@ -283,3 +283,149 @@ def test_favicon_is_served_and_linked():
         assert r.status == 200 and b"<svg" in r.body
         for path in ("/track", "/verify", "/admin/login"):
             assert '<link rel="icon" href="/static/favicon.svg"' in Client(s).get(path).text, path
+
+
+# --- In a real browser --------------------------------------------------
+
+def in_view(b, css):
+    """CSS's first match lies wholly inside the viewport as it is now."""
+    r = b.rect(css)
+    w, h = b.viewport()
+    return r.top >= 0 and r.bottom <= h and r.left >= 0 and r.right <= w
+
+
+def tab_to(b, css, limit=80):
+    """Presses Tab, as a person does, until the focus is on CSS's first
+    match; returns how many presses it took."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    target = b.find(css)
+    for n in range(1, limit + 1):
+        ActionChains(b.driver).send_keys(Keys.TAB).perform()
+        if b.js("return document.activeElement") == target:
+            return n
+    raise AssertionError("Tab never reached " + css)
+
+
+def test_phone_first_screen_keyboard_countdown_and_notice_in_a_browser():
+    sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
+    from browser import DESKTOP, PHONE, browser
+    with StaffServer() as s:
+        s.sql("UPDATE shops SET phone = ?, email = ?, address = ?, opening_hours = ?",
+              "+44 20 7946 0000", "hello@example.com", "1 Hatton Garden\nLondon EC1N 8JY",
+              "Tue-Fri 10:00-17:30\nSat 10:00-16:00")
+        staff = staff_client(s)
+        job, tid = staff.book_in(due_date=days_ahead(4), item_type="Ring",
+                                 problem="Resize from N to P and polish")
+        staff.move(job, "Assessed", note="The shank is sound.", public=True)
+        staff.move(job, "In progress")
+        b = browser(PHONE)
+        b.get(s.base + "/track/" + tid)
+        # The answer is on the first screen of a phone.
+        assert in_view(b, ".status-summary"), b.rect(".status-summary")
+        assert in_view(b, ".countdown")
+        # The countdown runs to the second, in the page's own unit words.
+        first = b.find(".countdown").text
+        assert re.fullmatch(r"\d+ d \d+ h \d+ min \d+ s to go", first), first
+        b.wait("document.querySelector('.countdown').textContent !== %r" % first, timeout=3)
+        b.screenshot("customer-progress-phone")
+        # The keyboard reaches "Message the workshop" (a link) and the box.
+        tab_to(b, '.next-step a[href="#message-body"]')
+        tab_to(b, "#message-body")
+        counter = b.find("#body-count").text
+        assert re.fullmatch(r"\d+ characters left", counter), counter
+        full = int(counter.split()[0])
+        b.find("#message-body").send_keys("Could it be ready by Friday?")
+        assert b.find("#body-count").text == "%d characters left" % (full - 28)
+        b.click("form.composer button[type=submit]")
+        # Sent: the page opens on its notice, in view.
+        assert b.url.endswith("?sent=message#notice"), b.url
+        assert "Message sent." in b.find("#notice").text
+        assert in_view(b, "#notice")
+        b.screenshot("customer-sent-phone", full_page=False)
+        b.assert_clean()
+
+        # Desktop: both columns carry cards; neither is mostly empty.
+        b = browser(DESKTOP)
+        b.get(s.base + "/track/" + tid)
+        main, side = b.rect(".order-main"), b.rect(".order-side")
+        assert main.left < side.left and main.top == side.top
+        assert min(main.height, side.height) > 0.5 * max(main.height, side.height), (main, side)
+        b.screenshot("customer-progress-desktop")
+
+        # Ready: done for now, the hours and the map at the top of the page.
+        staff.move(job, "Ready for pickup")
+        b = browser(PHONE)
+        b.get(s.base + "/track/" + tid)
+        assert in_view(b, ".status-summary")
+        assert b.find_all(".countdown") == []
+        assert "Tue-Fri 10:00-17:30" in b.find(".pickup").text
+        b.screenshot("customer-ready-phone")
+        b.assert_clean()
+
+
+def test_phone_decision_and_cancelled_in_a_browser():
+    sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
+    from browser import PHONE, browser
+    from test_job_photos import png, signed_in
+    with StaffServer() as s:
+        staff = signed_in(s)
+        job, tid = book_bespoke(staff)
+        assert staff.upload_job(job, png(1200, 800, rgb=(20, 90, 200)), role="proof",
+                                filename="render.png", ctype="image/png").status == 303
+        staff.move(job, "Design review")
+        b = browser(PHONE)
+        b.get(s.base + "/track/" + tid)
+        assert b.find(".status-summary").text == "Your approval is needed"
+        assert in_view(b, ".status-summary") and in_view(b, ".order-header a[href='#decision']")
+        b.screenshot("customer-decision-phone")
+        # Approving needs its box: the browser itself holds the form back.
+        b.find(".decision-approve button").click()
+        assert b.url.endswith("/track/" + tid) and stage_of(s, job) == "Design review"
+        b.find(".decision-approve input[name=confirm]").click()
+        b.click(".decision-approve button")
+        assert stage_of(s, job) == "Design approved"
+        assert in_view(b, "#notice") and "you approved the design" in b.find("#notice").text
+        b.assert_clean()
+
+        job2, tid2 = staff.book_in(item_type="Watch")
+        staff.move(job2, "Cancelled", note="The movement can't be repaired.", public=True)
+        b.get(s.base + "/track/" + tid2)
+        assert b.find(".status-summary").text == "Cancelled: The movement can't be repaired."
+        assert in_view(b, ".status-summary")
+        b.screenshot("customer-cancelled-phone")
+        b.assert_clean()
+
+
+def test_passport_without_a_photo_is_compact_on_a_phone():
+    sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
+    from browser import PHONE, browser
+    from test_passports import FULL
+    with StaffServer() as s:
+        staff = staff_client(s)
+        _, uid = issue_passport(staff, **FULL)
+        b = browser(PHONE)
+        b.get(s.base + "/verify/" + uid)
+        assert b.horizontal_overflow() == []
+        # The ID wraps between its groups, never inside one.
+        lines = b.js("""var c = document.querySelector('code.uid'), r = document.createRange(),
+            out = [], t = c.textContent, last = null;
+            for (var n = c.firstChild; n; n = n.nextSibling) if (n.nodeType === 3) {
+              for (var i = 0; i < n.length; i++) {
+                r.setStart(n, i); r.setEnd(n, i + 1);
+                var top = Math.round(r.getBoundingClientRect().top);
+                if (top !== last) { out.push(''); last = top; }
+                out[out.length - 1] += n.data[i];
+              }
+            }
+            return out;""")
+        assert "".join(lines) == uid
+        for line in lines[:-1]:
+            assert line.endswith("-"), lines
+        # Every card's labels start at the same place.
+        lefts = {round(r.left) for r in b.rects(".facts dd")}
+        assert len(lefts) == 1, lefts
+        b.screenshot("passport-no-photo-phone")
+        height = b.js("return document.documentElement.scrollHeight")
+        assert height < 2200, height
+        b.assert_clean()
