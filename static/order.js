@@ -58,6 +58,7 @@
       meta.className = "meta";
       who.textContent = m.who;
       when.textContent = m.when;
+      if (m.at) when.dateTime = m.at;
       meta.append(who, " ", when);
       body.className = "text";
       body.textContent = m.body;
