@@ -300,7 +300,6 @@ static void add_status_summary(struct order *o, struct tctx *c, const struct eve
 		fmt_date(j->due_date, DATE_SHORT, due, sizeof due);
 		/* TRANSLATORS: the order page's status line; %s is the estimated date. */
 		tctx_setf(c, "status_summary", _("In progress · ready by %s"), due);
-		tctx_set(c, "due_date_iso", j->due_date);
 		if (until > o->now) {
 			char left[96];
 			countdown_text(until - o->now, left, sizeof left);
