@@ -26,6 +26,22 @@ def summary(text):
                                    text, re.S).group(1))
 
 
+# What HTML allows in <time datetime>, as the pages use it: a date, or a
+# UTC date and time ("valid date string", "valid global date and time
+# string"); vnu rejects anything else.
+VALID_DATETIME = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+                            r"(T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ)?")
+
+
+def assert_valid_times(text):
+    """Every <time> on the page carries a datetime HTML accepts."""
+    times = re.findall(r"<time\b[^>]*>", text)
+    assert times
+    for t in times:
+        m = re.fullmatch(r'<time datetime="([^"]*)">', t)
+        assert m and VALID_DATETIME.fullmatch(m.group(1)), t
+
+
 def days_ahead(n):
     return (datetime.date.today() + datetime.timedelta(days=n)).isoformat()
 
@@ -70,6 +86,7 @@ def test_in_progress_puts_the_answer_first_once():
         assert re.search(r'<li class="current" aria-current="step">', page.text)
         # The invoice link while there is something to pay.
         assert "https://pay.example/inv/1" in html.unescape(page.text)
+        assert_valid_times(page.text)
 
 
 def test_ready_is_done_for_now_with_hours_and_a_map():
@@ -107,6 +124,7 @@ def test_cancelled_shows_the_reason_first_and_what_to_do():
         assert "What happens now" in card and "get in touch" in html.unescape(card)
         assert 'href="#message-body"' in card
         assert "pay.example" not in page.text               # no invoice once cancelled
+        assert_valid_times(page.text)
         # A private note stays private: the summary says only "Cancelled".
         job2, tid2 = staff.book_in()
         staff.move(job2, "Cancelled", note="Customer was rude")
@@ -258,6 +276,7 @@ def test_passport_page_plain_words_one_date_format_and_ways_on():
         assert "Ed25519" not in text and "signed record" not in text
         assert "Is this record genuine?" in text
         assert re.search(r'<code class="fingerprint" dir="ltr">[^<]+</code>', page.text)
+        assert_valid_times(page.text)
         # Every date the same way ("Wed 2 Dec 2026"), the signing date too.
         dates = re.findall(r"<time datetime=\"([^\"]*)\">([^<]*)</time>", page.text)
         assert dates
