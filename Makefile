@@ -12,6 +12,10 @@ STATEDIR ?= /var/lib/hallmark
 # Hallmark's part in their conf-available/ when they exist (under DESTDIR).
 LIGHTTPD_CONFDIR ?= /etc/lighttpd
 APACHE_CONFDIR   ?= /etc/apache2
+# nginx's part goes to its snippets/ (as hallmark.conf), passing the CGIs
+# to the fcgiwrap listening on FCGIWRAP_SOCKET (Debian's by default).
+NGINX_CONFDIR    ?= /etc/nginx
+FCGIWRAP_SOCKET  ?= /run/fcgiwrap.socket
 # ... and the systemd units that send notifications and purge, not enabled,
 # when this exists under DESTDIR. Their User=: CGI_USER, else cgi_user from
 # an existing hallmark.conf, else www-data.
@@ -59,11 +63,13 @@ MODEL_SRC = $(sort $(wildcard src/model/*.c))
 ADMIN_SRC = $(sort $(wildcard src/admin/*.c))
 PRINT_SRC = $(sort $(wildcard src/print/*.c))
 SEND_SRC  = $(sort $(wildcard src/send/*.c))
+CTL_SRC   = $(sort $(wildcard src/ctl/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 MODEL_OBJ = $(MODEL_SRC:src/%.c=$(BUILD)/%.o)
 ADMIN_OBJ = $(ADMIN_SRC:src/%.c=$(BUILD)/%.o)
 PRINT_OBJ = $(PRINT_SRC:src/%.c=$(BUILD)/%.o)
 SEND_OBJ  = $(SEND_SRC:src/%.c=$(BUILD)/%.o)
+CTL_OBJ   = $(CTL_SRC:src/%.c=$(BUILD)/%.o)
 LIBA      = $(BUILD)/libhallmark.a
 
 # Each src/NAME.c but hallmarkctl.c is the main of cgi-bin/NAME.cgi.
@@ -79,8 +85,8 @@ DEB_BUILD = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libqrenco
             libpng-dev zlib1g-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core libvips-dev \
             libjansson-dev libcurl4-openssl-dev lighttpd lighttpd-modules-lua tzdata \
             gettext python3
-DEB_TEST  = python3 curl apache2 zbar-tools poppler-utils python3-aiosmtpd \
-            chromium chromium-driver python3-selenium
+DEB_TEST  = python3 curl apache2 nginx fcgiwrap zbar-tools poppler-utils python3-aiosmtpd \
+            chromium chromium-driver python3-selenium nodejs npm
 DEB_BENCH = wrk curl sqlite3
 DEB_FUZZ  = clang libclang-rt-dev
 DEB_VALGRIND = valgrind
@@ -93,8 +99,17 @@ deps:
 
 deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@$(MAKE) -s --no-print-directory $(AXE)
 
-HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h src/send/*.h)
+# axe-core, which the browser tests inject into each page, from the npm
+# registry exactly as tests/browser/package-lock.json records it (version
+# and integrity hash); installed again only when the lock file changes.
+AXE = tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json tests/browser/package.json
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+HDRS = $(wildcard src/lib/*.h src/model/*.h src/admin/*.h src/print/*.h src/send/*.h src/ctl/*.h)
 
 $(BUILD)/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -156,11 +171,12 @@ $(OUT)/admin.cgi: $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS) $(STATIC) -o $@ $(BUILD)/admin.o $(ADMIN_OBJ) $(LIBA) $(LIBS_CORE)
 
 # Delivering notifications (src/send/) is hallmarkctl's alone: no CGI
-# links libcurl or talks to the network.
-$(BUILD)/hallmarkctl.o $(SEND_OBJ): CPPFLAGS += -Isrc/send
-$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(LIBA)
+# links libcurl or talks to the network. Its other commands that need more
+# than a few lines live in src/ctl/.
+$(BUILD)/hallmarkctl.o $(SEND_OBJ) $(CTL_OBJ): CPPFLAGS += -Isrc/send -Isrc/ctl
+$(OUT)/hallmarkctl: $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(CTL_OBJ) $(LIBA)
 	@mkdir -p $(OUT)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hallmarkctl.o $(SEND_OBJ) $(CTL_OBJ) $(LIBA) $(LIBS_CTL) $(LIBS_CORE)
 
 # The printed documents' layout (src/print/) is linked into print.cgi alone.
 $(BUILD)/print.o $(PRINT_OBJ): CFLAGS += $(CFLAGS_PRINT) -Isrc/print
@@ -236,6 +252,7 @@ bench: deps all
 
 install: all
 	LIGHTTPD_CONFDIR="$(LIGHTTPD_CONFDIR)" APACHE_CONFDIR="$(APACHE_CONFDIR)" \
+	    NGINX_CONFDIR="$(NGINX_CONFDIR)" FCGIWRAP_SOCKET="$(FCGIWRAP_SOCKET)" \
 	    SYSTEMD_UNITDIR="$(SYSTEMD_UNITDIR)" CGI_USER="$(CGI_USER)" \
 	    sh src/scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONF)" "$(STATEDIR)" "$(OUT)"
 

@@ -17,7 +17,9 @@
 #include <sodium.h>
 
 #include "auth.h"
+#include "backup.h"
 #include "config.h"
+#include "ctl.h"
 #include "db.h"
 #include "model.h"
 #include "passport.h"
@@ -35,7 +37,12 @@ static void usage(void)
 {
 	fputs("usage: hallmarkctl [-c CONFIG] COMMAND\n"
 	    "  init                          create the database, secret key and media directory\n"
-	    "  migrate                       apply schema migrations\n"
+	    "  migrate                       apply schema migrations, after a backup in\n"
+	    "                                <database dir>/backups/ (waits for another migrate)\n"
+	    "  backup DEST [--with-secret-key]\n"
+	    "                                an online, verified backup into the new directory DEST\n"
+	    "  restore SRC [--force]         check the backup SRC and restore it into an empty state\n"
+	    "                                (--force: over a live one; stop the web server first)\n"
 	    "  shop add SLUG NAME [TIMEZONE] add a shop (slug: a-z 0-9 -)\n"
 	    "  shop list                     list shops\n"
 	    "  user add SHOP USERNAME [NAME] [--staff]\n"
@@ -56,18 +63,6 @@ static void usage(void)
 	    "The configuration is -c, else $" HM_CONFIG_ENV ", else " HM_DEFAULT_CONFIG ".\n"
 	    "Run it as the CGI user (cgi_user, www-data by default): runuser -u www-data -- hallmarkctl ...\n",
 	    stderr);
-}
-
-static int fail(const char *fmt, ...) HM_PRINTF(1, 2);
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("hallmarkctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
 }
 
 /* The state a CGI reads and writes: hallmarkctl must leave all of it to
@@ -99,7 +94,7 @@ static int cmd_fix_ownership(const struct passwd *pw)
 	char *paths[STATE_PATHS];
 	int changed = 0, rc = 0;
 	if (geteuid() != 0)
-		return fail("fix-ownership changes owners: run it as root");
+		return ctl_fail("fix-ownership changes owners: run it as root");
 	state_paths(paths);
 	for (int i = 0; paths[i]; i++) {
 		struct stat sb;
@@ -107,7 +102,7 @@ static int cmd_fix_ownership(const struct passwd *pw)
 			continue;
 		if (sb.st_uid != pw->pw_uid || sb.st_gid != pw->pw_gid) {
 			if (lchown(paths[i], pw->pw_uid, pw->pw_gid) != 0) {
-				rc = fail("%s: %s", paths[i], strerror(errno));
+				rc = ctl_fail("%s: %s", paths[i], strerror(errno));
 				continue;
 			}
 			printf("%s now belongs to %s\n", paths[i], pw->pw_name);
@@ -123,7 +118,7 @@ static int cmd_fix_ownership(const struct passwd *pw)
 			if (lstat(f, &sb) == 0 && S_ISREG(sb.st_mode) &&
 			    (sb.st_uid != pw->pw_uid || sb.st_gid != pw->pw_gid)) {
 				if (lchown(f, pw->pw_uid, pw->pw_gid) != 0)
-					rc = fail("%s: %s", f, strerror(errno));
+					rc = ctl_fail("%s: %s", f, strerror(errno));
 				else
 					changed++;
 			}
@@ -171,7 +166,7 @@ static int check_user(const struct passwd *pw, const char *conf)
 	char *paths[STATE_PATHS], *dir;
 	int rc = 0;
 	if (geteuid() != pw->pw_uid)
-		return fail("run hallmarkctl as %s, the user the web server runs Hallmark's CGIs as "
+		return ctl_fail("run hallmarkctl as %s, the user the web server runs Hallmark's CGIs as "
 		    "(cgi_user in %s): what it writes must be theirs, or the pages cannot use it. "
 		    "For example: runuser -u %s -- hallmarkctl%s%s ...", pw->pw_name, conf,
 		    pw->pw_name, conf == config_path() ? "" : " -c ", conf == config_path() ? "" : conf);
@@ -179,7 +174,7 @@ static int check_user(const struct passwd *pw, const char *conf)
 	for (int i = 0; paths[i] && rc == 0; i++) {
 		char *bad = foreign_file(paths[i], pw->pw_uid);
 		if (bad)
-			rc = fail("%s belongs to another user than %s: the CGIs cannot use it. As root, run: "
+			rc = ctl_fail("%s belongs to another user than %s: the CGIs cannot use it. As root, run: "
 			    "hallmarkctl%s%s fix-ownership", bad, pw->pw_name,
 			    conf == config_path() ? "" : " -c ", conf == config_path() ? "" : conf);
 		free(bad);
@@ -191,31 +186,11 @@ static int check_user(const struct passwd *pw, const char *conf)
 	if (slash)
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	if (rc == 0 && access(slash ? dir : ".", W_OK) != 0)
-		rc = fail("%s cannot create files in %s, where the database and its -wal and -shm files "
+		rc = ctl_fail("%s cannot create files in %s, where the database and its -wal and -shm files "
 		    "live: as root, give the directory to it (chown %s: %s)", pw->pw_name,
 		    slash ? dir : ".", pw->pw_name, slash ? dir : ".");
 	free(dir);
 	return rc;
-}
-
-static sqlite3 *open_rw(void)
-{
-	sqlite3 *db = db_open(cfg.database, 0);
-	if (!db)
-		fprintf(stderr, "hallmarkctl: cannot open %s (run 'hallmarkctl init' first)\n", cfg.database);
-	return db;
-}
-
-static int migrate_db(sqlite3 *db)
-{
-	int from, to;
-	if (schema_migrate(db, &from, &to) != HM_OK)
-		return fail("migration failed");
-	if (from != to)
-		printf("database migrated from version %d to %d\n", from, to);
-	else
-		printf("database is at version %d (current)\n", to);
-	return 0;
 }
 
 /* The writers' queue beside the database (db.h), made here so that it is
@@ -224,7 +199,7 @@ static int make_queue(void)
 {
 	char *path = db_queue_path(cfg.database);
 	int fd = db_queue_open(path);
-	int rc = fd < 0 ? fail("cannot create %s: %s", path, strerror(errno)) : 0;
+	int rc = fd < 0 ? ctl_fail("cannot create %s: %s", path, strerror(errno)) : 0;
 	if (fd >= 0)
 		close(fd);
 	free(path);
@@ -239,18 +214,18 @@ static int cmd_init(void)
 
 	if (stat(cfg.secret_key_file, &sb) != 0) {
 		if (key_create(cfg.secret_key_file) != 0)
-			return fail("cannot create secret key file: %s", strerror(errno));
+			return ctl_fail("cannot create secret key file: %s", strerror(errno));
 		printf("created secret key %s (mode 0600)\n", cfg.secret_key_file);
 	} else if (sb.st_mode & 077) {
 		fprintf(stderr, "hallmarkctl: warning: %s is readable by others; chmod 600 it\n",
 		    cfg.secret_key_file);
 	}
 	if (mkdir(cfg.media_dir, 0750) != 0 && errno != EEXIST)
-		return fail("cannot create media directory: %s", strerror(errno));
+		return ctl_fail("cannot create media directory: %s", strerror(errno));
 	if (!(db = db_create(cfg.database)))
 		goto out;
 	/* WAL is a property of the file: set once here, never per request. */
-	if (db_exec(db, "PRAGMA journal_mode=WAL") != HM_OK || migrate_db(db) != 0 ||
+	if (db_exec(db, "PRAGMA journal_mode=WAL") != HM_OK || ctl_migrate(db) != 0 ||
 	    make_queue() != 0)
 		goto out;
 	if (!(rl = db_create(cfg.ratelimit_database)))
@@ -267,15 +242,21 @@ out:
 
 static int cmd_migrate(void)
 {
-	sqlite3 *db = open_rw();
-	if (!db)
+	int lock = migrate_lock(&cfg);
+	sqlite3 *db = lock >= 0 ? ctl_open_rw(&cfg) : NULL;
+	if (!db) {
+		migrate_unlock(lock);
 		return 1;
-	int rc = migrate_db(db) || make_queue();
-	sqlite3 *rl = rc == 0 ? db_open(cfg.ratelimit_database, 0) : NULL;
+	}
+	int rc = migrate_backup(&cfg, db) || ctl_migrate(db) || make_queue();
+	/* The rate-limit store holds only recent counts: made again when missing
+	 * (an installation restored from a backup, which leaves it out). */
+	sqlite3 *rl = rc == 0 ? db_create(cfg.ratelimit_database) : NULL;
 	if (rc == 0 && (!rl || db_exec(rl, RL_JOURNAL_MODE) != HM_OK || rl_migrate(rl) != 0))
-		rc = fail("cannot prepare the rate-limit store %s", cfg.ratelimit_database);
+		rc = ctl_fail("cannot prepare the rate-limit store %s", cfg.ratelimit_database);
 	db_close(rl);
 	db_close(db);
+	migrate_unlock(lock);
 	return rc;
 }
 
@@ -316,10 +297,10 @@ static int cmd_shop_add(const char *slug, const char *name, const char *tz)
 {
 	int64_t id;
 	if (!slug_ok(slug))
-		return fail("bad shop slug '%s': use 2-40 of a-z, 0-9 and -", slug);
+		return ctl_fail("bad shop slug '%s': use 2-40 of a-z, 0-9 and -", slug);
 	if (tz && !tz_ok(tz))
-		return fail("unknown time zone '%s'", tz);
-	sqlite3 *db = open_rw();
+		return ctl_fail("unknown time zone '%s'", tz);
+	sqlite3 *db = ctl_open_rw(&cfg);
 	if (!db)
 		return 1;
 	enum hm_rc rc = db_begin(db);
@@ -334,16 +315,16 @@ static int cmd_shop_add(const char *slug, const char *name, const char *tz)
 		db_rollback(db);
 	db_close(db);
 	if (rc == HM_CONFLICT)
-		return fail("a shop called '%s' exists already", slug);
+		return ctl_fail("a shop called '%s' exists already", slug);
 	if (rc != HM_OK)
-		return fail("could not add shop '%s'", slug);
+		return ctl_fail("could not add shop '%s'", slug);
 	printf("added shop %s\n", slug);
 	return 0;
 }
 
 static int cmd_shop_list(void)
 {
-	sqlite3 *db = open_rw();
+	sqlite3 *db = ctl_open_rw(&cfg);
 	if (!db)
 		return 1;
 	sqlite3_stmt *st = db_prepare(db, "SELECT slug, name, timezone, "
@@ -414,25 +395,25 @@ static int cmd_user_add(const char *shop, const char *username, const char *name
 	char *pw = NULL;
 
 	if (!slug_ok(username))
-		return fail("bad username '%s': use 2-40 of a-z, 0-9 and -", username);
-	if (!(db = open_rw()))
+		return ctl_fail("bad username '%s': use 2-40 of a-z, 0-9 and -", username);
+	if (!(db = ctl_open_rw(&cfg)))
 		return 1;
 	if (shop_find_slug(db, shop, &shop_id) != HM_OK) {
-		rc = fail("no shop called '%s'", shop);
+		rc = ctl_fail("no shop called '%s'", shop);
 		goto out;
 	}
 	if (!(pw = read_password()) || !password_ok(pw))
 		goto out;
 	if (pw_hash(pw, hash) != 0) {
-		rc = fail("hashing failed (out of memory?)");
+		rc = ctl_fail("hashing failed (out of memory?)");
 		goto out;
 	}
 	enum hm_rc r = user_create(db, shop_id, username, name ? name : username, hash, owner,
 	    time(NULL), NULL);
 	if (r == HM_CONFLICT)
-		rc = fail("a user called '%s' exists already", username);
+		rc = ctl_fail("a user called '%s' exists already", username);
 	else if (r != HM_OK)
-		rc = fail("could not add user '%s'", username);
+		rc = ctl_fail("could not add user '%s'", username);
 	else {
 		printf("added %s %s to shop %s\n", owner ? "owner" : "staff user", username, shop);
 		rc = 0;
@@ -462,7 +443,7 @@ static int user_add_args(int n, char **v)
 static int cmd_purge(void)
 {
 	struct purge_result r = {0};
-	sqlite3 *db = open_rw();
+	sqlite3 *db = ctl_open_rw(&cfg);
 	if (!db)
 		return 1;
 	enum hm_rc rc = retention_purge(db, time(NULL), &r);
@@ -474,13 +455,13 @@ static int cmd_purge(void)
 		rc = HM_ERR;
 	db_close(db);
 	if (rc != HM_OK)
-		return fail("purge failed%s; nothing was deleted", rc == HM_BUSY ? " (database busy)" : "");
+		return ctl_fail("purge failed%s; nothing was deleted", rc == HM_BUSY ? " (database busy)" : "");
 	int left = purge_unlink(cfg.media_dir, &r);
 	printf("purged %ld job%s, %ld message%s, %ld photo%s\n", r.jobs, r.jobs == 1 ? "" : "s",
 	    r.messages, r.messages == 1 ? "" : "s", r.photos, r.photos == 1 ? "" : "s");
 	purge_result_free(&r);
 	if (left)
-		return fail("%d photo file%s could not be removed (see above)", left, left == 1 ? "" : "s");
+		return ctl_fail("%d photo file%s could not be removed (see above)", left, left == 1 ? "" : "s");
 	return 0;
 }
 
@@ -490,7 +471,7 @@ static int cmd_send(const char *loop)
 	char *end = NULL;
 	long secs = loop ? strtol(loop, &end, 10) : 0;
 	if (loop && (end == loop || *end || secs < 1 || secs > 3600))
-		return fail("--loop takes the seconds between rounds, 1 to 3600");
+		return ctl_fail("--loop takes the seconds between rounds, 1 to 3600");
 	return send_main(&cfg, (int)secs);
 }
 
@@ -500,17 +481,17 @@ static int cmd_user_passwd(const char *username)
 	char *old = NULL, *pw = NULL;
 	int64_t id;
 	int rc = 1;
-	sqlite3 *db = open_rw();
+	sqlite3 *db = ctl_open_rw(&cfg);
 	if (!db)
 		return 1;
 	if (user_find(db, username, &id, &old) != HM_OK) {
-		rc = fail("no user called '%s'", username);
+		rc = ctl_fail("no user called '%s'", username);
 		goto out;
 	}
 	if (!(pw = read_password()) || !password_ok(pw))
 		goto out;
 	if (pw_hash(pw, hash) != 0 || auth_set_password(db, id, hash, NULL) != HM_OK) {
-		rc = fail("could not set the password of '%s'", username);
+		rc = ctl_fail("could not set the password of '%s'", username);
 		goto out;
 	}
 	printf("password changed for %s; their sessions were ended\n", username);
@@ -712,7 +693,7 @@ static int cmd_demo(const char *base_url)
 	struct workflow wf = {0};
 	struct stage_list stages = {0};
 	int rc = 1;
-	sqlite3 *db = open_rw();
+	sqlite3 *db = ctl_open_rw(&cfg);
 
 	if (!db)
 		return 1;
@@ -826,7 +807,7 @@ static int key_from_url(const char *url, unsigned char pk[32])
 	int rc = -1;
 	CURL *c = curl_easy_init();
 	if (!c)
-		return fail("cannot start libcurl");
+		return ctl_fail("cannot start libcurl");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
@@ -836,12 +817,12 @@ static int key_from_url(const char *url, unsigned char pk[32])
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(c);
 	if (cc != CURLE_OK || status != 200) {
-		fail("%s: %s", url, cc != CURLE_OK ? curl_easy_strerror(cc) : "not a shop's key (HTTP status)");
+		ctl_fail("%s: %s", url, cc != CURLE_OK ? curl_easy_strerror(cc) : "not a shop's key (HTTP status)");
 		goto out;
 	}
 	json_t *doc = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc || key_from_json(doc, pk) != 0)
-		fail("%s: not a Hallmark shop key", url);
+		ctl_fail("%s: not a Hallmark shop key", url);
 	else
 		rc = 0;
 	json_decref(doc);
@@ -858,13 +839,13 @@ static int key_from_arg(const char *arg, unsigned char pk[32])
 		return 0;
 	char *text = read_file(arg, 65536, NULL);
 	if (!text)
-		return fail("--key %s: neither a public key nor a readable file", arg);
+		return ctl_fail("--key %s: neither a public key nor a readable file", arg);
 	str_trim(text);
 	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	int rc = doc ? key_from_json(doc, pk) : b64_exact(text, pk, 32);
 	json_decref(doc);
 	free(text);
-	return rc == 0 ? 0 : fail("--key %s: no Hallmark shop key in it", arg);
+	return rc == 0 ? 0 : ctl_fail("--key %s: no Hallmark shop key in it", arg);
 }
 
 /* The hex digits of a fingerprint as typed, lower case; spaces, colons and
@@ -923,7 +904,7 @@ static int cmd_passport_check(int argc, char **argv)
 		return 2;
 	}
 	if (opt_fp && !(want_fp = fingerprint_arg(opt_fp)))
-		return fail("--fingerprint: give the hex digits of the shop's key fingerprint "
+		return ctl_fail("--fingerprint: give the hex digits of the shop's key fingerprint "
 		    "(at least 16, as printed on a certificate)");
 	if ((opt_key && key_from_arg(opt_key, trusted) != 0) ||
 	    (opt_url && key_from_url(opt_url, trusted) != 0))
@@ -931,19 +912,19 @@ static int cmd_passport_check(int argc, char **argv)
 	have_trusted = opt_key || opt_url;
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		rc = fail("%s: line %d: %s", path, jerr.line, jerr.text);
+		rc = ctl_fail("%s: line %d: %s", path, jerr.line, jerr.text);
 		goto out;
 	}
 	const char *format = json_string_value(json_object_get(root, "format"));
 	const char *content = json_string_value(json_object_get(root, "content"));
 	json_t *issuer = json_object_get(root, "issuer");
 	if (!format || strcmp(format, "hallmark-passport-v1")) {
-		rc = fail("%s: not a hallmark-passport-v1 record", path);
+		rc = ctl_fail("%s: not a hallmark-passport-v1 record", path);
 		goto out;
 	}
 	if (!content || !json_is_object(issuer) || b64_field(issuer, "public_key", pk, sizeof pk) != 0 ||
 	    b64_field(root, "signature", sig, sizeof sig) != 0) {
-		rc = fail("%s: content, issuer.public_key or signature missing or malformed", path);
+		rc = ctl_fail("%s: content, issuer.public_key or signature missing or malformed", path);
 		goto out;
 	}
 	/* The record's content must name the uid it claims to be. */
@@ -997,7 +978,7 @@ int main(int argc, char **argv)
 
 	log_set_prog("hallmarkctl");
 	if (sodium_init() < 0)
-		return fail("libsodium failed to initialise");
+		return ctl_fail("libsodium failed to initialise");
 	if (argc > 2 && !strcmp(argv[1], "-c")) {
 		conf = argv[2];
 		argc -= 2;
@@ -1018,7 +999,7 @@ int main(int argc, char **argv)
 	const char *c = argv[1], *sub = argc > 2 ? argv[2] : "";
 	struct passwd *pw = getpwnam(cfg.cgi_user);
 	if (!pw) {
-		rc = fail("cgi_user %s: no such user (set cgi_user in %s)", cfg.cgi_user,
+		rc = ctl_fail("cgi_user %s: no such user (set cgi_user in %s)", cfg.cgi_user,
 		    conf ? conf : config_path());
 		goto out;
 	}
@@ -1032,6 +1013,10 @@ int main(int argc, char **argv)
 		rc = cmd_init();
 	else if (!strcmp(c, "migrate") && argc == 2)
 		rc = cmd_migrate();
+	else if (!strcmp(c, "backup") && argc >= 3)
+		rc = ctl_backup(&cfg, argc - 2, argv + 2);
+	else if (!strcmp(c, "restore") && argc >= 3)
+		rc = ctl_restore(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "add") && (argc == 5 || argc == 6))
 		rc = cmd_shop_add(argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(c, "shop") && !strcmp(sub, "list") && argc == 3)

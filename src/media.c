@@ -114,7 +114,7 @@ int main(void)
 		not_found(&w);
 		goto out;
 	}
-	if (!(db = db_open(w.cfg.database, 1))) {
+	if (!(db = db_open(w.cfg.database, 1)) || schema_check(db) != HM_OK) {
 		web_busy(&w);
 		goto out;
 	}

@@ -746,7 +746,7 @@ int main(void)
 	/* One connection serves the limit check and the page; it is opened
 	 * for writing only for the customer's own writes, and the store only
 	 * when a miss must be counted. */
-	if (!(o.db = db_open(o.w.cfg.database, !writes)) ||
+	if (!(o.db = db_open(o.w.cfg.database, !writes)) || schema_check(o.db) != HM_OK ||
 	    rl_attach(o.db, o.w.cfg.ratelimit_database) != 0) {
 		web_busy(&o.w);
 		goto out;

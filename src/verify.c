@@ -459,7 +459,8 @@ int main(void)
 		web_error(&v.w, 500, _("Something went wrong"), _("Please try again in a moment."));
 		goto out;
 	}
-	if (!(v.db = db_open(v.w.cfg.database, 1)) || rl_attach(v.db, v.w.cfg.ratelimit_database) != 0) {
+	if (!(v.db = db_open(v.w.cfg.database, 1)) || schema_check(v.db) != HM_OK ||
+	    rl_attach(v.db, v.w.cfg.ratelimit_database) != 0) {
 		web_busy(&v.w);
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "i18n.h"
+#include "model.h"
 #include "util.h"
 
 int staff_begin(struct staff *s, const char *prog, const struct param *params, size_t nparams,
@@ -18,6 +19,10 @@ int staff_begin(struct staff *s, const char *prog, const struct param *params, s
 	s->now = hm_now();
 	if (web_master(&s->w) != 0 || !(s->db = db_open(s->w.cfg.database, 0))) {
 		web_error(&s->w, 500, _("Something went wrong"), _("The shop's database is not available."));
+		return -1;
+	}
+	if (schema_check(s->db) != HM_OK) {
+		web_busy(&s->w);
 		return -1;
 	}
 	return 0;

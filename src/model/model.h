@@ -346,5 +346,12 @@ void event_list_free(struct event_list *l);
 /* Applies schema/NNN_*.sql migrations newer than PRAGMA user_version. */
 enum hm_rc schema_migrate(sqlite3 *db, int *from, int *to);
 int schema_latest(void);
+/* The database's schema version (PRAGMA user_version), or -1. */
+int schema_version(sqlite3 *db);
+/* For a CGI, after opening the database: HM_OK when it is at the schema
+ * this program was built for. Otherwise logs one line naming both versions
+ * and what the operator must run, and returns HM_BUSY (a 503: a page of
+ * the wrong schema could be a wrong page). One read of the file's header. */
+enum hm_rc schema_check(sqlite3 *db);
 
 #endif

@@ -12,7 +12,7 @@ int schema_latest(void)
 	return migrations[HM_NELEM(migrations) - 1].version;
 }
 
-static int user_version(sqlite3 *db)
+int schema_version(sqlite3 *db)
 {
 	int v = -1;
 	sqlite3_stmt *st = db_prepare(db, "PRAGMA user_version");
@@ -20,6 +20,23 @@ static int user_version(sqlite3 *db)
 		v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return v;
+}
+
+enum hm_rc schema_check(sqlite3 *db)
+{
+	int v = schema_version(db), want = schema_latest();
+	if (v == want)
+		return HM_OK;
+	if (v < 0)
+		log_err("cannot read the database's schema version: the database is not usable");
+	else if (v < want)
+		log_err("the database is at schema version %d, this Hallmark needs version %d: "
+		    "run 'hallmarkctl migrate' as the CGI user (README.md, Upgrading)", v, want);
+	else
+		log_err("the database is at schema version %d, newer than this Hallmark (version %d): "
+		    "install the Hallmark that migrated it, or restore the pre-migrate backup "
+		    "(README.md, Upgrading)", v, want);
+	return HM_BUSY;
 }
 
 /* PRAGMA user_version takes no bound parameter, so this one statement is
@@ -55,7 +72,7 @@ static enum hm_rc run_script(sqlite3 *db, const char *sql)
 enum hm_rc schema_migrate(sqlite3 *db, int *from, int *to)
 {
 	enum hm_rc rc = HM_OK;
-	*from = *to = user_version(db);
+	*from = *to = schema_version(db);
 	if (*from < 0)
 		return HM_ERR;
 	for (size_t i = 0; i < HM_NELEM(migrations) && rc == HM_OK; i++) {
@@ -65,6 +82,14 @@ enum hm_rc schema_migrate(sqlite3 *db, int *from, int *to)
 		/* Each migration and its version bump commit together or not at all. */
 		if ((rc = db_begin(db)) != HM_OK)
 			break;
+		/* Read again under the write lock: another migrate may have
+		 * applied this one since. */
+		int now = schema_version(db);
+		if (now >= m->version) {
+			db_rollback(db);
+			*to = now;
+			continue;
+		}
 		rc = run_script(db, m->sql);
 		if (rc == HM_OK)
 			rc = set_user_version(db, m->version);
@@ -74,6 +99,9 @@ enum hm_rc schema_migrate(sqlite3 *db, int *from, int *to)
 			db_rollback(db);
 		if (rc == HM_OK)
 			*to = m->version;
+		else
+			log_err("migration %d was not applied: the database stays at version %d",
+			    m->version, *to);
 	}
 	return rc;
 }

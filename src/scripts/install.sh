@@ -12,6 +12,10 @@
 # (default /etc/apache2): where their conf-available/ directory exists under
 # DESTDIR, Hallmark's part of the web server's configuration goes there too
 # (50-hallmark.conf, hallmark.conf), again never over an operator's file.
+# NGINX_CONFDIR (default /etc/nginx): where its snippets/ exists under
+# DESTDIR, Hallmark's part goes there as hallmark.conf, to be included in a
+# server block; FCGIWRAP_SOCKET (default /run/fcgiwrap.socket, Debian's) is
+# the fcgiwrap that part passes the CGIs to.
 # SYSTEMD_UNITDIR (default /etc/systemd/system): where it exists under
 # DESTDIR, the units that send notifications and purge old records go there
 # (never enabled: the operator does that); they are always in
@@ -111,7 +115,8 @@ render() {
 	sed -e "s|@CGI_BIN@|$(sed_escape "$libexec")|g" \
 	    -e "s|@STATIC@|$(sed_escape "$share/static")|g" \
 	    -e "s|@CONF_DIR@|$(sed_escape "$share/conf")|g" \
-	    -e "s|@CONFIG@|$(sed_escape "$sysconf/hallmark.conf")|g" "$1"
+	    -e "s|@CONFIG@|$(sed_escape "$sysconf/hallmark.conf")|g" \
+	    -e "s|@FCGIWRAP_SOCKET@|$(sed_escape "$fcgiwrap_socket")|g" "$1"
 }
 # Installs FILE as DEST, unless DEST is already there and different: then
 # it is the operator's (or an older release's) and is kept, with a word.
@@ -127,14 +132,18 @@ install_conf() {
 		say "" "$3)"
 	fi
 }
+fcgiwrap_socket=${FCGIWRAP_SOCKET:-/run/fcgiwrap.socket}
 tmpdir=$(mktemp -d)
 trap 'rm -rf "$tmpdir"' EXIT
 render "$root/conf/lighttpd-hallmark.conf.in" > "$tmpdir/lighttpd-hallmark.conf"
 render "$root/conf/apache-hallmark.conf.in" > "$tmpdir/apache-hallmark.conf"
-install -m 0644 "$tmpdir/lighttpd-hallmark.conf" "$tmpdir/apache-hallmark.conf" "$destdir$share/conf/"
-say web "$destdir$share/conf/lighttpd-hallmark.conf, apache-hallmark.conf"
+render "$root/conf/nginx-hallmark.conf.in" > "$tmpdir/nginx-hallmark.conf"
+install -m 0644 "$tmpdir/lighttpd-hallmark.conf" "$tmpdir/apache-hallmark.conf" \
+    "$tmpdir/nginx-hallmark.conf" "$destdir$share/conf/"
+say web "$destdir$share/conf/lighttpd-hallmark.conf, apache-hallmark.conf, nginx-hallmark.conf"
 lighttpd_dir=${LIGHTTPD_CONFDIR:-/etc/lighttpd}
 apache_dir=${APACHE_CONFDIR:-/etc/apache2}
+nginx_dir=${NGINX_CONFDIR:-/etc/nginx}
 if [ -d "$destdir$lighttpd_dir/conf-available" ]; then
 	install_conf "$tmpdir/lighttpd-hallmark.conf" "$destdir$lighttpd_dir/conf-available/50-hallmark.conf" \
 	    "$destdir$share/conf/lighttpd-hallmark.conf"
@@ -142,6 +151,10 @@ fi
 if [ -d "$destdir$apache_dir/conf-available" ]; then
 	install_conf "$tmpdir/apache-hallmark.conf" "$destdir$apache_dir/conf-available/hallmark.conf" \
 	    "$destdir$share/conf/apache-hallmark.conf"
+fi
+if [ -d "$destdir$nginx_dir/snippets" ]; then
+	install_conf "$tmpdir/nginx-hallmark.conf" "$destdir$nginx_dir/snippets/hallmark.conf" \
+	    "$destdir$share/conf/nginx-hallmark.conf"
 fi
 
 # systemd units for hallmarkctl send (every minute) and purge (daily), run
@@ -210,20 +223,25 @@ fi
 
 cat <<EOF
 
-Next steps for a new installation (everything runs as www-data, never root):
+Next steps for a new installation (everything runs as $cgi_user, never root):
   1. Edit $sysconf/hallmark.conf (base_url at least).
   2. Give $statedir to the web server's user:
-       chown www-data: $statedir
+       chown $cgi_user: $statedir
   3. As that user, create the database and key, a shop and a staff account:
-       runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf init
-       runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf shop add SLUG "SHOP NAME" [TIMEZONE]
-       runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf user add SLUG USERNAME ["FULL NAME"]
+       runuser -u $cgi_user -- $bindir/hallmarkctl -c $sysconf/hallmark.conf init
+       runuser -u $cgi_user -- $bindir/hallmarkctl -c $sysconf/hallmark.conf shop add SLUG "SHOP NAME" [TIMEZONE]
+       runuser -u $cgi_user -- $bindir/hallmarkctl -c $sysconf/hallmark.conf user add SLUG USERNAME ["FULL NAME"]
   4. Serve it, on Debian with lighttpd:
        apt install lighttpd lighttpd-modules-lua
        lighttpd-enable-mod hallmark && service lighttpd force-reload
      or with Apache:
        a2enmod cgi headers && a2enconf hallmark && systemctl restart apache2
-     (elsewhere: $share/conf/lighttpd.conf.example or apache.conf.example).
+     or with nginx and fcgiwrap (apt install nginx fcgiwrap): put
+       include snippets/hallmark.conf;
+     in a server block of its own (README.md, "Behind nginx"), then
+       nginx -t && systemctl reload nginx
+     (elsewhere: $share/conf/lighttpd.conf.example, apache.conf.example or
+     nginx-hallmark.conf).
   5. Deliver notifications every minute and purge old records daily, with
      systemd (the units are installed, not enabled):
        systemctl daemon-reload
@@ -232,5 +250,5 @@ Next steps for a new installation (everything runs as www-data, never root):
        * * * * * $cgi_user $bindir/hallmarkctl -c $sysconf/hallmark.conf send
        30 3 * * * $cgi_user $bindir/hallmarkctl -c $sysconf/hallmark.conf purge
 On an upgrade, apply the new migrations (as the web server's user too):
-       runuser -u www-data -- $bindir/hallmarkctl -c $sysconf/hallmark.conf migrate
+       runuser -u $cgi_user -- $bindir/hallmarkctl -c $sysconf/hallmark.conf migrate
 EOF

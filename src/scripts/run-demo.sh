@@ -17,6 +17,30 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 port=${1:-8080}
 base=http://127.0.0.1:$port
 
+# The port first: a taken one fails here, before anything is provisioned or
+# printed. (lighttpd is started, and checked, before the logins are shown.)
+case $port in
+'' | *[!0-9]* | 0*) port_ok=no ;;
+*) [ "$port" -le 65535 ] && port_ok=yes || port_ok=no ;;
+esac
+if [ "$port_ok" = no ]; then
+	echo "make run: PORT must be a number from 1 to 65535 (got '$port'), e.g. make run PORT=8081" >&2
+	exit 2
+fi
+if ! python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+' "$port"; then
+	echo "make run: port $port on 127.0.0.1 is already in use (another make run, or another server)." >&2
+	echo "Choose another port: make run PORT=$((port == 65535 ? 8081 : port + 1))" >&2
+	exit 1
+fi
+
 if [ "$(id -u)" = 0 ]; then
 	user=www-data
 	as_user() { runuser -u "$user" -- "$@"; }
@@ -101,6 +125,44 @@ fi
 sh "$root/src/scripts/lighttpd-conf.sh" "$web" "$web/cgi-bin" "$conf" "$state" "$port" \
 	127.0.0.1 "$user" "$group" > "$var/lighttpd.conf"
 
+# lighttpd first, in the background: only once it listens are the logins
+# and links printed, so they never describe a server that has died (the
+# port taken since the check above, a bad configuration). A background
+# job of this script ignores Ctrl-C, so the EXIT trap stops it.
+lighttpd -D -f "$var/lighttpd.conf" 2> "$var/lighttpd.stderr" &
+server=$!
+stop_all() {
+	for p in ${sender:-} ${server:-}; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in ${sender:-} ${server:-}; do
+		wait "$p" 2>/dev/null || true
+	done
+}
+trap 'stop_all' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+listening() {
+	python3 -c '
+import socket, sys
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5).close()
+except OSError:
+    sys.exit(1)
+' "$port"
+}
+tries=0
+until listening; do
+	tries=$((tries + 1))
+	if ! kill -0 "$server" 2>/dev/null || [ "$tries" -ge 100 ]; then
+		echo "make run: lighttpd did not start on 127.0.0.1:$port:" >&2
+		sed 's/^/  /' "$var/lighttpd.stderr" "$state/error.log" 2>/dev/null | tail -n 5 >&2
+		echo "If the port is taken, choose another: make run PORT=$((port == 65535 ? 8081 : port + 1))" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+
 echo
 echo "Hallmark demo on $base  (Ctrl-C stops it; make reset starts over)"
 echo
@@ -117,11 +179,8 @@ echo
 # exec, so $! is the sender itself.
 (cd "$state" && exec $run_as "$web/bin/hallmarkctl" -c "$conf" send --loop 5) &
 sender=$!
-stop_sender() {
-	kill "$sender" 2>/dev/null || true
-	wait "$sender" 2>/dev/null || true
-}
-trap 'stop_sender' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-lighttpd -D -f "$var/lighttpd.conf"
+# Until lighttpd exits (or Ctrl-C): its status is make run's.
+status=0
+wait "$server" || status=$?
+server=
+exit "$status"

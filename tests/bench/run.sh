@@ -19,7 +19,7 @@
 # most of it making the growth case's writes.
 #
 # Environment:
-#   BENCH_CASES    which cases, in order (default "order growth writes")
+#   BENCH_CASES    which cases, in order (default "order growth writes languages")
 #   BENCH_TREE     the checkout whose build is measured (default this one;
 #                  it must have been built with make). Its CGIs, templates,
 #                  static files and lighttpd example are used, with these

@@ -7,6 +7,9 @@ chromedriver by python3-selenium (`make deps-test` installs all three).
     b.rect(".stepper li")           # where an element is, in CSS pixels
     b.screenshot("order-en-phone")  # build/screenshots/order-en-phone.png
     b.assert_clean()                # no console errors, no CSP violations
+    b.axe()                         # axe-core's accessibility violations
+    b.failed_requests()             # what the page asked for and did not get
+    b.unreached_by_keyboard()       # controls that Tab never focuses
 
 Chromium starts once per test run (about two seconds) and is shared: each
 browser() call clears its cookies, cache and storage and sets the viewport,
@@ -32,6 +35,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCREENSHOTS = os.environ.get("HALLMARK_SCREENSHOTS", os.path.join(ROOT, "build", "screenshots"))
 CHROMIUM = os.environ.get("HALLMARK_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("HALLMARK_CHROMEDRIVER", "/usr/bin/chromedriver")
+# axe-core, installed from the npm registry by `make deps-test` (npm ci, as
+# tests/browser/package-lock.json records it).
+AXE = os.path.join(ROOT, "tests", "browser", "node_modules", "axe-core", "axe.min.js")
 
 PHONE = (390, 844)          # a current mid-size phone, portrait
 DESKTOP = (1280, 900)
@@ -44,7 +50,9 @@ except ImportError:
 from selenium import webdriver                                  # noqa: E402
 from selenium.common.exceptions import WebDriverException       # noqa: E402
 from selenium.webdriver.chrome.service import Service           # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By                     # noqa: E402
+from selenium.webdriver.common.keys import Keys                 # noqa: E402
 
 
 class Rect(namedtuple("Rect", "left top right bottom")):
@@ -119,6 +127,47 @@ return out;
 """
 
 
+# The page's keyboard controls as a person meets them: links, buttons,
+# fields, summaries and anything given a tab stop, that show (not in a
+# closed <details>, a hidden menu or an inert part) and are not disabled.
+# A radio group is one stop (Tab enters it once; the arrows move within).
+# Each is marked so that a focus listener can tell which Tab reached.
+_CONTROLS = """
+var sel = "a[href], area[href], button, input:not([type=hidden]), select, textarea, " +
+          "summary, iframe, [tabindex], [contenteditable=''], [contenteditable=true]";
+var out = [];
+document.querySelectorAll(sel).forEach(function (el) {
+  if (el.disabled || el.closest("[inert]") || el.tabIndex < 0) return;
+  if (el.tagName === "SUMMARY" && el.parentElement.tagName !== "DETAILS") return;
+  if (!el.checkVisibility({visibilityProperty: true}) || !el.getClientRects().length) return;
+  out.push(el);
+});
+return out;
+"""
+
+_DESCRIBE = """
+var el = arguments[0];
+var name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+           (el.name ? "[name=" + el.name + "]" : "") +
+           (el.getAttribute("href") ? "[href=" + el.getAttribute("href") + "]" : "");
+var text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
+return name + (text ? ' "' + text.slice(0, 40).replace(/\\s+/g, " ") + '"' : "");
+"""
+
+# What looks like a control but is not one: a label or span dressed as a
+# button (class "button" or role=button) that Tab can never reach.
+_FAKE_CONTROLS = """
+var out = [];
+document.querySelectorAll(".button, [role=button]").forEach(function (el) {
+  if (/^(A|BUTTON|INPUT|SELECT|TEXTAREA|SUMMARY)$/.test(el.tagName) && el.tabIndex >= 0) return;
+  if (el.tabIndex >= 0 && el.hasAttribute("tabindex")) return;
+  if (!el.checkVisibility({visibilityProperty: true})) return;
+  out.push(el);
+});
+return out;
+"""
+
+
 class Browser:
     """One headless chromium. Use browser() to get the run's shared one."""
 
@@ -142,12 +191,15 @@ class Browser:
                     "--user-data-dir=" + self.profile):
             o.add_argument(arg)
         o.add_experimental_option("prefs", {"intl.accept_languages": accept_language})
-        o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # The performance log carries the DevTools network events, which
+        # failed_requests() reads.
+        o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=o)
         self.driver.set_page_load_timeout(30)
         self.cdp("Page.addScriptToEvaluateOnNewDocument", source=_WATCH_CSP)
         self.size, self.mobile = None, False
         self.scripts = []
+        self.axe_source = None
 
     # --- Control -------------------------------------------------------
 
@@ -174,7 +226,9 @@ class Browser:
         self.cdp("Network.clearBrowserCache")
         self.cdp("Storage.clearDataForOrigin", origin="*", storageTypes="all")
         self.resize(*size)
+        self.color_scheme(None)
         self.console()          # drop what the last test left
+        self.failed_requests()
         return self
 
     def resize(self, width, height, mobile=None):
@@ -183,6 +237,12 @@ class Browser:
                  deviceScaleFactor=1, mobile=mobile)
         self.cdp("Emulation.setTouchEmulationEnabled", enabled=mobile)
         self.size, self.mobile = (width, height), mobile
+
+    def color_scheme(self, scheme):
+        """Emulates a device set to SCHEME ("light" or "dark"; None: the
+        default) for prefers-color-scheme, from the next page on."""
+        self.cdp("Emulation.setEmulatedMedia", media="",
+                 features=[{"name": "prefers-color-scheme", "value": scheme or ""}])
 
     def before_scripts(self, source):
         """Runs the JavaScript SOURCE in every page opened from now on (until
@@ -277,6 +337,104 @@ class Browser:
         except WebDriverException:
             entries = []
         return [(e["level"], e["message"]) for e in entries]
+
+    def failed_requests(self):
+        """What was asked for since the last call (or reset) and not had,
+        from the browser's own network events: "URL: 404", "URL: net::…";
+        the page's own address and a favicon the browser asks for by itself
+        included. Reading empties the log."""
+        import json
+        try:
+            entries = self.driver.get_log("performance")
+        except WebDriverException:
+            return []
+        urls, failed = {}, []
+        for e in entries:
+            m = json.loads(e["message"])["message"]
+            p = m.get("params", {})
+            if m["method"] == "Network.requestWillBeSent":
+                urls[p["requestId"]] = p["request"]["url"]
+            elif m["method"] == "Network.responseReceived" and p["response"]["status"] >= 400:
+                failed.append("%s: %d" % (p["response"]["url"], p["response"]["status"]))
+            elif m["method"] == "Network.loadingFailed" and not p.get("canceled"):
+                failed.append("%s: %s" % (urls.get(p["requestId"], "?"),
+                                          p.get("blockedReason") or p.get("errorText")))
+        return failed
+
+    def axe(self, **options):
+        """axe-core's accessibility violations on the page as it is now,
+        each {id, impact, help, nodes: [{target, summary}]}; [] when none.
+        axe.min.js goes in through the DevTools protocol, so the page's CSP
+        (scripts from its own origin only) neither blocks nor reports it."""
+        if self.axe_source is None:
+            if not os.path.exists(AXE):
+                raise AssertionError("axe-core is missing: make deps-test installs it "
+                                     "(npm ci in tests/browser)")
+            with open(AXE) as f:
+                self.axe_source = f.read()
+        if not self.js("return !!window.axe"):
+            self.cdp("Runtime.evaluate", expression=self.axe_source)
+        self.driver.set_script_timeout(60)
+        result = self.driver.execute_async_script("""
+          var done = arguments[arguments.length - 1];
+          axe.run(document, arguments[0]).then(function (r) {
+            done(r.violations.map(function (v) {
+              return {id: v.id, impact: v.impact, help: v.help,
+                      nodes: v.nodes.map(function (n) {
+                        return {target: n.target.join(" "),
+                                summary: (n.failureSummary || "").replace(/\\s+/g, " ")};
+                      })};
+            }));
+          }, function (e) { done([{id: "axe-error", impact: "critical", help: String(e),
+                                   nodes: []}]); });
+        """, dict({"resultTypes": ["violations"]}, **options))
+        return result
+
+    def unreached_by_keyboard(self, extra_tabs=5):
+        """The controls Tab never focuses, going once through the page from
+        its top as a keyboard user does, and what looks like a control (a
+        label dressed as a button) but takes no focus; as descriptions, []
+        when the keyboard reaches everything."""
+        controls = self.js(_CONTROLS)
+        # A tab stop of our own at the top of the page, focused, so that the
+        # first Tab goes to the page's first control.
+        self.js("""var start = document.createElement("span");
+          start.tabIndex = -1; start.id = "hm-tab-start";
+          document.body.insertBefore(start, document.body.firstChild);
+          start.focus({preventScroll: true});
+          window.__hmReached = new Set();
+          document.addEventListener("focusin", function (e) {
+            window.__hmReached.add(e.target);
+          }, true);""")
+        reached = 0
+        # Tab stops the list does not hold (a scrolling box is one in
+        # chromium) make the way longer: go on until nothing new is reached.
+        for _ in range(4):
+            ActionChains(self.driver).send_keys(Keys.TAB * (len(controls) + extra_tabs)).perform()
+            missed = self._missed(controls)
+            if not missed or self.js("return window.__hmReached.size") == reached:
+                break
+            reached = self.js("return window.__hmReached.size")
+        out = ["Tab never reaches " + self.js(_DESCRIBE, el) for el in missed]
+        out += ["looks like a control but takes no focus: " + self.js(_DESCRIBE, el)
+                for el in self.js(_FAKE_CONTROLS)]
+        self.js("""document.getElementById("hm-tab-start").remove();
+          if (document.activeElement) document.activeElement.blur();
+          window.scrollTo(0, 0);""")
+        return out
+
+    def _missed(self, controls):
+        return self.js("""
+          var reached = window.__hmReached, groups = new Set();
+          reached.forEach(function (el) {
+            if (el.type === "radio") groups.add((el.form ? el.form.action : "") + "|" + el.name);
+          });
+          return arguments[0].filter(function (el) {
+            if (reached.has(el)) return false;
+            if (el.type === "radio" && el.name &&
+                groups.has((el.form ? el.form.action : "") + "|" + el.name)) return false;
+            return true;
+          });""", controls)
 
     def csp_violations(self):
         return self.js("return window.__hmCsp || []")

@@ -466,17 +466,24 @@ APACHE_MODULES = os.environ.get("HALLMARK_APACHE_MODULES", "/usr/lib/apache2/mod
 
 
 def run_install(destdir, prefix, sysconf, statedir, out=None, lighttpd_confdir=None,
-                apache_confdir=None, systemd_unitdir=None):
+                apache_confdir=None, systemd_unitdir=None, nginx_confdir=None,
+                fcgiwrap_socket=None):
     """Runs src/scripts/install.sh with the arguments `make install` passes;
     returns the CompletedProcess whatever its status. Without a DESTDIR the
     web servers' configuration directories and systemd's unit directory must
     be given: a test never writes into the machine's own /etc."""
-    if not destdir and not (lighttpd_confdir and apache_confdir and systemd_unitdir):
+    if not destdir and not (lighttpd_confdir and apache_confdir and systemd_unitdir
+                            and nginx_confdir):
         raise AssertionError("run_install without DESTDIR needs the web servers' conf dirs "
                              "and a systemd unit dir")
     env = dict(os.environ, LIGHTTPD_CONFDIR=lighttpd_confdir or "/etc/lighttpd",
                APACHE_CONFDIR=apache_confdir or "/etc/apache2",
+               NGINX_CONFDIR=nginx_confdir or "/etc/nginx",
                SYSTEMD_UNITDIR=systemd_unitdir or "/etc/systemd/system")
+    if fcgiwrap_socket:
+        env["FCGIWRAP_SOCKET"] = fcgiwrap_socket
+    else:
+        env.pop("FCGIWRAP_SOCKET", None)
     env.pop("CGI_USER", None)
     return subprocess.run(["sh", INSTALL_SH, destdir, prefix, sysconf, statedir, out or CGI_BIN],
                           capture_output=True, text=True, timeout=60, env=env)
@@ -489,9 +496,11 @@ class Installation:
     reserved here, plus any settings), give STATEDIR to the web server's user
     and, as that user, `hallmarkctl init`. Use as a context manager.
 
-    web_etc names Debian web servers ("lighttpd", "apache2") whose /etc
-    directory is copied, before the install, to etc/ here: install.sh then
-    puts Hallmark's part in the copy's conf-available/ as it would in /etc."""
+    web_etc names Debian web servers ("lighttpd", "apache2", "nginx") whose
+    /etc directory is copied, before the install, to etc/ here: install.sh
+    then puts Hallmark's part in the copy's conf-available/ (nginx's
+    snippets/) as it would in /etc. nginx's part passes the CGIs to a private
+    fcgiwrap socket, fcgiwrap_socket, in run/ here."""
 
     def __init__(self, web_etc=(), **settings):
         self.web_etc = tuple(web_etc)
@@ -510,6 +519,7 @@ class Installation:
         self.settings = dict(base_url=self.base, **cgi_user_settings(self.user))
         self.settings.update(settings)
         self.etc = os.path.join(self.dir, "etc")
+        self.fcgiwrap_socket = os.path.join(self.dir, "run", "fcgiwrap.socket")
         self.install_output = None
 
     def __enter__(self):
@@ -520,7 +530,9 @@ class Installation:
             r = run_install("", self.prefix, self.sysconf, self.statedir,
                             lighttpd_confdir=os.path.join(self.etc, "lighttpd"),
                             apache_confdir=os.path.join(self.etc, "apache2"),
-                            systemd_unitdir=os.path.join(self.etc, "systemd", "system"))
+                            nginx_confdir=os.path.join(self.etc, "nginx"),
+                            systemd_unitdir=os.path.join(self.etc, "systemd", "system"),
+                            fcgiwrap_socket=self.fcgiwrap_socket)
             if r.returncode != 0:
                 raise AssertionError("install.sh failed: %s%s" % (r.stdout, r.stderr))
             self.install_output = r.stdout + r.stderr

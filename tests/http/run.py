@@ -1,7 +1,8 @@
 """Runs the HTTP tests (tests/http/test_*.py, functions named test_*) and
 prints one closing line for the whole suite, unit tests included:
 "tests: N passed, N failed". A test that raises harness.Skip is counted
-apart, with its reason."""
+apart, with its reason. A module's teardown_module(), when it has one, runs
+after its tests (those it shares a server with)."""
 
 import argparse
 import glob
@@ -58,6 +59,15 @@ def main():
                 failed += 1
                 failures.append((full, traceback.format_exc()))
                 print("FAIL  %s" % full, flush=True)
+        # What a module shares between its tests (a server, its data) is
+        # given back once they have run; a failure there is a failure.
+        if hasattr(mod, "teardown_module"):
+            try:
+                mod.teardown_module()
+            except Exception:
+                failed += 1
+                failures.append((name + ".teardown_module", traceback.format_exc()))
+                print("FAIL  %s.teardown_module" % name, flush=True)
     for full, tb in failures:
         print("\n=== %s\n%s" % (full, tb))
     print("http: %d passed, %d failed%s" % (passed, failed,

@@ -486,6 +486,116 @@ class DebianApache:
         return False
 
 
+class DebianNginx:
+    """Debian's stock nginx.conf (a copy, checked pristine) with only what a
+    test must change (pid file, logs and temporary files in a directory of
+    its own, its includes read from the copy), the stock default site (port
+    80) left out, and a site holding nothing but the README's server block:
+    a loopback listen and `include snippets/hallmark.conf`, the part make
+    install wrote into the copy. fcgiwrap runs as the web server's user on
+    the installation's private socket, as Debian's fcgiwrap.socket and
+    fcgiwrap.service start it, with the README's DAEMON_OPTS (no -f: the
+    CGIs' log lines go to fcgiwrap's own log, fcgiwrap.log here)."""
+
+    def __init__(self, inst):
+        self.inst = inst
+        self.port = inst.port
+        self.base = inst.base
+        self.etc = os.path.join(inst.etc, "nginx")
+        self.dir = os.path.join(inst.dir, "nginx-run")
+        self.proc = self.fcgiwrap = None
+
+    def __enter__(self):
+        pristine("nginx-common", "/etc/nginx/nginx.conf")
+        pristine("nginx-common", "/etc/nginx/fastcgi_params")
+        snippet = os.path.join(self.etc, "snippets", "hallmark.conf")
+        assert os.path.isfile(snippet), "make install did not write " + snippet
+        user = self.inst.user
+        os.makedirs(os.path.join(self.dir, "temp"))
+        os.chmod(self.dir, 0o755)
+        sockdir = os.path.dirname(self.inst.fcgiwrap_socket)
+        os.makedirs(sockdir, exist_ok=True)
+        if os.geteuid() == 0:
+            # Like /var/lib/nginx: the workers write request bodies there.
+            os.chown(os.path.join(self.dir, "temp"), user.pw_uid, user.pw_gid)
+        conf = os.path.join(self.etc, "nginx.conf")
+        with open(conf) as f:
+            text = f.read()
+        where = "/etc/nginx/nginx.conf"
+        temp = "".join("\t%s_temp_path %s/temp/%s;\n" % (k, self.dir, k)
+                       for k in ("client_body", "fastcgi", "proxy", "uwsgi", "scgi"))
+        for old, new in [
+                ("pid /run/nginx.pid;", "pid %s/nginx.pid;" % self.dir),
+                ("error_log /var/log/nginx/error.log;", "error_log %s/error.log;" % self.dir),
+                ("\taccess_log /var/log/nginx/access.log;\n",
+                 "\taccess_log %s/access.log;\n%s" % (self.dir, temp)),
+                ("include /etc/nginx/", "include %s/" % self.etc)]:
+            if old.startswith("include"):
+                assert text.count(old) == 4, "%r: Debian's stock file changed?" % old
+                text = text.replace(old, new)
+            else:
+                text = substitute(text, old, new, where)
+        if os.geteuid() != 0:
+            text = substitute(text, "user www-data;", "", where)
+        with open(conf, "w") as f:
+            f.write(text)
+        os.unlink(os.path.join(self.etc, "sites-enabled", "default"))
+        with open(os.path.join(self.etc, "sites-available", "hallmark"), "w") as f:
+            f.write("server {\n\tlisten 127.0.0.1:%d;\n\tserver_name 127.0.0.1;\n"
+                    "\tinclude snippets/hallmark.conf;\n}\n" % self.port)
+        os.symlink("../sites-available/hallmark", os.path.join(self.etc, "sites-enabled", "hallmark"))
+
+        # As systemd does for Debian's fcgiwrap.socket: the socket is made
+        # here (SocketMode=0660, www-data's), and fcgiwrap gets it as its
+        # standard input, with the README's DAEMON_OPTS=-c 4 (and no -f).
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self.inst.fcgiwrap_socket)
+        os.chmod(self.inst.fcgiwrap_socket, 0o660)
+        if os.geteuid() == 0:
+            os.chown(self.inst.fcgiwrap_socket, user.pw_uid, user.pw_gid)
+        listener.listen(100)
+        with open(self.fcgiwrap_log_path(), "wb") as log:
+            self.fcgiwrap = subprocess.Popen(
+                ["/usr/sbin/fcgiwrap", "-c", "4"], stdin=listener.fileno(), stdout=log,
+                stderr=log, start_new_session=True, cwd="/", **as_web_user(user))
+        listener.close()
+        binary = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+        self.proc = subprocess.Popen(
+            [binary, "-c", conf, "-e", os.path.join(self.dir, "error.log"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=self.dir)
+        try:
+            wait_for_port(self.proc, self.port, self.error_log)
+        except BaseException:
+            stop_group(self.fcgiwrap)
+            raise
+        return self
+
+    def fcgiwrap_log_path(self):
+        return os.path.join(self.dir, "fcgiwrap.log")
+
+    def _read(self, path):
+        try:
+            with open(path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def fcgiwrap_log(self):
+        return self._read(self.fcgiwrap_log_path())
+
+    def error_log(self):
+        return self._read(os.path.join(self.dir, "error.log"))
+
+    def access_log(self):
+        return self._read(os.path.join(self.dir, "access.log"))
+
+    def __exit__(self, *exc):
+        stop_group(self.proc)
+        stop_group(self.fcgiwrap)
+        return False
+
+
 def check_debian_install(inst, web):
     exe = Executables(inst.cgi_bin, os.path.dirname(inst.ctl_path))
     tid = staff_journey(web)
@@ -527,6 +637,86 @@ def test_debian_apache_with_the_hallmark_conf_prefork_and_cgi():
             check_debian_install(inst, web)
 
 
+def noisy_png(w, h):
+    """An RGB PNG of random pixels: it does not compress, so it is big."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\0" + os.urandom(w * 3) for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
+def nginx_page_flow(web, tid):
+    """Through nginx and fcgiwrap, what staff and customers do beyond the
+    journey: a photo upload bigger than nginx's default body limit, the
+    customer's page showing it through media.cgi, a printed slip, a
+    customer's message, a passport."""
+    from test_job_photos import JobStaff, media_links
+    staff = JobStaff(web)
+    staff.login()
+    job, tid2 = staff.book_in(item_type="Watch", item_description="Steel diver")
+    staff.get("/admin/jobs/%d" % job)
+    photo = noisy_png(1000, 700)
+    assert len(photo) > 1.5 * (1 << 20), len(photo)     # over nginx's default 1m
+    r = staff.upload_job(job, photo, public=True, filename="dial.png", ctype="image/png")
+    assert r.status == 303, r
+    page = Client(web, origin=False).get("/track/" + tid2)
+    links = media_links(page.text)
+    assert page.status == 200 and links, page.text
+    img = Client(web, origin=False).get(links[0])
+    assert img.status == 200 and img.header("Content-Type").startswith("image/"), img
+    assert not header_problems(img), header_problems(img)
+    slip = staff.get("/admin/print/job/%d/slip.pdf" % job)
+    assert slip.status == 200 and slip.body.startswith(b"%PDF"), slip
+    # The customer writes to the workshop from the order page.
+    customer = Client(web)
+    customer.get("/track/" + tid)
+    r = customer.post("/track/%s/messages" % tid, {"body": "Is the clasp repairable?",
+                                                   "website": ""}, csrf=False)
+    assert r.status == 303, r
+    assert "Is the clasp repairable?" in visible_text(customer.get(r.header("Location")).text)
+    return tid2
+
+
+def test_debian_nginx_with_the_hallmark_snippet_through_fcgiwrap():
+    with Installation(web_etc=("nginx",), **LIMITS) as inst:
+        add_shop(inst)
+        assert "snippets/hallmark.conf" in inst.install_output
+        with DebianNginx(inst) as web:
+            tid = check_debian_install(inst, web)
+            tid2 = nginx_page_flow(web, tid)
+            # fcgiwrap ran the CGIs as the web server's user, never root.
+            procs = subprocess.run(["ps", "-o", "user=,args=", "-C", "fcgiwrap"],
+                                   capture_output=True, text=True).stdout
+            mine = [l for l in procs.splitlines() if "fcgiwrap -c 4" in l]
+            assert mine and all(l.split()[0] in (inst.user.pw_name, str(inst.user.pw_uid))
+                                for l in mine), procs
+            # No tracking ID in any log: the server keeps no access log, and
+            # the CGIs' lines are in fcgiwrap's log, without the request line
+            # and Referer nginx would add to them in its error log.
+            Client(web).get("/static/hallmark.css", headers={"Referer": web.base + "/track/" + tid})
+            wrong = Client(web)
+            wrong.get("/admin/login")
+            r = wrong.post("/admin/login", {"username": "staff", "password": "not it"},
+                           headers={"Referer": web.base + "/track/" + tid})
+            assert r.status in (200, 401, 422) and "sign-in failed" in web.fcgiwrap_log(), (
+                r, web.fcgiwrap_log())
+            logs = web.error_log() + web.access_log() + web.fcgiwrap_log()
+            for secret in (tid, tid2):
+                assert secret not in logs and secret.replace("-", "") not in logs, secret
+            assert "/track/" not in web.access_log()
+            assert "AddressSanitizer" not in logs
+            # With fcgiwrap gone, nginx's own 502 is Hallmark's page, with the headers.
+            stop_group(web.fcgiwrap)
+            for target in (b"/track", b"/admin/login"):
+                r = raw_request(web.port, target)
+                assert r.status == 502 and not header_problems(r), (r, header_problems(r))
+                assert b"/static/hallmark.css" in r.body and b"nginx" not in r.body, r.body
+
+
 # --- The shipped files agree with each other --------------------------------
 
 def between(text, start, end):
@@ -551,3 +741,20 @@ def test_the_complete_examples_carry_the_debian_parts_word_for_word():
         text = open(os.path.join(ROOT, "static", "errors", p)).read()
         assert '<link rel="stylesheet" href="/static/hallmark.css">' in text, p
         assert not re.search(r"<script\b|<style\b|\sstyle=|\son\w+=", text), p
+    nginx = open(os.path.join(conf, "nginx-hallmark.conf.in")).read()
+    # fcgiwrap is asked to run Hallmark's CGIs and nothing else: the script
+    # is a name set by a location, never a part of the request.
+    cgis = {os.path.basename(p) for p in glob.glob(os.path.join(harness.CGI_BIN, "*.cgi"))}
+    named = re.findall(r"(?m)^  set \$hallmark_cgi (\S+);$", nginx)
+    assert named and set(named) == cgis, (named, cgis)
+    assert nginx.count("fastcgi_pass ") == len(named), nginx
+    scripts = re.findall(r"(?m)^\s*fastcgi_param\s+SCRIPT_FILENAME\s+(.*);$", nginx)
+    assert scripts == ["@CGI_BIN@/$hallmark_cgi"], scripts
+    codes = re.findall(r"(?m)^error_page (\d+) (?:=\d+ )?/hallmark-errors/(\d+)\.html;", nginx)
+    assert len(codes) >= 17, codes
+    for _, page in codes:
+        assert page + ".html" in pages, page
+    # nginx sends its own page for any code not listed: every code Apache
+    # sends Hallmark's page for has one in nginx too.
+    for code in re.findall(r"ErrorDocument (\d+) ", snippet):
+        assert code in [c for c, _ in codes] or code == "431", code

@@ -4,13 +4,18 @@ make install puts in conf-available/: test_boundary.py)."""
 
 import filecmp
 import glob
+import http.client
 import os
 import re
 import shutil
+import signal
+import socket
 import stat
+import subprocess
 import tempfile
+import time
 
-from harness import (CGI_BIN, ROOT, Apache, Client, Installation, run_install,
+from harness import (CGI_BIN, ROOT, Apache, Client, Installation, free_port, run_install,
                      visible_text)
 
 
@@ -30,8 +35,10 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         lighttpd_available = os.path.join(dest, "etc", "lighttpd", "conf-available")
         apache_available = os.path.join(dest, "etc", "apache2", "conf-available")
         unitdir = os.path.join(dest, "etc", "systemd", "system")
+        nginx_snippets = os.path.join(dest, "etc", "nginx", "snippets")
         os.makedirs(lighttpd_available)
         os.makedirs(apache_available)
+        os.makedirs(nginx_snippets)
         os.makedirs(unitdir)    # ... and systemd
         r = run_install(dest, "/usr/local", "/etc/hallmark", "/var/lib/hallmark")
         assert r.returncode == 0, r.stdout + r.stderr
@@ -65,13 +72,26 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         for f, installed in (("lighttpd-hallmark.conf",
                               os.path.join(lighttpd_available, "50-hallmark.conf")),
                              ("apache-hallmark.conf",
-                              os.path.join(apache_available, "hallmark.conf"))):
+                              os.path.join(apache_available, "hallmark.conf")),
+                             ("nginx-hallmark.conf",
+                              os.path.join(nginx_snippets, "hallmark.conf"))):
             p = os.path.join(share, "conf", f)
             text = open(p).read()
             assert mode(p) == 0o644 and "@" not in re.sub(r"(?m)#.*$", "", text), f
-            assert '"/usr/local/lib/hallmark/cgi-bin/order.cgi/' in text, f
-            assert "/usr/local/share/hallmark/static/" in text, f
-            assert '"/etc/hallmark/hallmark.conf"' in text and dest not in text, f
+            if f.startswith("nginx"):
+                # Each location names its CGI; fcgiwrap is Debian's.
+                assert re.search(r"(?m)^fastcgi_param SCRIPT_FILENAME "
+                                 r"/usr/local/lib/hallmark/cgi-bin/\$hallmark_cgi;$", text), text
+                assert re.search(r"(?m)^  set \$hallmark_cgi order\.cgi;$", text), text
+                assert re.search(r"(?m)^fastcgi_param HALLMARK_CONFIG /etc/hallmark/hallmark\.conf;$",
+                                 text), text
+                assert text.count("fastcgi_pass unix:/run/fcgiwrap.socket;") == 9, text
+                assert "alias /usr/local/share/hallmark/static/;" in text, text
+            else:
+                assert '"/usr/local/lib/hallmark/cgi-bin/order.cgi/' in text, f
+                assert "/usr/local/share/hallmark/static/" in text, f
+                assert '"/etc/hallmark/hallmark.conf"' in text, f
+            assert dest not in text, f
             assert mode(installed) == 0o644 and filecmp.cmp(p, installed, shallow=False), f
         assert '"/usr/local/share/hallmark/conf/lighttpd-headers.lua"' in open(
             os.path.join(lighttpd_available, "50-hallmark.conf")).read()
@@ -115,10 +135,11 @@ def test_install_puts_each_file_in_place_and_keeps_the_operators_config():
         top = sorted(os.listdir(dest))
         assert top == ["etc", "usr", "var"], top
         assert sorted(os.listdir(os.path.join(dest, "etc"))) == ["apache2", "hallmark", "lighttpd",
-                                                                 "systemd"]
+                                                                 "nginx", "systemd"]
         assert os.listdir(os.path.join(dest, "etc", "systemd")) == ["system"]
         assert os.listdir(lighttpd_available) == ["50-hallmark.conf"]
         assert os.listdir(apache_available) == ["hallmark.conf"]
+        assert os.listdir(nginx_snippets) == ["hallmark.conf"]
 
         # The operator edits the config and the state directory; an upgrade
         # keeps both, and replaces what it owns.
@@ -248,3 +269,165 @@ def test_installed_hallmark_behind_apache():
             for hidden in ("/track", "/admin", "/verify"):
                 assert hidden not in log, hidden
             assert tid not in web.error_log()
+
+
+# --- make run (src/scripts/run-demo.sh) --------------------------------------
+
+def demo_checkout():
+    """What run-demo.sh reads from a checkout, copied to a directory of its
+    own (the web server's user can walk through it): the demo it provisions
+    lands there, never in the real checkout's var/."""
+    top = tempfile.mkdtemp(prefix="hallmark-run-")
+    os.chmod(top, 0o755)
+    shutil.copy(os.path.join(ROOT, "Makefile"), top)
+    os.makedirs(os.path.join(top, "src", "lib"))
+    shutil.copytree(os.path.join(ROOT, "src", "scripts"), os.path.join(top, "src", "scripts"))
+    shutil.copy(os.path.join(ROOT, "src", "lib", "config.c"), os.path.join(top, "src", "lib"))
+    for d in ("templates", "static", "conf"):
+        shutil.copytree(os.path.join(ROOT, d), os.path.join(top, d))
+    os.makedirs(os.path.join(top, "cgi-bin"))
+    for f in glob.glob(os.path.join(CGI_BIN, "*.cgi")) + [os.path.join(CGI_BIN, "hallmarkctl")]:
+        shutil.copy(f, os.path.join(top, "cgi-bin"))
+    for d, _, fs in os.walk(top):
+        os.chmod(d, 0o755)
+        for f in fs:
+            os.chmod(os.path.join(d, f), 0o755 if d.endswith("cgi-bin") else 0o644)
+    return top
+
+
+def run_demo(top, port, env=None, timeout=120):
+    return subprocess.run(["sh", os.path.join(top, "src", "scripts", "run-demo.sh"), str(port)],
+                          capture_output=True, text=True, timeout=timeout, cwd=top,
+                          env=env or dict(os.environ), stdin=subprocess.DEVNULL)
+
+
+LOGIN_WORDS = ("Hallmark demo on", "password", "Customer lookup", "/track/")
+
+
+def test_make_run_on_a_taken_port_fails_first_and_clearly():
+    top = demo_checkout()
+    taken = socket.socket()
+    try:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        r = run_demo(top, port, timeout=30)
+        assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+        assert "port %d" % port in r.stderr and "already in use" in r.stderr, r.stderr
+        assert "make run PORT=%d" % (port + 1) in r.stderr, r.stderr
+        for w in LOGIN_WORDS:
+            assert w not in r.stdout, (w, r.stdout)
+        # It failed first: nothing was provisioned.
+        assert not os.path.exists(os.path.join(top, "var")), os.listdir(top)
+
+        r = run_demo(top, "80a", timeout=30)
+        assert r.returncode == 2 and "PORT must be a number" in r.stderr, r.stderr
+    finally:
+        taken.close()
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_make_run_never_prints_logins_for_a_server_that_died():
+    """The port is free when checked, but lighttpd exits at once (the port
+    taken in between, say): no login or link is printed, and the reason is."""
+    top = demo_checkout()
+    fake = tempfile.mkdtemp(prefix="hallmark-fakebin-")
+    try:
+        with open(os.path.join(fake, "lighttpd"), "w") as f:
+            f.write("#!/bin/sh\necho '(network.c.123) cannot bind to socket: "
+                    "Address already in use' >&2\nexit 255\n")
+        os.chmod(os.path.join(fake, "lighttpd"), 0o755)
+        port = free_port()
+        env = dict(os.environ, PATH=fake + ":" + os.environ.get("PATH", "/usr/bin:/bin"))
+        r = run_demo(top, port, env=env)
+        assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+        assert "lighttpd did not start on 127.0.0.1:%d" % port in r.stderr, r.stderr
+        assert "Address already in use" in r.stderr and "PORT=" in r.stderr, r.stderr
+        for w in LOGIN_WORDS:
+            assert w not in r.stdout, (w, r.stdout)
+    finally:
+        shutil.rmtree(fake, ignore_errors=True)
+        reset_demo(top)
+
+
+def reset_demo(top):
+    """make reset for the copy (its var/ may hold files of the web user)."""
+    subprocess.run(["make", "-s", "-C", top, "reset"], capture_output=True, timeout=60)
+    shutil.rmtree(top, ignore_errors=True)
+
+
+def test_make_run_serves_then_prints_the_logins_and_stops_with_its_server():
+    top = demo_checkout()
+    port = free_port()
+    proc = subprocess.Popen(["sh", os.path.join(top, "src", "scripts", "run-demo.sh"), str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=top,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        out = []
+        deadline = time.time() + 120
+        for line in proc.stdout:
+            out.append(line)
+            if line.startswith("Customer lookup:"):
+                break
+            assert time.time() < deadline, "".join(out)
+        text = "".join(out)
+        assert "Hallmark demo on http://127.0.0.1:%d" % port in text, text
+        assert re.search(r"(?m)^\s*password\b|password:", text, re.I), text
+        # Printed once it serves: the page is there now.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/track")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    # lighttpd stopped with it: the port is free again.
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
+    reset_demo(top)
+
+
+def test_make_install_destdir_lays_down_the_timers_disabled_and_the_nginx_part():
+    """`make install DESTDIR=…` itself (the Makefile's variables reach
+    install.sh): the units run hallmarkctl as CGI_USER from the installed
+    paths, and nothing enables them (no *.wants/ link anywhere)."""
+    dest = tempfile.mkdtemp(prefix="hallmark-make-install-")
+    try:
+        unitdir = os.path.join(dest, "etc", "systemd", "system")
+        os.makedirs(unitdir)
+        os.makedirs(os.path.join(dest, "etc", "nginx", "snippets"))
+        # -o all: the build is whatever the tests run (CGI_BIN); not remade.
+        r = subprocess.run(["make", "-s", "-C", ROOT, "-o", "all", "install", "DESTDIR=" + dest,
+                            "OUT=" + CGI_BIN, "PREFIX=/opt/hallmark", "CGI_USER=jeweller",
+                            "FCGIWRAP_SOCKET=/run/hallmark-fcgiwrap.socket"],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stdout + r.stderr
+        units = ["hallmark-purge.service", "hallmark-purge.timer", "hallmark-send.service",
+                 "hallmark-send.timer"]
+        assert sorted(os.listdir(unitdir)) == units
+        for what in ("send", "purge"):
+            service = open(os.path.join(unitdir, "hallmark-%s.service" % what)).read()
+            assert re.findall(r"(?m)^User=.*$", service) == ["User=jeweller"], service
+            assert re.findall(r"(?m)^ExecStart=.*$", service) == [
+                "ExecStart=/opt/hallmark/bin/hallmarkctl -c /etc/hallmark/hallmark.conf %s" % what]
+            timer = open(os.path.join(unitdir, "hallmark-%s.timer" % what)).read()
+            assert re.search(r"(?m)^WantedBy=timers\.target$", timer)
+        links = [os.path.join(d, f) for d, ds, fs in os.walk(os.path.join(dest, "etc"))
+                 for f in fs + ds if os.path.islink(os.path.join(d, f)) or f.endswith(".wants")]
+        assert links == [], links
+        assert os.path.isfile(os.path.join(dest, "opt", "hallmark", "bin", "hallmarkctl"))
+        snippet = open(os.path.join(dest, "etc", "nginx", "snippets", "hallmark.conf")).read()
+        assert snippet.count("fastcgi_pass unix:/run/hallmark-fcgiwrap.socket;") == 9
+        assert "/opt/hallmark/lib/hallmark/cgi-bin/$hallmark_cgi;" in snippet
+        assert "systemctl enable --now hallmark-send.timer hallmark-purge.timer" in r.stdout
+        assert ("* * * * * jeweller /opt/hallmark/bin/hallmarkctl -c /etc/hallmark/hallmark.conf send"
+                in r.stdout), r.stdout
+        assert "runuser -u jeweller -- /opt/hallmark/bin/hallmarkctl" in r.stdout, r.stdout
+        assert "sudo" not in r.stdout + r.stderr
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
