@@ -31,7 +31,7 @@ static const char *const themes[] = {"auto", "light", "dark", NULL};
 static const char *const job_photo_roles[] = {"photo", "proof", NULL};
 static const char *const event_kinds[] = {"serviced", "valued", "resized", "repaired", "note", NULL};
 static const char *const shows[] = {"deleted", "sent", "rotated", "booked", "queued",
-    "not_queued", "saved", "reset", "unchanged", "moved", NULL};
+    "not_queued", "saved", "reset", "unchanged", "moved", "no_proof", NULL};
 static const char *const sizes[] = {"t", "d", NULL};
 static const char *const slip_sizes[] = {"80mm", "a5", "a4", NULL};
 static const char *const channels[] = {"email", "sms", "whatsapp", "none", NULL};
@@ -124,6 +124,8 @@ const struct param admin_params[A_NPARAMS] = {
 	[A_PHONE_COUNTRY] = {"phone_country", v_country, 2, 0, 0, 0},
 	[A_SLIP_SIZE] = {"slip_size", v_choice, 4, 0, 0, 0, slip_sizes},
 	[A_SLIP_TERMS] = {"slip_terms", v_text, 1000, PARAM_MULTILINE, 0, 0},
+	/* A few lines ("Tue-Fri 10:00-17:30"), shown on the customer's page. */
+	[A_OPENING_HOURS] = {"opening_hours", v_text, 300, PARAM_MULTILINE, 0, 0},
 	[A_NOTIFY_EMAIL] = {"notify_email", v_email, 200, 0, 0, 0},
 	[A_NOTIFY_CHANNEL] = {"notify_channel", v_choice, 8, 0, 0, 0, channels},
 	[A_SUBJECT] = {"subject", v_string, TEXT_SUBJECT_MAX, 0, 0, 0},

@@ -27,9 +27,10 @@
 
 static const char *const decisions[] = {"approve", "changes", NULL};
 static const char *const sents[] = {"message", "approved", "changes", NULL};
+static const char *const confirms[] = {"1", NULL};
 
 enum { P_BODY, P_WEBSITE, P_DECISION, P_COMMENT, P_STAGE, P_SENT, P_FK, P_ONE_CLICK,
-	P_LANG, P_NPARAMS };
+	P_CONFIRM, P_LANG, P_NPARAMS };
 static const char *const one_click[] = {"One-Click", NULL};
 /* Lengths are in characters, as the page's maxlength counts them: a
  * message over the limit comes back in the box to be shortened. */
@@ -44,6 +45,9 @@ static const struct param params[P_NPARAMS] = {
 	/* RFC 8058's "List-Unsubscribe=One-Click", POSTed by a mail provider
 	 * to the unsubscribe link */
 	[P_ONE_CLICK] = {REQ_ONE_CLICK_PARAM, v_choice, 16, 0, 0, 0, one_click},
+	/* The approval's "I have looked at the design" box: approving is
+	 * what starts the making, so it is never one accidental tap. */
+	[P_CONFIRM] = {"confirm", v_choice, 4, 0, 0, 0, confirms},
 	[P_LANG] = WEB_LANG_PARAM,
 };
 
@@ -99,7 +103,24 @@ static void add_contact(struct tctx *c, const struct shop *s)
 		tctx_set(c, "shop_whatsapp", dial);
 	}
 	tctx_set(c, "shop_email", *s->email ? s->email : NULL);
-	tctx_set(c, "shop_address", *s->address ? s->address : NULL);
+	if (*s->address) {
+		tctx_set(c, "shop_address", s->address);
+		/* OpenStreetMap's search takes the address as typed, on any
+		 * device, without an account or coordinates; its lines become
+		 * the commas a search box expects. */
+		struct buf q = {0};
+		for (const char *p = s->address; *p; p++) {
+			if (*p == '\r')
+				continue;
+			if (*p == '\n')
+				buf_puts(&q, ", ");
+			else
+				buf_putc(&q, *p);
+		}
+		tctx_set(c, "maps_query", q.data ? q.data : "");
+		buf_free(&q);
+	}
+	tctx_set(c, "opening_hours", s->opening_hours && *s->opening_hours ? s->opening_hours : NULL);
 }
 
 /* Signed, expiring URLs for one photo's versions, with the display size
@@ -165,12 +186,13 @@ static const char *generic_next_step(int flags)
 		return _("This order is complete. Thank you.");
 	if (flags & STAGE_READY)
 		return _("It's ready. Please get in touch to arrange collection.");
-	return _("Your piece is in progress. We'll keep this page up to date.");
+	return _("Your order is in progress. We'll keep this page up to date.");
 }
 
+/* The shop's name, or a word that fits any kind of workshop. */
 static const char *shop_label(const struct shop *s)
 {
-	return *s->name ? s->name : _("Your jeweller");
+	return *s->name ? s->name : _("The workshop");
 }
 
 /* The shop's theme and brand colour. The colour reaches the page as one
@@ -216,10 +238,84 @@ static const char *sent_notice(const char *sent)
 	if (!strcmp(sent, "message"))
 		return _("Message sent. The workshop will reply here.");
 	if (!strcmp(sent, "approved"))
-		return _("Thank you: you approved the design. We'll start making your piece.");
+		return _("Thank you: you approved the design. We'll start making it.");
 	if (!strcmp(sent, "changes"))
 		return _("Thank you: we've passed your changes to the workshop.");
 	return NULL;
+}
+
+/* A span of time in the countdown's short units ("2 d 4 h 13 min"), to
+ * the minute: the page's script carries it on to the second. */
+static void countdown_text(time_t left, char *out, size_t n)
+{
+	long long mins = (long long)left / 60, days = mins / 1440, hours = mins % 1440 / 60;
+	char d[32], h[32], m[32];
+	/* Each unit is a catalog phrase with %s where the number goes. */
+	char num[24];
+	snprintf(num, sizeof num, "%lld", days);
+	snprintf(d, sizeof d, C_("countdown", "%s d"), num);
+	snprintf(num, sizeof num, "%lld", hours);
+	snprintf(h, sizeof h, C_("countdown", "%s h"), num);
+	snprintf(num, sizeof num, "%lld", mins % 60);
+	snprintf(m, sizeof m, C_("countdown", "%s min"), num);
+	if (days)
+		snprintf(out, n, "%s %s", d, h);
+	else if (hours)
+		snprintf(out, n, "%s %s", h, m);
+	else
+		snprintf(out, n, "%s", m);
+}
+
+/* The one-line answer at the top of the page: where the order stands. */
+static void add_status_summary(struct order *o, struct tctx *c, const struct event_list *events,
+    int cancelled, int ready, int final, time_t until)
+{
+	const struct job *j = &o->j;
+	const char *tz = o->shop.timezone;
+	const struct event *last = events->n ? &events->v[events->n - 1] : NULL;
+	char day[64];
+	/* The job reached its stage at its newest public event: every move
+	 * writes one. */
+	fmt_day(last ? last->at : j->created_at, tz, day, sizeof day);
+	if (cancelled) {
+		const char *reason = last && last->note_public && !strcmp(last->kind, "stage")
+		    ? last->note : NULL;
+		if (reason) {
+			/* TRANSLATORS: the order page's status line; %s is the shop's reason. */
+			tctx_setf(c, "status_summary", _("Cancelled: %s"), reason);
+			tctx_set(c, "cancel_reason", reason);
+		} else {
+			tctx_set(c, "status_summary", _("Cancelled"));
+		}
+	} else if (j->stage.flags & STAGE_DECISION) {
+		tctx_set(c, "status_summary", _("Your approval is needed"));
+	} else if (final) {
+		/* TRANSLATORS: the order page's status line; %s is a date. */
+		tctx_setf(c, "status_summary", _("Completed on %s"), day);
+	} else if (ready) {
+		/* TRANSLATORS: the order page's status line; %s is a date. */
+		tctx_setf(c, "status_summary", _("Ready to collect since %s"), day);
+	} else if (*j->due_date) {
+		char due[64];
+		fmt_date(j->due_date, DATE_SHORT, due, sizeof due);
+		/* TRANSLATORS: the order page's status line; %s is the estimated date. */
+		tctx_setf(c, "status_summary", _("In progress · ready by %s"), due);
+		if (until > o->now) {
+			char left[96];
+			countdown_text(until - o->now, left, sizeof left);
+			tctx_set_int(c, "due_until", (long long)until);
+			/* TRANSLATORS: the time left before the estimated date: "3 d 4 h to go". */
+			tctx_setf(c, "countdown", _("%s to go"), left);
+			/* The page's script counts down to the second in the same words. */
+			tctx_set(c, "countdown_template", _("%s to go"));
+			tctx_set(c, "unit_d", C_("countdown", "%s d"));
+			tctx_set(c, "unit_h", C_("countdown", "%s h"));
+			tctx_set(c, "unit_min", C_("countdown", "%s min"));
+			tctx_set(c, "unit_s", C_("countdown", "%s s"));
+		}
+	} else {
+		tctx_set(c, "status_summary", _("In progress"));
+	}
 }
 
 static void render(struct order *o, int status, const struct form_state *fs)
@@ -247,7 +343,9 @@ static void render(struct order *o, int status, const struct form_state *fs)
 		if (stages.v[i].id == j->stage.id)
 			cur = &stages.v[i];
 	int cancelled = (j->stage.flags & STAGE_CANCELLED) != 0;
-	int done = (j->stage.flags & (STAGE_READY | STAGE_FINAL)) != 0;
+	int final = (j->stage.flags & STAGE_FINAL) != 0;
+	int ready = (j->stage.flags & STAGE_READY) != 0;
+	int done = ready || final;
 	tctx_set(c, "shop_name", shop_label(shop));
 	/* TRANSLATORS: the order page's title: the item, its stage, the shop. */
 	tctx_setf(c, "title", _("%1$s: %2$s · %3$s"), j->item_type, cur->label, shop_label(shop));
@@ -256,30 +354,35 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	tctx_set(c, "item_description", j->item_description);
 	tctx_set(c, "problem", j->problem);
 	char iso[21];
-	fmt_time(j->created_at, tz, when, sizeof when);
+	fmt_day(j->created_at, tz, when, sizeof when);
 	tctx_set(c, "booked_in", when);
 	fmt_iso(j->created_at, iso);
 	tctx_set(c, "booked_in_iso", iso);
-	if (*j->due_date) {
-		fmt_date(j->due_date, DATE_SHORT, when, sizeof when);
-		tctx_set(c, "due_date", when);
-		tctx_set(c, "due_date_iso", j->due_date);
-		/* The countdown is for work still to come. */
-		time_t until = day_end(j->due_date, tz);
-		if (!done && !cancelled && until > o->now)
-			tctx_set_int(c, "due_until", (long long)until);
-	}
-	tctx_set(c, "invoice_url", *j->invoice_url ? j->invoice_url : NULL);
+	/* The countdown is for work still to come. */
+	time_t until = *j->due_date && !done && !cancelled ? day_end(j->due_date, tz) : 0;
+	add_status_summary(o, c, &events, cancelled, ready, final, until);
+	/* Last updated: the newest thing the customer can see, from what the
+	 * page has read anyway. */
+	time_t updated = j->created_at;
+	if (events.n && events.v[events.n - 1].at > updated)
+		updated = events.v[events.n - 1].at;
+	if (thread.n && thread.v[thread.n - 1].at > updated)
+		updated = thread.v[thread.n - 1].at;
+	fmt_time(updated, tz, when, sizeof when);
+	tctx_set(c, "updated", when);
+	fmt_iso(updated, iso);
+	tctx_set(c, "updated_iso", iso);
+	/* Nothing is left to pay on a finished or cancelled order. */
+	tctx_set(c, "invoice_url", *j->invoice_url && !final && !cancelled ? j->invoice_url : NULL);
 	tctx_set(c, "stage_label", cur->label);
-	/* A stage the shop left without texts still tells the customer something. */
 	tctx_set(c, "stage_description", *cur->description ? cur->description
 	    : cancelled ? _("This order was cancelled.") : NULL);
 	tctx_set(c, "next_step", *cur->next_step ? cur->next_step
 	    : generic_next_step(j->stage.flags));
 	tctx_set(c, "accent", cancelled ? "cancelled" : done ? "done" : "progress");
 	tctx_set_bool(c, "cancelled", cancelled);
-	tctx_set_int(c, "percent", stage_percent(&stages, &j->stage));
-	if ((j->stage.flags & STAGE_FINAL) && *shop->review_url)
+	tctx_set_bool(c, "ready", ready);
+	if (final && *shop->review_url)
 		tctx_set(c, "review_url", shop->review_url);
 	if (j->stage.flags & STAGE_DECISION) {
 		tctx_set_bool(c, "decision", 1);
@@ -291,9 +394,11 @@ static void render(struct order *o, int status, const struct form_state *fs)
 			continue;
 		struct tctx *it = tctx_add_item(c, "stages");
 		tctx_set(it, "label", s->label);
-		/* At the final stage there is nothing left to wait for: it is done. */
+		tctx_set(it, "description", *s->description ? s->description : NULL);
+		/* Ready or final, there is nothing left to wait for: done, for now. */
 		int current = s->id == j->stage.id;
-		int is_done = s->position < j->stage.position || (current && (s->flags & STAGE_FINAL));
+		int is_done = s->position < j->stage.position ||
+		    (current && (s->flags & (STAGE_FINAL | STAGE_READY)));
 		tctx_set(it, "state", is_done ? "done" : current ? "current" : "future");
 		tctx_set_bool(it, "is_done", is_done);
 		tctx_set_bool(it, "is_current", current);
@@ -375,11 +480,12 @@ static void miss(struct order *o)
 	not_found(&o->w);
 }
 
-/* 303 back to the page, with what happened for the notice. */
-static void back_to_page(struct order *o, const char *sent, const char *anchor)
+/* 303 back to the page, with what happened for the notice, scrolled to
+ * the notice itself: the person sees at once that it worked. */
+static void back_to_page(struct order *o, const char *sent)
 {
 	char path[TID_MAX + 64];
-	snprintf(path, sizeof path, "/track/%s?sent=%s#%s", o->tid, sent, anchor);
+	snprintf(path, sizeof path, "/track/%s?sent=%s#notice", o->tid, sent);
 	web_redirect(&o->w, path);
 }
 
@@ -446,7 +552,7 @@ static void post_message(struct order *o)
 	/* A bot fills every field; a person never sees this one. It is told
 	 * "sent" and nothing is stored. */
 	if (req_present(r, P_WEBSITE) && (!req_val(r, P_WEBSITE) || *req_val(r, P_WEBSITE))) {
-		back_to_page(o, "message", "messages");
+		back_to_page(o, "message");
 		return;
 	}
 	if (req_invalid(r, P_BODY) || !msg_body_ok(req_val(r, P_BODY))) {
@@ -472,7 +578,7 @@ static void post_message(struct order *o)
 	}
 	if (rc == HM_DUPLICATE) {
 		/* Sent already (a double click, or a retry after a lost answer). */
-		back_to_page(o, "message", "messages");
+		back_to_page(o, "message");
 		return;
 	}
 	if (rc == HM_LIMITED) {
@@ -486,7 +592,7 @@ static void post_message(struct order *o)
 		render(o, rc == HM_BUSY ? 503 : 500, &fs);
 		return;
 	}
-	back_to_page(o, "message", "messages");
+	back_to_page(o, "message");
 }
 
 static void post_decision(struct order *o)
@@ -505,6 +611,12 @@ static void post_decision(struct order *o)
 		return;
 	}
 	int approve = !strcmp(d, "approve");
+	if (approve && !req_val(r, P_CONFIRM)) {
+		fs.decision_error = _("Tick the box to confirm you have looked at the design, then "
+		    "approve it.");
+		render(o, 422, &fs);
+		return;
+	}
 	if (!approve && (req_invalid(r, P_COMMENT) || !msg_body_ok(comment))) {
 		fs.decision_error = req_message(r, P_COMMENT, NULL, why, sizeof why)
 		    ? why : _("Tell us what you'd like changed, so the workshop can get it right.");
@@ -530,7 +642,7 @@ static void post_decision(struct order *o)
 		return;
 	}
 	if (rc == HM_DUPLICATE) {
-		back_to_page(o, approve ? "approved" : "changes", approve ? "progress-h" : "messages");
+		back_to_page(o, approve ? "approved" : "changes");
 		return;
 	}
 	if (rc == HM_CONFLICT) {
@@ -557,7 +669,7 @@ static void post_decision(struct order *o)
 		render(o, rc == HM_BUSY ? 503 : 500, &fs);
 		return;
 	}
-	back_to_page(o, outcome, approve ? "progress-h" : "messages");
+	back_to_page(o, outcome);
 }
 
 /* /track/unsubscribe/<token>: the page and its one button (GET), and

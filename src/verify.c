@@ -170,6 +170,7 @@ static void add_photos(struct verify *v, struct tctx *c, int64_t passport_id)
 	for (size_t i = 0; i < l.n; i++) {
 		int primary = !strcmp(l.v[i].role, "primary");
 		struct tctx *it = tctx_add_item(c, primary ? "primary" : "gallery");
+		tctx_set_bool(c, "photos", 1);
 		attachment_file(&l.v[i], 'd', file);
 		char *url = media_url(v->w.master, file, expiry);
 		tctx_set(it, "display_url", url);
@@ -197,6 +198,24 @@ static void add_logo(struct verify *v, struct tctx *c, int64_t shop_id)
 	free(url);
 }
 
+/* How to reach the shop that issued the passport: the way back to it. */
+static void add_issuer(struct tctx *c, const struct shop *s)
+{
+	if (*s->phone) {
+		char dial[40];
+		size_t k = 0;
+		for (const char *p = s->phone; *p && k + 1 < sizeof dial; p++)
+			if (isdigit((unsigned char)*p) || (*p == '+' && k == 0))
+				dial[k++] = *p;
+		dial[k] = '\0';
+		tctx_set(c, "shop_phone", s->phone);
+		tctx_set(c, "shop_tel", dial);
+	}
+	tctx_set(c, "shop_email", *s->email ? s->email : NULL);
+	tctx_set(c, "shop_address", *s->address ? s->address : NULL);
+	tctx_set_bool(c, "issuer_contact", *s->phone || *s->email || *s->address);
+}
+
 static void passport_page(struct verify *v, const struct passport_full *pf, const struct shop *shop,
     const unsigned char *pk, int ok)
 {
@@ -205,20 +224,31 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 	char when[64], money[48], fp[KEY_FINGERPRINT_STR];
 
 	tctx_set(c, "title", p->f[PF_TITLE]);
-	tctx_set(c, "shop_name", *shop->name ? shop->name : _("Your jeweller"));
+	tctx_set(c, "shop_name", *shop->name ? shop->name : _("The workshop"));
 	if (shop->abn && *shop->abn) {
 		tctx_set(c, "business_label", shop_number_label(shop));
 		tctx_set(c, "business_number", shop->abn);
 	}
 	tctx_set_bool(c, "verified", ok);
 	tctx_set(c, "uid", p->public_uid);
+	/* The UID in its hyphenated groups, so a narrow screen wraps it after
+	 * a hyphen, never inside a group. */
+	for (const char *u = p->public_uid; *u;) {
+		size_t n = strcspn(u, "-");
+		n += u[n] == '-';
+		char *part = xstrndup(u, n);
+		tctx_set(tctx_add_item(c, "uid_parts"), "part", part);
+		free(part);
+		u += n;
+	}
 	tctx_setf(c, "number", "%lld", (long long)p->identity_number);
 	tctx_set(c, "piece_title", p->f[PF_TITLE]);
 	tctx_set(c, "jewellery_type", p->f[PF_JEWELLERY_TYPE]);
 	tctx_set(c, "description", p->f[PF_DESCRIPTION]);
 	tctx_set_bool(c, "lost_stolen", p->lost_stolen);
 	if (p->signed_at) {
-		fmt_time(p->signed_at, shop->timezone, when, sizeof when);
+		/* A day, like every other date on the page. */
+		fmt_day(p->signed_at, shop->timezone, when, sizeof when);
 		tctx_set(c, "signed_at", when);
 	}
 	add_group(c, C_("passport group", "Metal"), p, PF_METAL_TYPE, PF_METAL_WEIGHT + 1);
@@ -276,6 +306,7 @@ static void passport_page(struct verify *v, const struct passport_full *pf, cons
 	}
 	add_photos(v, c, p->id);
 	add_logo(v, c, p->shop_id);
+	add_issuer(c, shop);
 	web_page(&v->w, 200, "verify_passport", c);
 	tctx_free(c);
 }

@@ -1,50 +1,51 @@
 /* The order page without reloading: a live countdown to the estimated
- * completion date, and the message thread refreshed every 30 seconds.
- * Everything works without this file; it only adds. Text is set with
- * textContent, never parsed as HTML. */
+ * completion date, a character counter on the message box, and the
+ * message thread refreshed every 30 seconds. Everything works without
+ * this file; it only adds. Text is set with textContent, never parsed as
+ * HTML. */
 (function () {
   "use strict";
-
-  /* The countdown speaks the page's language: the browser's Intl writes
-   * "3 days" and joins the parts; the phrase around them comes from the
-   * catalog (data-template, with %s where they go). A browser without
-   * those Intl parts keeps the countdown hidden: the date is beside it. */
-  var countdown = document.querySelector(".countdown[data-until][data-template]");
-  var units = null, list = null, PLACE = /%(?:1\$)?s/;
-  if (countdown) {
-    try {
-      var lang = document.documentElement.lang || undefined;
-      units = ["day", "hour", "minute"].map(function (u) {
-        return new Intl.NumberFormat(lang, { style: "unit", unit: u, unitDisplay: "long" });
-      });
-      list = new Intl.ListFormat(lang, { style: "long", type: "unit" });
-      /* One that ignores "unit" would write bare numbers; a phrase with
-       * nowhere to put them would say nothing. */
-      if (units[0].resolvedOptions().style !== "unit" ||
-          !PLACE.test(countdown.getAttribute("data-template")))
-        units = null;
-    } catch (e) {
-      units = null;     /* no Intl, or one without units or lists */
-    }
+  var PLACE = /%(?:1\$)?s/;
+  function fill(template, value) {
+    return template.replace(PLACE, function () { return value; });
   }
+
+  /* The countdown speaks the page's language: the page gives the unit
+   * phrases ("%s d", "%s h", "%s min", "%s s") and the phrase around them
+   * ("%s to go") from its catalog. Without this file the server's text,
+   * to the minute, stays; once the date has passed it goes. */
+  var countdown = document.querySelector(".countdown[data-until][data-template]");
   function tick() {
     var left = Number(countdown.getAttribute("data-until")) * 1000 - Date.now();
     if (!(left > 0)) {
       countdown.remove();
       return false;
     }
-    var mins = Math.floor(left / 60000), days = Math.floor(mins / 1440),
-        hours = Math.floor((mins % 1440) / 60), m = mins % 60, parts = [];
-    if (days) parts.push(units[0].format(days));
-    if (hours || days) parts.push(units[1].format(hours));
-    if (!days) parts.push(units[2].format(m));
-    countdown.textContent = countdown.getAttribute("data-template")
-      .replace(PLACE, function () { return list.format(parts); });
-    countdown.hidden = false;
+    var secs = Math.floor(left / 1000), days = Math.floor(secs / 86400),
+        hours = Math.floor((secs % 86400) / 3600), mins = Math.floor((secs % 3600) / 60),
+        parts = [];
+    if (days) parts.push(fill(countdown.getAttribute("data-d"), days));
+    if (days || hours) parts.push(fill(countdown.getAttribute("data-h"), hours));
+    parts.push(fill(countdown.getAttribute("data-min"), mins));
+    parts.push(fill(countdown.getAttribute("data-s"), secs % 60));
+    countdown.textContent = fill(countdown.getAttribute("data-template"), parts.join(" "));
     return true;
   }
-  if (countdown && units && tick()) {
-    var timer = setInterval(function () { if (!tick()) clearInterval(timer); }, 30000);
+  if (countdown && PLACE.test(countdown.getAttribute("data-template")) && tick()) {
+    var timer = setInterval(function () { if (!tick()) clearInterval(timer); }, 1000);
+  }
+
+  /* Characters left in the message box, counted as its maxlength counts
+   * them; the sentence comes from the page. */
+  var body = document.getElementById("message-body"),
+      counter = document.querySelector(".counter[data-max][data-template]");
+  function count() {
+    var left = Number(counter.getAttribute("data-max")) - body.value.length;
+    counter.textContent = fill(counter.getAttribute("data-template"), Math.max(left, 0));
+  }
+  if (body && counter) {
+    body.addEventListener("input", count);
+    count();
   }
 
   var thread = document.querySelector("ol.thread[data-src]");
@@ -57,6 +58,7 @@
       meta.className = "meta";
       who.textContent = m.who;
       when.textContent = m.when;
+      if (m.at) when.dateTime = m.at;
       meta.append(who, " ", when);
       body.className = "text";
       body.textContent = m.body;

@@ -53,6 +53,10 @@ static const char *shown_notice(const char *show)
 		return _("Booked in. Print the take-in slip for the customer, or send them the link.");
 	if (!strcmp(show, "queued"))
 		return _("The tracking link will be sent to the customer in a moment.");
+	if (!strcmp(show, "no_proof"))
+		return _("Moved. This stage asks the customer to approve a design, but the job has no "
+		    "design proof: add one under Photos (as a design proof) so they have something to "
+		    "look at.");
 	if (!strcmp(show, "not_queued"))
 		return _("Nothing was sent: the customer has no email or mobile number for the way "
 		    "they chose to hear from you, asked for no messages, or the job has no link.");

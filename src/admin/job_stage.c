@@ -1,6 +1,8 @@
 /* Move a job to another stage, with an optional note the customer may see.
  * A note that cannot be saved comes back on the job page, as typed. */
 
+#include <stdio.h>
+
 #include "admin.h"
 #include "audit.h"
 #include "notify.h"
@@ -39,5 +41,11 @@ void do_job_stage(struct staff *a)
 		web_fail(&a->w, rc);
 		return;
 	}
-	admin_redirect_show(a, "jobs", a->id, "moved");
+	/* A decision stage asks the customer to look at a design: without a
+	 * proof there is nothing to look at, and staff are told so once. */
+	int missing = 0;
+	if (job_decision_without_proof(a->db, a->user.shop_id, a->id, &missing) == HM_OK && missing)
+		admin_redirect_show(a, "jobs", a->id, "no_proof");
+	else
+		admin_redirect_show(a, "jobs", a->id, "moved");
 }

@@ -11,7 +11,7 @@
 #include "phone.h"
 
 /* The form's fields, their sentences in the current language (fields_init). */
-static struct form_field fields[18];
+static struct form_field fields[19];
 
 static void fields_init(void)
 {
@@ -21,6 +21,7 @@ static void fields_init(void)
 		{A_WHATSAPP, 0, _("Phone numbers may use digits, spaces and + - ( ) only.")},
 		{A_EMAIL, 0, _("That email address is not valid.")},
 		{A_ADDRESS, 0, NULL},
+		{A_OPENING_HOURS, 0, NULL},
 		{A_TIMEZONE, 1, _("Choose a time zone such as Europe/London or America/New_York.")},
 		{A_COUNTRY, 0, NULL},
 		{A_ABN, 0, NULL},
@@ -118,6 +119,7 @@ static void settings_form(struct staff *a, const struct shop *s, const char *don
 	tctx_set(c, "f_phone", s->phone);
 	tctx_set(c, "f_email", s->email);
 	tctx_set(c, "f_address", s->address);
+	tctx_set(c, "f_opening_hours", s->opening_hours);
 	tctx_set(c, "f_whatsapp", s->whatsapp);
 	tctx_set(c, "f_timezone", s->timezone);
 	tctx_set(c, "f_country", s->country);
@@ -259,6 +261,8 @@ void do_settings(struct staff *a)
 		.currency = (char *)currency,
 		.business_label = (char *)(req_present(r, A_BUSINESS_LABEL)
 		    ? req_val(r, A_BUSINESS_LABEL) : now.business_label),
+		.opening_hours = (char *)(req_present(r, A_OPENING_HOURS)
+		    ? req_val(r, A_OPENING_HOURS) : now.opening_hours),
 	};
 	int64_t issued = 0;
 	audit_watch(AUDIT_SHOP, a->user.shop_id, a->user.shop_id, "settings", 0);

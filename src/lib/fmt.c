@@ -159,6 +159,13 @@ void fmt_date(const char *iso, enum date_style style, char *out, size_t n)
 		snprintf(out, n, "%s", iso);
 }
 
+void fmt_day(time_t t, const char *tz, char *out, size_t n)
+{
+	char iso[11];
+	today_iso(t, tz, iso);
+	fmt_date(iso, DATE_SHORT, out, n);
+}
+
 time_t day_end(const char *iso, const char *tz)
 {
 	struct tm tm;

@@ -17,6 +17,9 @@ void fmt_time(time_t t, const char *tz, char *out, size_t n);
 /* Formats "2026-11-24" in a style; anything that is not a real date is
  * copied as it was stored, never "fixed". */
 void fmt_date(const char *iso, enum date_style style, char *out, size_t n);
+/* Formats the calendar day of a UTC instant in a time zone, as fmt_date's
+ * DATE_SHORT does: "Wed 2 Dec 2026". */
+void fmt_day(time_t t, const char *tz, char *out, size_t n);
 /* The last second of a YYYY-MM-DD day in a time zone, as UTC seconds;
  * 0 when iso is not a date. */
 time_t day_end(const char *iso, const char *tz);

@@ -347,7 +347,7 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 	    "EXISTS (SELECT 1 FROM attachments a WHERE a.owner_kind = 'job' AND a.owner_id = j.id "
 	    " AND a.is_public = 1 AND a.deleted_at IS NULL) OR EXISTS (SELECT 1 FROM attachments a "
 	    " WHERE a.owner_kind = 'shop' AND a.owner_id = j.shop_id AND a.deleted_at IS NULL), "
-	    "j.language, sh.language "
+	    "j.language, sh.language, sh.opening_hours "
 	    "FROM jobs j JOIN stages s ON s.id = j.stage_id "
 	    "JOIN shops sh ON sh.id = j.shop_id "
 	    "WHERE j.tracking_id = ?1 AND " JOB_PUBLIC_SQL("?2"));
@@ -389,6 +389,7 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 		out->has_pictures = sqlite3_column_int(st, 28);
 		out->language = db_col_dup(st, 29);
 		shop->language = db_col_dup(st, 30);
+		shop->opening_hours = db_col_dup(st, 31);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "job get public");
@@ -874,6 +875,29 @@ enum hm_rc job_events_public(sqlite3 *db, int64_t job_id, const struct stage_lis
 	}
 	sqlite3_finalize(st);
 	return db_rc(db, s, "job events");
+}
+
+enum hm_rc job_decision_without_proof(sqlite3 *db, int64_t shop_id, int64_t id, int *missing)
+{
+	*missing = 0;
+	sqlite3_stmt *st = db_prepare(db, "SELECT (s.flags & 8) <> 0 AND NOT EXISTS (SELECT 1 "
+	    "FROM attachments a WHERE a.owner_kind = 'job' AND a.owner_id = j.id "
+	    "AND a.role = 'proof' AND a.deleted_at IS NULL) "
+	    "FROM jobs j JOIN stages s ON s.id = j.stage_id WHERE j.id = ?1 AND j.shop_id = ?2");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	int s = sqlite3_step(st);
+	enum hm_rc rc = HM_NOTFOUND;
+	if (s == SQLITE_ROW) {
+		*missing = sqlite3_column_int(st, 0);
+		rc = HM_OK;
+	} else if (s != SQLITE_DONE) {
+		rc = db_rc(db, s, "job proof check");
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 void job_free(struct job *j)

@@ -45,6 +45,7 @@ struct shop {
 	char *language;		/* the default language of its pages and its own wording */
 	char *currency;		/* ISO 4217 code amounts are shown in, or "" */
 	char *business_label;	/* what its business number is called: "abn", "vat", "company", "business" */
+	char *opening_hours;	/* as staff write them, shown to customers; "" for none */
 };
 
 struct stage {
@@ -153,6 +154,9 @@ enum hm_rc user_set_pwhash(sqlite3 *db, int64_t id, const char *pwhash);
 
 /* Workflows and their stages, in position order. */
 enum hm_rc workflow_list(sqlite3 *db, int64_t shop_id, struct workflow_list *out);
+/* Every tracking ID prefix the installation uses, once each, with the name
+ * of the first workflow that took it, oldest first (for /track). */
+enum hm_rc workflow_prefixes(sqlite3 *db, struct workflow_list *out);
 enum hm_rc workflow_find_prefix(sqlite3 *db, int64_t shop_id, const char *prefix, struct workflow *out);
 enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out);
 /* The same, worded for a customer reading l: the shop's wording in l
@@ -353,6 +357,9 @@ enum hm_rc job_update(sqlite3 *db, int64_t shop_id, int64_t id, const struct job
  * HM_CONFLICT, with nothing written, when the job is in that stage already. */
 enum hm_rc job_set_stage(sqlite3 *db, int64_t shop_id, int64_t id, int64_t stage_id,
     const char *note, int note_public, int64_t user_id, time_t now, const struct notify_env *env);
+/* *missing 1 when the job of the shop is at a stage asking the customer
+ * for a decision and has no design proof for them to look at. */
+enum hm_rc job_decision_without_proof(sqlite3 *db, int64_t shop_id, int64_t id, int *missing);
 /* Revokes (on=1) or restores the tracking link; deletes (on=1) or restores the job. */
 enum hm_rc job_set_revoked(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now);
 enum hm_rc job_set_deleted(sqlite3 *db, int64_t shop_id, int64_t id, int on, int64_t user_id, time_t now);

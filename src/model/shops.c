@@ -126,7 +126,7 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, slug, name, phone, email, address, "
 	    "whatsapp, timezone, country, abn, accent, theme, review_url, powered_by, retention_days, "
 	    "tracking_enabled, phone_country, slip_size, slip_terms, notify_email, language, "
-	    "currency, business_label FROM shops WHERE id = ?");
+	    "currency, business_label, opening_hours FROM shops WHERE id = ?");
 	if (!st)
 		return HM_ERR;
 	sqlite3_bind_int64(st, 1, id);
@@ -155,6 +155,7 @@ enum hm_rc shop_get(sqlite3 *db, int64_t id, struct shop *out)
 		out->language = db_col_dup(st, 20);
 		out->currency = db_col_dup(st, 21);
 		out->business_label = db_col_dup(st, 22);
+		out->opening_hours = db_col_dup(st, 23);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "shop get");
@@ -192,7 +193,7 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 	    "address = ?, whatsapp = ?, timezone = ?, country = ?, abn = ?, accent = ?, theme = ?, "
 	    "review_url = ?, powered_by = ?, retention_days = ?, tracking_enabled = ?15, "
 	    "phone_country = ?16, slip_size = ?17, slip_terms = ?18, notify_email = ?19, "
-	    "language = ?20, currency = ?21, business_label = ?22 WHERE id = ?14");
+	    "language = ?20, currency = ?21, business_label = ?22, opening_hours = ?23 WHERE id = ?14");
 	if (!st) {
 		db_rollback(db);
 		return HM_ERR;
@@ -219,6 +220,7 @@ enum hm_rc shop_update(sqlite3 *db, const struct shop *s, int64_t *issued)
 	db_bind_str(st, 20, s->language && *s->language ? s->language : "en");
 	db_bind_str(st, 21, s->currency);
 	db_bind_str(st, 22, s->business_label && *s->business_label ? s->business_label : "business");
+	db_bind_str(st, 23, s->opening_hours);
 	rc = db_rc(db, sqlite3_step(st), "shop update");
 	if (rc == HM_OK && sqlite3_changes(db) == 0)
 		rc = HM_NOTFOUND;
@@ -263,6 +265,7 @@ void shop_free(struct shop *s)
 	free(s->language);
 	free(s->currency);
 	free(s->business_label);
+	free(s->opening_hours);
 	memset(s, 0, sizeof *s);
 }
 
@@ -361,6 +364,23 @@ enum hm_rc workflow_list(sqlite3 *db, int64_t shop_id, struct workflow_list *out
 	}
 	sqlite3_finalize(st);
 	return db_rc(db, s, "workflow list");
+}
+
+enum hm_rc workflow_prefixes(sqlite3 *db, struct workflow_list *out)
+{
+	int s;
+	memset(out, 0, sizeof *out);
+	/* A bare column beside min() comes from the row min() picked. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT min(id), prefix, name FROM workflows "
+	    "GROUP BY prefix ORDER BY min(id)");
+	if (!st)
+		return HM_ERR;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		workflow_row(st, &out->v[out->n++]);
+	}
+	sqlite3_finalize(st);
+	return db_rc(db, s, "workflow prefixes");
 }
 
 enum hm_rc workflow_find_prefix(sqlite3 *db, int64_t shop_id, const char *prefix, struct workflow *out)

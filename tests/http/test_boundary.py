@@ -200,6 +200,14 @@ def check_server_errors(web, exe):
     assert "max-age" in css.header("Cache-Control")
     page = raw_request(web.port, b"/static/errors/404.html")
     assert page.status == 200 and not header_problems(page)
+    # The favicon, which every browser asks for by itself: served, not a
+    # 404 in every page's log.
+    ico = raw_request(web.port, b"/favicon.ico")
+    assert ico.status == 200 and ico.body[:4] == b"\x00\x00\x01\x00", ico.status
+    # (Debian's own MIME table, which its stock lighttpd reads, has the
+    # registered name; the shipped configurations the common one.)
+    assert ico.header("Content-Type") in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert not header_problems(ico), header_problems(ico)
 
 
 def check_cgi_headers_untouched(web, tid):

@@ -321,7 +321,8 @@ def test_only_what_is_written_counts_against_the_limit():
                              fk=fk).status == 303
         # Refused before writing (empty, a stale decision): no count.
         assert cust.post("/track/%s/messages" % tid, {"body": " "}, csrf=False).status == 422
-        assert cust.post("/track/%s/decision" % tid, {"decision": "approve", "stage": "1"},
+        assert cust.post("/track/%s/decision" % tid,
+                         {"decision": "approve", "stage": "1", "confirm": "1"},
                          csrf=False).status == 409
         # So a second one goes through...
         cust.get("/track/" + tid)

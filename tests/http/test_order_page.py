@@ -62,9 +62,9 @@ def test_decision_card_only_at_design_review_and_double_approval_changes_nothing
         assert decision_card(page.text) and "Approve this design" in page.text
         stage = decision_stage_field(page.text)
 
-        r = customer.post("/track/%s/decision" % tid, {"decision": "approve", "stage": stage},
-                          csrf=False)
-        assert r.status == 303 and r.header("Location") == "/track/%s?sent=approved#progress-h" % tid
+        r = customer.post("/track/%s/decision" % tid,
+                          {"decision": "approve", "stage": stage, "confirm": "1"}, csrf=False)
+        assert r.status == 303 and r.header("Location") == "/track/%s?sent=approved#notice" % tid
         assert stage_of(s, job) == "Design approved"
         page = customer.get(r.header("Location"))
         assert "you approved the design" in page.text
@@ -73,8 +73,8 @@ def test_decision_card_only_at_design_review_and_double_approval_changes_nothing
 
         # A second click from the stale page changes nothing and says so.
         events = s.sql("SELECT count(*) FROM job_events WHERE job_id = ?", job)[0][0]
-        r = customer.post("/track/%s/decision" % tid, {"decision": "approve", "stage": stage},
-                          csrf=False)
+        r = customer.post("/track/%s/decision" % tid,
+                          {"decision": "approve", "stage": stage, "confirm": "1"}, csrf=False)
         assert r.status == 409 and "already been answered" in r.text
         assert stage_of(s, job) == "Design approved"
         assert s.sql("SELECT count(*) FROM job_events WHERE job_id = ?", job)[0][0] == events
@@ -126,8 +126,8 @@ def test_request_changes_goes_back_to_design_with_the_comment_on_the_thread():
 
         # Stale stage ids, unknown decisions and foreign origins are refused.
         staff.move(job, "Design review")
-        r = customer.post("/track/%s/decision" % tid, {"decision": "approve", "stage": "1"},
-                          csrf=False)
+        r = customer.post("/track/%s/decision" % tid,
+                          {"decision": "approve", "stage": "1", "confirm": "1"}, csrf=False)
         assert r.status == 409 and stage_of(s, job) == "Design review"
         r = customer.post("/track/%s/decision" % tid, {"decision": "maybe", "stage": stage},
                           csrf=False)
@@ -146,11 +146,11 @@ def test_messages_both_ways_with_inbox_and_json_refresh():
         customer = Client(s, source="127.0.0.2")
         page = customer.get("/track/" + tid)
         assert 'id="message-body"' in page.text and "No messages yet" in page.text
-        assert '<label for="message-body" class="button secondary">Message the workshop' in page.text
+        assert '<a class="button secondary" href="#message-body">Message the workshop' in page.text
 
         text = "Hello <script>alert(1)</script>\nhttps://evil.example is my site"
         r = customer.post("/track/%s/messages" % tid, {"body": text, "website": ""}, csrf=False)
-        assert r.status == 303 and r.header("Location") == "/track/%s?sent=message#messages" % tid
+        assert r.status == 303 and r.header("Location") == "/track/%s?sent=message#notice" % tid
         page = customer.get(r.header("Location"))
         assert "Message sent" in page.text
         assert html.escape(text, quote=False) in page.text       # text, line break kept
@@ -285,11 +285,13 @@ def test_invoice_link_and_countdown():
         page = Client(s).get("/track/" + tid)
         assert "https://pay.example/inv/7?a=1&b=2" in hrefs(page.text)
         assert "View invoice &amp; pay" in page.text
-        assert re.search(r'class="countdown" data-until="\d+" hidden', page.text)
+        assert re.search(r'class="countdown" data-until="\d+"', page.text)
+        assert "In progress · ready by Thu 24 Dec 2099" in page.text
         assert "/order.js" in page.text
+        # Ready: nothing left to count down to, and nothing left to estimate.
         staff.move(job, "Ready for pickup")
         page = Client(s).get("/track/" + tid)
-        assert "Thu 24 Dec 2099" in page.text and "data-until" not in page.text
+        assert "Thu 24 Dec 2099" not in page.text and "data-until" not in page.text
 
         staff.get("/admin/jobs/%d/edit" % job)
         r = staff.post("/admin/jobs/%d/edit" % job, {"customer_name": "Ada", "item_type": "Ring",

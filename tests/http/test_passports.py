@@ -83,8 +83,9 @@ def test_public_page_shows_exactly_the_filled_fields_and_nothing_private():
                   "5.1 g", "Sapphire", "2.03", "Royal blue", "Sri Lanka", "GIA 1234567890", "Halo",
                   "Hartley Workshop", "England", "2026", "Z. Å.", "Sat 14 Mar 2026"):
             assert v in text, v
-        for group in ("Metal", "Stone", "Ring", "Provenance", "Ownership"):
-            assert "<h2>%s</h2>" % group in pub.text, group
+        for group in ("Metal", "Stone", "Ring", "Provenance"):
+            assert "<h3>%s</h3>" % group in pub.text, group
+        assert '<h2 id="owner-h">Ownership</h2>' in pub.text
         for hidden in ("Zoë Ångström", "zoe@example.com", "8400", "8,400"):
             assert hidden not in pub.text, hidden
         # Ticking "show publicly" shows the full name and price.

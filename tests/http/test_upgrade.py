@@ -206,16 +206,24 @@ def test_a_failed_migration_says_which_and_leaves_the_database_as_it_was():
     ms = migrations()
     latest, path = ms[-1]
     with open(path) as f:
-        m = re.search(r"CREATE TABLE (\w+)", f.read())
-    if not m:
-        raise Skip("the newest migration creates no table to collide with")
+        text = f.read()
+    # Something in the way of it: the table it creates, or the column it adds.
+    table = re.search(r"CREATE TABLE (\w+)", text)
+    column = re.search(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", text)
+    if table:
+        obstacle = "CREATE TABLE %s (x INTEGER)" % table.group(1)
+    elif column:
+        obstacle = "ALTER TABLE %s ADD COLUMN %s TEXT" % column.groups()
+    else:
+        raise Skip("the newest migration neither creates a table nor adds a column "
+                   "to collide with")
     s = installation()
     try:
         build(s.db_path, latest - 1)
         # Something in the way of the newest migration, as a hand-made
         # change to the database would be.
         con = sqlite3.connect(s.db_path)
-        con.execute("CREATE TABLE %s (x INTEGER)" % m.group(1))
+        con.execute(obstacle)
         con.commit()
         con.close()
         if os.geteuid() == 0:
