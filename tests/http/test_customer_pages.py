@@ -167,7 +167,7 @@ def test_decision_action_card_proof_button_and_staff_warning():
                                 ctype="image/png").status == 303
         # With a proof there, moving to the decision stage warns no more.
         staff.move(job, "Design")
-        assert staff.move(job, "Design review").header("Location") == "/admin/jobs/%d" % job
+        assert staff.move(job, "Design review").header("Location") == "/admin/jobs/%d?show=moved" % job
         page = Client(s).get("/track/" + tid)
         assert re.search(r'<a class="button" href="#decision">Review design proof</a>',
                          header(page.text))
