@@ -156,7 +156,9 @@ def test_a_backup_under_40_writers_restores_the_pages_photos_and_passports_of_it
                     r = m.post("/admin/jobs/%d/stage" % job, {
                         "stage": stages[k % 2], "note": "move %d.%d" % (i, k), "csrf": csrf},
                         csrf=False)
-                    if r.status == 303:
+                    # Two movers share a job: one may find it moved already,
+                    # which changes nothing and keeps the note in the form.
+                    if r.status == 303 or (r.status == 422 and "in this stage already" in r.text):
                         k += 1
                     elif r.status != 503:
                         errors.append(r)

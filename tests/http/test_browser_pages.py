@@ -98,6 +98,7 @@ class World:
             self.passport, self.uid = issue_passport(c, **FULL)
             page = c.get("/admin/workflows").text
             self.workflow = int(re.search(r'href="/admin/workflows/(\d+)"', page).group(1))
+            self.user = s.sql("SELECT id FROM users WHERE username = 'staff'")[0][0]
         except BaseException:
             s.__exit__(*sys.exc_info())
             raise
@@ -129,7 +130,10 @@ class World:
                 ("staff-passport-new", "/admin/passports/new"),
                 ("staff-password", "/admin/password"),
                 ("staff-message-texts", "/admin/settings/messages"),
-                ("staff-danger", "/admin/danger")]
+                ("staff-danger", "/admin/danger"),
+                ("staff-users", "/admin/users"),
+                ("staff-user", "/admin/users/%d" % self.user),
+                ("staff-audit", "/admin/audit")]
 
 
 def world():

@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
 from browser import browser     # noqa: E402
 
 WIDTHS = [(390, 844), (760, 1000), (1280, 900), (1366, 900), (1920, 1080)]
-NAV = ["Jobs", "Book in", "Messages", "Passports", "Workflows", "Settings", "Password"]
+NAV = ["Jobs", "Book in", "Messages", "Passports", "Workflows", "Settings", "Audit", "Password"]
 
 
 def sign_in(b, s):
