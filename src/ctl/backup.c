@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -236,19 +237,27 @@ out:
 	return rc;
 }
 
+/* 1 when db has the table (a backup may be older than it), 0, -1. */
+static int has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'table' AND name = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	return has;
+}
+
 /* The photo files the database references (stored_name-d.jpg, -t.jpg of
  * every attachments row, deleted ones too until purge removes them). */
 static int referenced_media(sqlite3 *db, struct entries *names)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table' AND name = 'attachments'");
-	int has = st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
-	sqlite3_finalize(st);
-	if (!st)
-		return -1;
-	if (!has)
-		return 0;	/* a database older than photos */
-	st = db_prepare(db, "SELECT stored_name FROM attachments ORDER BY stored_name");
+	int has = has_table(db, "attachments");
+	if (has <= 0)
+		return has;	/* 0: a database older than photos */
+	sqlite3_stmt *st = db_prepare(db, "SELECT stored_name FROM attachments ORDER BY stored_name");
 	if (!st)
 		return -1;
 	int s;
@@ -626,6 +635,11 @@ static int key_fits(const struct config *cfg, const char *src, int backup_has_ke
 	}
 	if (!(db = db_open(dbp, 1)))
 		goto out;
+	int keys = has_table(db, "shop_keys");
+	if (keys <= 0) {
+		rc = keys < 0;	/* a database older than signing keys has none to open */
+		goto out;
+	}
 	sqlite3_stmt *st = db_prepare(db, "SELECT shop_id FROM shop_keys ORDER BY shop_id");
 	int s = SQLITE_DONE;
 	while (st && (s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -698,7 +712,8 @@ out:
 int ctl_restore(const struct config *cfg, int argc, char **argv)
 {
 	const char *src = NULL;
-	int force = 0, rc = 1, version, has_key = 0;
+	int force = 0, rc = 1, version, has_key = 0, queue = -1;
+	char *db_from = NULL, *db_tmp = NULL;
 	size_t lost = 0;
 	struct entries files = {0};
 	struct stat sb;
@@ -749,6 +764,18 @@ int ctl_restore(const struct config *cfg, int argc, char **argv)
 		ctl_fail("cannot create %s: %s", cfg->media_dir, strerror(errno));
 		goto out;
 	}
+	/* The new database is copied beside the live one before anything live
+	 * changes: a copy that fails (a full disk) leaves the installation as
+	 * it was, its log included. What follows cannot fail for want of room. */
+	char sha[SHA_HEX];
+	int64_t size;
+	db_from = xasprintf("%s/%s", src, DB_NAME);
+	db_tmp = xasprintf("%s.restore-tmp", cfg->database);
+	if (copy_file(db_from, db_tmp, 0640, sha, &size) != 0) {
+		ctl_fail("cannot write %s: %s", db_tmp, strerror(errno));
+		unlink(db_tmp);
+		goto out;
+	}
 	/* Photos first, the database last: the database never names a file
 	 * that is not there yet. */
 	for (size_t i = 0; i < files.n; i++) {
@@ -766,6 +793,16 @@ int ctl_restore(const struct config *cfg, int argc, char **argv)
 		ctl_fail("cannot sync %s: %s", cfg->media_dir, strerror(errno));
 		goto out;
 	}
+	/* No write may land in the old database from here on: writers queue
+	 * on this lock (db.h) and wait for the new one. */
+	char *q = db_queue_path(cfg->database);
+	queue = db_queue_open(q);
+	if (queue < 0 || flock(queue, LOCK_EX) != 0) {
+		ctl_fail("cannot lock %s: %s", q, strerror(errno));
+		free(q);
+		goto out;
+	}
+	free(q);
 	if (has_key) {
 		char *from = xasprintf("%s/%s", src, KEY_NAME);
 		int c = put_file(from, cfg->secret_key_file, 0600);
@@ -785,11 +822,12 @@ int ctl_restore(const struct config *cfg, int argc, char **argv)
 		}
 		free(f);
 	}
-	char *from = xasprintf("%s/%s", src, DB_NAME), *dir = ctl_dir_of(cfg->database);
-	int c = put_file(from, cfg->database, 0640);
-	if (c == 0)
+	char *dir = ctl_dir_of(cfg->database);
+	int c = rename(db_tmp, cfg->database);
+	if (c != 0)
+		ctl_fail("cannot put %s in place: %s", cfg->database, strerror(errno));
+	else
 		c = sync_dir(dir);
-	free(from);
 	free(dir);
 	if (c != 0 || finish_state(cfg) != 0)
 		goto out;
@@ -805,6 +843,12 @@ int ctl_restore(const struct config *cfg, int argc, char **argv)
 		    "before serving it\n", version);
 	rc = 0;
 out:
+	if (rc != 0 && db_tmp)
+		unlink(db_tmp);
+	if (queue >= 0)
+		close(queue);
+	free(db_from);
+	free(db_tmp);
 	entries_free(&files);
 	return rc;
 }

@@ -9,6 +9,8 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -359,6 +361,26 @@ def test_restore_refuses_a_live_installation_without_force():
             assert r.returncode == 1
             assert "refuses to overwrite" in r.stderr and "--force" in r.stderr
             assert Client(s).get("/track/" + later_tid).status == 200    # untouched
+            # A forced restore that cannot write the new database (here its
+            # temporary copy's name is taken) leaves the live one as it
+            # was, with the writes still in its log: a reader killed in the
+            # middle of its transaction kept them from being checkpointed.
+            reader = subprocess.Popen([sys.executable, "-c", (
+                "import sqlite3, sys, time\n"
+                "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                "c.execute('BEGIN'); c.execute('SELECT count(*) FROM jobs').fetchall()\n"
+                "print('ready', flush=True); time.sleep(60)"), s.db_path],
+                stdout=subprocess.PIPE, text=True)
+            assert reader.stdout.readline().strip() == "ready"
+            logged, logged_tid = staff.book_in(customer_name="Only in the log")
+            reader.kill()
+            reader.wait()
+            assert os.path.getsize(s.db_path + "-wal") > 0
+            os.mkdir(s.db_path + ".restore-tmp")
+            r = s.ctl("restore", bk, "--force", check=False)
+            assert r.returncode == 1 and "restore-tmp" in r.stderr, r.stderr
+            assert Client(s).get("/track/" + logged_tid).status == 200
+            os.rmdir(s.db_path + ".restore-tmp")
             r = s.ctl("restore", bk, "--force")
             assert "restored" in r.stdout
             assert Client(s).get("/track/" + later_tid).status == 404
