@@ -3,6 +3,7 @@
  * delivers queued notifications (send: src/send/). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -115,32 +116,43 @@ static int cmd_fix_ownership(const struct passwd *pw)
 		return ctl_fail("fix-ownership changes owners: run it as root");
 	state_paths(paths);
 	for (int i = 0; paths[i]; i++) {
+		/* Root works through file descriptors opened without following a
+		 * link: the CGI user owns the state directory and could swap a
+		 * name for a link to a system file between a check and a chown. */
 		struct stat sb;
-		if (lstat(paths[i], &sb) != 0 || S_ISLNK(sb.st_mode))
+		int fd = open(paths[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &sb) != 0 || !(S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode))) {
+			if (fd >= 0)
+				close(fd);
 			continue;
+		}
 		if (sb.st_uid != pw->pw_uid || sb.st_gid != pw->pw_gid) {
-			if (lchown(paths[i], pw->pw_uid, pw->pw_gid) != 0) {
+			if (fchown(fd, pw->pw_uid, pw->pw_gid) != 0) {
 				rc = ctl_fail("%s: %s", paths[i], strerror(errno));
+				close(fd);
 				continue;
 			}
 			printf("%s now belongs to %s\n", paths[i], pw->pw_name);
 			changed++;
 		}
-		if (!S_ISDIR(sb.st_mode))
+		if (!S_ISDIR(sb.st_mode)) {
+			close(fd);
 			continue;
-		DIR *d = opendir(paths[i]);
+		}
+		DIR *d = fdopendir(fd);
+		if (!d)
+			close(fd);
 		for (struct dirent *e; d && (e = readdir(d));) {
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			char *f = xasprintf("%s/%s", paths[i], e->d_name);
-			if (lstat(f, &sb) == 0 && S_ISREG(sb.st_mode) &&
-			    (sb.st_uid != pw->pw_uid || sb.st_gid != pw->pw_gid)) {
-				if (lchown(f, pw->pw_uid, pw->pw_gid) != 0)
-					rc = ctl_fail("%s: %s", f, strerror(errno));
+			if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(sb.st_mode) && (sb.st_uid != pw->pw_uid || sb.st_gid != pw->pw_gid)) {
+				if (fchownat(dirfd(d), e->d_name, pw->pw_uid, pw->pw_gid,
+				    AT_SYMLINK_NOFOLLOW) != 0)
+					rc = ctl_fail("%s/%s: %s", paths[i], e->d_name, strerror(errno));
 				else
 					changed++;
 			}
-			free(f);
 		}
 		if (d)
 			closedir(d);
