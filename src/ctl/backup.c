@@ -503,9 +503,16 @@ int backup_make(const struct config *cfg, const char *dest, int with_key)
 	char *snap = xasprintf("%s/%s", dest, DB_NAME), *media = xasprintf("%s/%s", dest, MEDIA_DIR);
 	struct entries missing = {0}, before = {0};
 
-	if (stat(dest, &sb) == 0) {
+	if (lstat(dest, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode) || dir_has_files(dest)) {
 			rc = ctl_fail("%s exists and is not an empty directory: give a new one", dest);
+			goto out_nopartial;
+		}
+		/* Someone else who can write in it could put a link where the
+		 * photos or the database are about to be written. */
+		if (sb.st_uid != geteuid() || (sb.st_mode & 022)) {
+			rc = ctl_fail("%s belongs to another user or others can write in it: give a new "
+			    "directory (backup makes it, mode 0700)", dest);
 			goto out_nopartial;
 		}
 	} else if (mkdir(dest, 0700) != 0) {

@@ -394,8 +394,12 @@ int ctl_export(const struct config *cfg, int argc, char **argv)
 		goto out;
 	}
 	char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	if (!text) {
+		rc = ctl_fail("cannot write the shop's records as JSON (out of memory)");
+		goto out;
+	}
 	struct buf b = {0};
-	buf_puts(&b, text ? text : "");
+	buf_puts(&b, text);
 	buf_putc(&b, '\n');
 	free(text);
 	char *name = xasprintf("%s.json", slug);

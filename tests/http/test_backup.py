@@ -402,5 +402,13 @@ def test_backup_refuses_a_destination_that_holds_files():
             r = s.ctl("backup", bk, check=False)
             assert r.returncode == 1 and "not an empty directory" in r.stderr
             assert os.listdir(bk) == ["keep.txt"]
+            # An empty directory others can write in (or another user's) is
+            # refused too: they could put a link where a file is written.
+            empty = os.path.join(bdir, "empty")
+            os.makedirs(empty)
+            os.chmod(empty, 0o777)
+            r = s.ctl("backup", empty, check=False)
+            assert r.returncode == 1 and "others can write in it" in r.stderr, r.stderr
+            assert os.listdir(empty) == []
     finally:
         shutil.rmtree(bdir, ignore_errors=True)
