@@ -120,6 +120,21 @@ document.querySelectorAll("body *").forEach(function (el) {
              " of 0.." + vw);
   }
 });
+/* A box that clips or scrolls what is too wide for it hides the rest the
+ * same way: a table cut at its last column reads as cut. */
+document.querySelectorAll("body *").forEach(function (el) {
+  if (/^(TEXTAREA|INPUT|SELECT)$/.test(el.tagName)) return;
+  var st = getComputedStyle(el), ox = st.overflowX;
+  /* Cut with an ellipsis on purpose (a long name in a list) is not hidden. */
+  if (ox === "visible" || el.clientWidth === 0 || st.textOverflow === "ellipsis") return;
+  if (el.scrollWidth > el.clientWidth + 1) {
+    var name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+               (el.className && typeof el.className === "string" ?
+                "." + el.className.trim().split(/\s+/).join(".") : "");
+    out.push(name + " hides " + (el.scrollWidth - el.clientWidth) + "px of what it holds " +
+             "(overflow " + ox + ")");
+  }
+});
 var se = document.scrollingElement;
 if (se.scrollWidth > se.clientWidth)
   out.unshift("the page scrolls sideways: " + se.scrollWidth + "px wide in " + se.clientWidth);
