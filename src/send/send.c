@@ -29,6 +29,7 @@
 #include "db.h"
 #include "mail.h"
 #include "mime.h"
+#include "model.h"
 #include "notify.h"
 #include "outbound.h"
 #include "utf8.h"
@@ -347,6 +348,12 @@ static int run_round(const struct sender *s)
 	sqlite3 *db = db_open(s->cfg->database, 0);
 	if (!db) {
 		fprintf(stderr, "hallmarkctl: cannot open %s\n", s->cfg->database);
+		return -1;
+	}
+	/* Installed but not yet migrated (or the other way round): one clear
+	 * line saying what to run, not an SQL error per notification. */
+	if (schema_check(db) != HM_OK) {
+		db_close(db);
 		return -1;
 	}
 	while (!stopping) {
