@@ -698,3 +698,24 @@ def test_send_refuses_a_configuration_it_cannot_use():
             # Nothing configured, nothing queued: nothing to do, and fine.
             r = srv.ctl("send")
             assert r.returncode == 0 and r.stdout == ""
+
+
+def test_purge_and_the_danger_zone_take_a_jobs_notifications_with_it():
+    # A job that messaged its customer is still purged when its period
+    # is over (and wiped by the danger zone), its notifications with it:
+    # they hold the customer's address and link.
+    with Server(mail_transport="file", mail_dir="mail", mail_from=MAIL_FROM) as srv:
+        staff = open_shop(srv, name="Test Jewellers")
+        old, _ = staff.book_in(customer_email="ada@example.com", notify_channel="email")
+        kept, _ = staff.book_in(customer_email="grace@example.com", notify_channel="email")
+        send(srv)
+        staff.move(old, "Completed")
+        srv.sql("UPDATE jobs SET closed_at = closed_at - 400 * 86400 WHERE id = ?", old)
+        r = srv.ctl("purge", check=False)
+        assert r.returncode == 0 and "purged 1 job" in r.stdout, r.stdout + r.stderr
+        assert srv.sql("SELECT id FROM jobs") == [(kept,)]
+        assert [n["recipient"] for n in rows(srv)] == ["grace@example.com"]
+        staff.get("/admin/danger")
+        r = staff.post("/admin/danger", {"confirm_name": "Test Jewellers"})
+        assert r.status == 200 and "Deleted 1 job" in r.text
+        assert srv.sql("SELECT count(*) FROM jobs")[0][0] == 0 and rows(srv) == []
