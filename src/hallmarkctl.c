@@ -459,6 +459,11 @@ static int cmd_purge(void)
 	sqlite3 *db = ctl_open_rw(&cfg);
 	if (!db)
 		return 1;
+	/* schema_check says what to run: the purge's SQL is this version's. */
+	if (schema_check(db) != HM_OK) {
+		db_close(db);
+		return 1;
+	}
 	enum hm_rc rc = retention_purge(db, time(NULL), &r);
 	/* A form's key only has to outlive its retries. */
 	if (rc == HM_OK && db_form_forget(db, (int64_t)time(NULL) - FORM_KEY_DAYS * 86400) < 0)

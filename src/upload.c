@@ -30,6 +30,7 @@
 #include <vips/vips.h>
 
 #include "attachments.h"
+#include "audit.h"
 #include "i18n.h"
 #include "routes.h"
 #include "staff.h"
@@ -361,6 +362,23 @@ struct target {
 	const char *full;	/* the message when the owner has all it can take */
 };
 
+/* The audit trail's kind of an owner, and the action an upload (or a
+ * delete) of its photo is recorded as. */
+static enum audit_kind audit_owner(const char *owner_kind)
+{
+	return !strcmp(owner_kind, "shop") ? AUDIT_SHOP : !strcmp(owner_kind, "job") ? AUDIT_JOB
+	    : AUDIT_PASSPORT;
+}
+
+static const char *audit_action(const char *owner_kind, int deleting)
+{
+	if (!strcmp(owner_kind, "shop"))
+		return deleting ? "settings.logo_delete" : "settings.logo";
+	if (!strcmp(owner_kind, "job"))
+		return deleting ? "job.photo_delete" : "job.photo_add";
+	return deleting ? "passport.photo_delete" : "passport.photo_add";
+}
+
 /* Back to the page the form was on: the passport's, the job's, or the
  * settings for the logo. */
 static void go_back(struct staff *u, const char *owner_kind)
@@ -423,6 +441,8 @@ static void upload_to(struct staff *u, const struct target *t)
 		web_fail(&u->w, HM_ERR);
 		goto out;
 	}
+	audit_watch_photo(audit_owner(t->owner_kind), u->user.shop_id, t->owner_id, 0,
+	    audit_action(t->owner_kind, 0));
 	struct attachment_new in = {
 		.shop_id = u->user.shop_id, .owner_id = t->owner_id,
 		.owner_kind = t->owner_kind, .role = t->role, .stored_name = stem,
@@ -500,6 +520,8 @@ static void delete_from(struct staff *u, const char *owner_kind, int64_t owner_i
 		web_error(&u->w, 400, _("Choose a photo"), _("Say which photo to delete. Nothing was changed."));
 		return;
 	}
+	audit_watch_photo(audit_owner(owner_kind), u->user.shop_id, owner_id, aid,
+	    audit_action(owner_kind, 1));
 	rc = attachment_delete(u->db, u->user.shop_id, owner_kind, owner_id, aid, u->now);
 	if (rc != HM_OK && rc != HM_DUPLICATE) {
 		web_fail(&u->w, rc);

@@ -77,7 +77,7 @@ const struct lang *admin_shop_lang(const struct shop *s);
 /* Job form helpers shared by book-in and edit (job_form.c). */
 /* Whether jobs of the workflow take a design brief and budget: those with
  * a stage that asks the customer's decision (a design review), as
- * bespoke commissions have. */
+ * bespoke commissions have; 0 for a workflow that is not the shop's. */
 int job_form_commission(struct staff *a, int64_t workflow_id);
 int job_form_read(struct staff *a, struct job_fields *f, struct tctx *errors);
 void job_form_fill(struct tctx *c, const struct job *j);

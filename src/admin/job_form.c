@@ -59,14 +59,7 @@ void job_form_channels(struct staff *a, struct tctx *c, const char *chosen)
 
 int job_form_commission(struct staff *a, int64_t workflow_id)
 {
-	struct stage_list sl = {0};
-	int yes = 0;
-	if (stage_list(a->db, workflow_id, &sl) == HM_OK)
-		for (size_t i = 0; i < sl.n; i++)
-			if (sl.v[i].flags & STAGE_DECISION)
-				yes = 1;
-	stage_list_free(&sl);
-	return yes;
+	return workflow_has_decision(a->db, a->user.shop_id, workflow_id);
 }
 
 void job_form_languages(struct staff *a, struct tctx *c, const char *chosen)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "notify.h"
 
 /* The kinds of job to choose from; those taking a brief and budget are
@@ -64,6 +65,7 @@ void do_job_new(struct staff *a)
 	}
 	struct notify_env env;
 	admin_notify_env(a, &env);
+	audit_watch(AUDIT_JOB, a->user.shop_id, 0, "job.new", 0);
 	enum hm_rc rc = job_create(a->db, a->user.shop_id, wf, &f, a->user.user_id, a->now, &env, &id);
 	if (rc == HM_DUPLICATE)
 		id = db_form_prior();	/* booked in by the first click */

@@ -4,6 +4,7 @@
  * proof also stops it being one; the page's buttons send exactly that. */
 #include "admin.h"
 #include "attachments.h"
+#include "audit.h"
 
 void do_job_photo(struct staff *a)
 {
@@ -21,6 +22,7 @@ void do_job_photo(struct staff *a)
 	    _("The customer no longer sees it on their page; if it is a design proof, it stops being "
 	    "one."), NULL, _("Make private"), carry, HM_NELEM(carry)))
 		return;
+	audit_watch_photo(AUDIT_JOB, a->user.shop_id, a->id, aid, "job.photo");
 	enum hm_rc rc = attachment_set_job(a->db, a->user.shop_id, a->id, aid, role,
 	    req_int(r, A_IS_PUBLIC, 0) == 1);
 	admin_after(a, rc, "jobs", a->id);

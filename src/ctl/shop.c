@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "ctl.h"
 #include "db.h"
 #include "i18n.h"
@@ -149,6 +150,8 @@ int ctl_shop_edit(const struct config *cfg, int argc, char **argv)
 		e.phone = val[O_PHONE];
 	if (val[O_RETENTION])
 		e.retention_days = (int)ival[O_RETENTION];
+	/* In the shop's audit trail, by "hallmarkctl", like the Settings page. */
+	audit_watch(AUDIT_SHOP, id, id, "settings", 0);
 	enum hm_rc r = shop_update(db, &e, NULL);
 	if (r != HM_OK) {
 		rc = ctl_fail("could not change shop '%s'%s", argv[0], r == HM_BUSY ? " (database busy)" : "");

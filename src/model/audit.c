@@ -292,6 +292,109 @@ void audit_watch(enum audit_kind k, int64_t shop_id, int64_t id, const char *act
 	db_watch(watch_begin, watch_commit, NULL);
 }
 
+enum hm_rc audit_note(sqlite3 *db, enum audit_kind k, int64_t shop_id, int64_t id,
+    const char *action, const char *field, const char *old_v, const char *new_v, time_t now)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO audit(shop_id, at, user_id, user_name, action, "
+	    "object_kind, object_id, field, old_value, new_value) "
+	    "VALUES(?1, ?2, nullif(?3, 0), " AUDIT_WHO ", ?4, ?5, ?6, ?7, ?8, ?9)");
+	if (!st)
+		return HM_ERR;
+	sqlite3_bind_int64(st, 1, shop_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, actor);
+	db_bind_str(st, 4, action);
+	db_bind_str(st, 5, audit_kind_names[k]);
+	sqlite3_bind_int64(st, 6, id);
+	db_bind_text(st, 7, field);
+	db_bind_text(st, 8, old_v);
+	db_bind_text(st, 9, new_v);
+	enum hm_rc rc = db_rc(db, sqlite3_step(st), "audit note");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* What one photo is, as staff name it; NULL when it is deleted or not
+ * the owner's (or on error). Heap. */
+static char *photo_state(sqlite3 *db, enum audit_kind k, int64_t shop_id, int64_t owner_id,
+    int64_t photo_id)
+{
+	char *out = NULL;
+	sqlite3_stmt *st = db_prepare(db, "SELECT CASE role WHEN 'proof' THEN 'design proof' "
+	    "WHEN 'photo' THEN CASE is_public WHEN 1 THEN 'photo the customer sees' "
+	    "  ELSE 'private photo' END "
+	    "WHEN 'primary' THEN 'main photo' WHEN 'gallery' THEN 'gallery photo' "
+	    "WHEN 'logo' THEN 'logo' ELSE role END "
+	    "FROM attachments WHERE id = ?1 AND shop_id = ?2 AND owner_kind = ?3 AND owner_id = ?4 "
+	    "AND deleted_at IS NULL");
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, photo_id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	db_bind_str(st, 3, audit_kind_names[k]);
+	sqlite3_bind_int64(st, 4, owner_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out = db_col_dup(st, 0);
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* The request's one watched photo (audit_watch_photo). */
+static struct {
+	enum audit_kind k;
+	int64_t shop_id, owner_id, photo_id;
+	const char *action;
+	char *before;
+} photo;
+
+static enum hm_rc photo_begin(sqlite3 *db, void *arg)
+{
+	(void)arg;
+	free(photo.before);
+	photo.before = photo.photo_id ? photo_state(db, photo.k, photo.shop_id, photo.owner_id,
+	    photo.photo_id) : NULL;
+	return HM_OK;
+}
+
+static enum hm_rc photo_commit(sqlite3 *db, void *arg)
+{
+	(void)arg;
+	enum hm_rc rc = HM_OK;
+	int64_t id = photo.photo_id;
+	sqlite3_stmt *st = id ? NULL : db_prepare(db, "SELECT max(id) FROM attachments "
+	    "WHERE shop_id = ?1 AND owner_kind = ?2 AND owner_id = ?3");
+	if (st) {
+		sqlite3_bind_int64(st, 1, photo.shop_id);
+		db_bind_str(st, 2, audit_kind_names[photo.k]);
+		sqlite3_bind_int64(st, 3, photo.owner_id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	char *after = id ? photo_state(db, photo.k, photo.shop_id, photo.owner_id, id) : NULL;
+	int same = photo.before && after ? !strcmp(photo.before, after) : photo.before == after;
+	if (!same)
+		rc = audit_note(db, photo.k, photo.shop_id, photo.owner_id, photo.action, "photo",
+		    photo.before, after, hm_now());
+	free(after);
+	free(photo.before);
+	photo.before = NULL;
+	return rc;
+}
+
+void audit_watch_photo(enum audit_kind k, int64_t shop_id, int64_t owner_id, int64_t photo_id,
+    const char *action)
+{
+	free(photo.before);
+	photo.k = k;
+	photo.shop_id = shop_id;
+	photo.owner_id = owner_id;
+	photo.photo_id = photo_id;
+	photo.action = action;
+	photo.before = NULL;
+	db_watch(photo_begin, photo_commit, NULL);
+}
+
 enum hm_rc audit_list(sqlite3 *db, int64_t shop_id, enum audit_kind kind, int64_t id,
     size_t offset, size_t limit, struct audit_list *out)
 {

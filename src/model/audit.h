@@ -29,6 +29,21 @@ void audit_actor(int64_t user_id);
  * changed (a new password, a replaced link). action is a literal. */
 void audit_watch(enum audit_kind k, int64_t shop_id, int64_t id, const char *action, int always);
 
+/* Records what the request's next write transaction does to one photo
+ * of object owner_id of kind k (a job's or a passport's photo, the shop's
+ * logo): photo_id, or 0 for the photo the transaction adds (the owner's
+ * newest). One row, field "photo", with what the photo was and is
+ * ("private photo", "design proof", "logo", ...; none when deleted), when
+ * that changed. action is a literal. */
+void audit_watch_photo(enum audit_kind k, int64_t shop_id, int64_t owner_id, int64_t photo_id,
+    const char *action);
+
+/* Inside the caller's write transaction, one row as given (field, old_v
+ * and new_v may be NULL): for a change no snapshot shows, such as the
+ * danger zone's wipe of every job. */
+enum hm_rc audit_note(sqlite3 *db, enum audit_kind k, int64_t shop_id, int64_t id,
+    const char *action, const char *field, const char *old_v, const char *new_v, time_t now);
+
 /* Inside the caller's write transaction, what audit_watch does at its
  * end: before is audit_snapshot's from the start of the transaction (NULL:
  * the object is new). */

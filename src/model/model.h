@@ -159,6 +159,9 @@ enum hm_rc workflow_list(sqlite3 *db, int64_t shop_id, struct workflow_list *out
 enum hm_rc workflow_prefixes(sqlite3 *db, struct workflow_list *out);
 enum hm_rc workflow_find_prefix(sqlite3 *db, int64_t shop_id, const char *prefix, struct workflow *out);
 enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out);
+/* 1 when the shop's workflow has a stage asking the customer for a
+ * decision (a commission), 0 when not or when it is not the shop's. */
+int workflow_has_decision(sqlite3 *db, int64_t shop_id, int64_t workflow_id);
 /* The same, worded for a customer reading l: the shop's wording in l
  * where it has one, else its own (in its default language shop_lang),
  * translated when it is a built-in text. */

@@ -2,10 +2,12 @@
 #include "retention.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "util.h"
 
 /* The jobs that go, as a subquery over ?1: now for the purge, the shop for
@@ -20,7 +22,7 @@
 #define WIPE_PHOTOS "owner_kind = 'job' AND owner_id IN (" WIPE_JOBS ")"
 
 /* The statements of a purge or a wipe, in the order they run, each over ?1. */
-enum { S_NAMES, S_PHOTOS, S_MESSAGES, S_EVENTS, S_JOBS, S_COUNT };
+enum { S_NAMES, S_PHOTOS, S_MESSAGES, S_EVENTS, S_NOTIFICATIONS, S_JOBS, S_COUNT };
 
 static enum hm_rc run(sqlite3 *db, sqlite3_stmt *st, int64_t arg, long *changes)
 {
@@ -43,8 +45,10 @@ static enum hm_rc collect(sqlite3 *db, sqlite3_stmt *st, int64_t arg, struct pur
 }
 
 /* Runs the statements (prepared by the caller, NULL where that failed) in
- * one transaction and finalizes them. */
-static enum hm_rc remove_jobs(sqlite3 *db, sqlite3_stmt *st[S_COUNT], int64_t arg,
+ * one transaction and finalizes them. A wipe (of shop arg) leaves a row in
+ * the shop's audit trail saying who deleted how many jobs: the jobs' own
+ * rows go with them (audit_forget_job). */
+static enum hm_rc remove_jobs(sqlite3 *db, sqlite3_stmt *st[S_COUNT], int64_t arg, int wipe,
     struct purge_result *out)
 {
 	enum hm_rc rc = HM_OK;
@@ -59,8 +63,16 @@ static enum hm_rc remove_jobs(sqlite3 *db, sqlite3_stmt *st[S_COUNT], int64_t ar
 		    (rc = run(db, st[S_PHOTOS], arg, &out->photos)) == HM_OK &&
 		    (rc = run(db, st[S_MESSAGES], arg, &out->messages)) == HM_OK &&
 		    (rc = run(db, st[S_EVENTS], arg, NULL)) == HM_OK &&
-		    (rc = run(db, st[S_JOBS], arg, &out->jobs)) == HM_OK)
-			rc = db_commit(db);
+		    (rc = run(db, st[S_NOTIFICATIONS], arg, NULL)) == HM_OK &&
+		    (rc = run(db, st[S_JOBS], arg, &out->jobs)) == HM_OK) {
+			if (wipe) {
+				char n[24];
+				snprintf(n, sizeof n, "%ld", out->jobs);
+				rc = audit_note(db, AUDIT_SHOP, arg, arg, "shop.wipe", "jobs", n, "0", hm_now());
+			}
+			if (rc == HM_OK)
+				rc = db_commit(db);
+		}
 		if (rc != HM_OK) {
 			db_rollback(db);
 			purge_result_free(out);
@@ -78,9 +90,11 @@ enum hm_rc retention_purge(sqlite3 *db, time_t now, struct purge_result *out)
 		[S_PHOTOS] = db_prepare(db, "DELETE FROM attachments WHERE " PURGE_PHOTOS),
 		[S_MESSAGES] = db_prepare(db, "DELETE FROM messages WHERE job_id IN (" PURGE_JOBS ")"),
 		[S_EVENTS] = db_prepare(db, "DELETE FROM job_events WHERE job_id IN (" PURGE_JOBS ")"),
+		/* What was sent to the customer (their address, their link). */
+		[S_NOTIFICATIONS] = db_prepare(db, "DELETE FROM notifications WHERE job_id IN (" PURGE_JOBS ")"),
 		[S_JOBS] = db_prepare(db, "DELETE FROM jobs WHERE id IN (" PURGE_JOBS ")"),
 	};
-	return remove_jobs(db, st, (int64_t)now, out);
+	return remove_jobs(db, st, (int64_t)now, 0, out);
 }
 
 enum hm_rc shop_wipe(sqlite3 *db, int64_t shop_id, struct purge_result *out)
@@ -90,9 +104,11 @@ enum hm_rc shop_wipe(sqlite3 *db, int64_t shop_id, struct purge_result *out)
 		[S_PHOTOS] = db_prepare(db, "DELETE FROM attachments WHERE " WIPE_PHOTOS),
 		[S_MESSAGES] = db_prepare(db, "DELETE FROM messages WHERE job_id IN (" WIPE_JOBS ")"),
 		[S_EVENTS] = db_prepare(db, "DELETE FROM job_events WHERE job_id IN (" WIPE_JOBS ")"),
+		/* What was sent to the customer (their address, their link). */
+		[S_NOTIFICATIONS] = db_prepare(db, "DELETE FROM notifications WHERE job_id IN (" WIPE_JOBS ")"),
 		[S_JOBS] = db_prepare(db, "DELETE FROM jobs WHERE id IN (" WIPE_JOBS ")"),
 	};
-	return remove_jobs(db, st, shop_id, out);
+	return remove_jobs(db, st, shop_id, 1, out);
 }
 
 int purge_unlink(const char *media_dir, const struct purge_result *r)

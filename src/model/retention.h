@@ -17,10 +17,12 @@ struct purge_result {
 
 /* Deletes, in one transaction, the jobs that finished (or were deleted)
  * longer ago than their shop's retention period, with their timelines,
- * messages and photos, and every photo row already marked deleted. The
+ * messages, notifications and photos, and every photo row already marked
+ * deleted. The
  * files are left to purge_unlink, after the commit. */
 enum hm_rc retention_purge(sqlite3 *db, time_t now, struct purge_result *out);
-/* Deletes every job of the shop with its timeline, messages and photos.
+/* Deletes every job of the shop with its timeline, messages,
+ * notifications and photos.
  * Passports are provenance, not tracking data: they stay. */
 enum hm_rc shop_wipe(sqlite3 *db, int64_t shop_id, struct purge_result *out);
 /* Removes the display and thumbnail files of out->names from media_dir;

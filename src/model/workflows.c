@@ -771,3 +771,20 @@ out:
 	free(label);
 	return rc;
 }
+
+int workflow_has_decision(sqlite3 *db, int64_t shop_id, int64_t workflow_id)
+{
+	int yes = 0;
+	sqlite3_stmt *st = db_prepare(db, "SELECT EXISTS(SELECT 1 FROM stages s "
+	    "JOIN workflows w ON w.id = s.workflow_id WHERE w.id = ?1 AND w.shop_id = ?2 "
+	    "AND s.flags & ?3)");
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, workflow_id);
+	sqlite3_bind_int64(st, 2, shop_id);
+	sqlite3_bind_int(st, 3, STAGE_DECISION);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return yes;
+}

@@ -29,6 +29,7 @@
 #include "db.h"
 #include "mail.h"
 #include "mime.h"
+#include "model.h"
 #include "notify.h"
 #include "outbound.h"
 #include "utf8.h"
@@ -37,6 +38,7 @@
 _Static_assert(SEND_TIMEOUT * 2 < OUTBOX_STALE, "a delivery must end well before its claim goes stale");
 
 #define ERR_MAX 512		/* a failure's reason, as stored and printed */
+#define ERR_RAW 16384		/* what a transport said, before scrub() cuts it */
 
 static volatile sig_atomic_t stopping;
 
@@ -274,24 +276,49 @@ static void replace_all(struct buf *b, const char *needle, const char *with)
 	*b = out;
 }
 
-/* A failure's reason as staff and logs may see it: one line of text, the
- * links and the tracking ID and unsubscribe token in them replaced (a
- * gateway may quote the message back), the recipient redacted. */
-static void scrub(char *err, size_t n, const struct notification *no)
+/* The secret's longest proper prefix (of at least 4 characters) that the
+ * text ends with, replaced: what a gateway, curl or the answer's cap cut
+ * off in the middle of a link or an ID. */
+static void replace_tail(struct buf *b, const char *secret, const char *with)
+{
+	if (!secret || !b->data)
+		return;
+	size_t sl = strlen(secret);
+	for (size_t k = sl - 1; k >= 4 && k < sl; k--) {
+		if (k <= b->len && !memcmp(b->data + b->len - k, secret, k)) {
+			b->len -= k;
+			b->data[b->len] = '\0';
+			buf_puts(b, with);
+			return;
+		}
+	}
+}
+
+/* A failure's reason as staff and logs may see it, from what the
+ * transport said (raw, whole): one line of text of at most n - 1 bytes,
+ * the links and the tracking ID and unsubscribe token in them replaced (a
+ * gateway may quote the message back), the recipient redacted. Scrubbed
+ * before it is cut, so no cut leaves part of an ID behind. */
+static void scrub(const char *raw, char *err, size_t n, const struct notification *no)
 {
 	struct buf b = {0};
 	char who[128];
 	const char *slash;
-	buf_puts(&b, err);
+	const char *id = no->link && (slash = strrchr(no->link, '/')) ? slash + 1 : NULL;
+	const char *token = no->unsubscribe && (slash = strrchr(no->unsubscribe, '/')) ? slash + 1 : NULL;
+	buf_puts(&b, raw);
 	replace_all(&b, no->link, "[link]");
 	replace_all(&b, no->unsubscribe, "[link]");
-	if (no->link && (slash = strrchr(no->link, '/')))
-		replace_all(&b, slash + 1, "[ID]");
-	if (no->unsubscribe && (slash = strrchr(no->unsubscribe, '/')))
-		replace_all(&b, slash + 1, "[token]");
+	replace_all(&b, id, "[ID]");
+	replace_all(&b, token, "[token]");
 	recipient_redact(no->recipient, who, sizeof who);
 	replace_all(&b, no->recipient, who);
-	char *clean = utf8_clean(b.data, b.len, UTF8_CTL_SPACE);
+	replace_tail(&b, no->link, "[link]");
+	replace_tail(&b, no->unsubscribe, "[link]");
+	replace_tail(&b, id, "[ID]");
+	replace_tail(&b, token, "[token]");
+	replace_tail(&b, no->recipient, who);
+	char *clean = utf8_clean(b.data ? b.data : "", b.len, UTF8_CTL_SPACE);
 	/* Cut on a character's boundary. */
 	size_t len = strlen(clean), keep = 0;
 	while (keep < len && keep < n - 1) {
@@ -349,9 +376,15 @@ static int run_round(const struct sender *s)
 		fprintf(stderr, "hallmarkctl: cannot open %s\n", s->cfg->database);
 		return -1;
 	}
+	/* Installed but not yet migrated (or the other way round): one clear
+	 * line saying what to run, not an SQL error per notification. */
+	if (schema_check(db) != HM_OK) {
+		db_close(db);
+		return -1;
+	}
 	while (!stopping) {
 		struct notification n;
-		char err[ERR_MAX] = "";
+		char err[ERR_MAX] = "", raw[ERR_RAW] = "";
 		time_t now = hm_now();
 		enum hm_rc c = outbox_claim(db, now, &n);
 		if (c == HM_NOTFOUND)
@@ -362,13 +395,13 @@ static int run_round(const struct sender *s)
 			rc = -1;
 			break;
 		}
-		int ok = !strcmp(n.channel, "email") ? deliver_email(s, &n, now, err, sizeof err)
-		    : !strcmp(n.channel, "sms") ? deliver_sms(s, &n, now, err, sizeof err)
-		    : (snprintf(err, sizeof err, "unknown channel"), -1);
+		int ok = !strcmp(n.channel, "email") ? deliver_email(s, &n, now, raw, sizeof raw)
+		    : !strcmp(n.channel, "sms") ? deliver_sms(s, &n, now, raw, sizeof raw)
+		    : (snprintf(raw, sizeof raw, "unknown channel"), -1);
 		if (ok != 0) {
-			if (!*err)
-				snprintf(err, sizeof err, "failed for a reason nobody said");
-			scrub(err, sizeof err, &n);
+			if (!*raw)
+				snprintf(raw, sizeof raw, "failed for a reason nobody said");
+			scrub(raw, err, sizeof err, &n);
 		}
 		enum hm_rc f = finish(db, &n, ok == 0 ? NULL : err, hm_now());
 		report(&n, ok == 0 ? NULL : err);

@@ -75,7 +75,8 @@ int sms_http_send(const struct sender *s, const char *to, const char *text, char
 		const char *a = answer.data ? answer.data : "";
 		a += strspn(a, " \t\r\n");
 		char *line = utf8_clean(a, strcspn(a, "\r\n"), UTF8_CTL_SPACE);
-		snprintf(err, n, "SMS gateway: HTTP %ld%s%.300s", status, *line ? ": " : "", line);
+		/* Whole: the sender scrubs links and IDs out before cutting it. */
+		snprintf(err, n, "SMS gateway: HTTP %ld%s%s", status, *line ? ": " : "", line);
 		free(line);
 	}
 	curl_slist_free_all(headers);

@@ -304,3 +304,22 @@ def test_hallmarkctl_says_what_is_wrong():
         assert "shop" in s.ctl("shop", "list").stdout
         r = s.ctl("migrate")
         assert "current" in r.stdout
+
+
+def test_the_job_form_reads_only_its_own_shops_workflow():
+    # A job whose row names another shop's workflow (a bad import, a
+    # hand-edited database) must not read that shop's stages: the form
+    # asks about a commission only for this shop's own decision stages.
+    s = staff_server()
+    with s:
+        s.add_shop(slug="rival", name="Rival Gems")
+        c = signed_in(s)
+        job, _ = c.book_in(customer_name="Plain Repair")
+        assert "Bespoke commission" not in c.get("/admin/jobs/%d/edit" % job).text
+        theirs = s.sql("SELECT w.id FROM workflows w JOIN shops sh ON sh.id = w.shop_id "
+                       "WHERE sh.slug = 'rival' AND EXISTS(SELECT 1 FROM stages st "
+                       "WHERE st.workflow_id = w.id AND st.flags & 8)")[0][0]
+        s.sql("UPDATE jobs SET workflow_id = ? WHERE id = ?", theirs, job)
+        page = c.get("/admin/jobs/%d/edit" % job)
+        assert page.status == 200 and "Plain Repair" in page.text
+        assert "Bespoke commission" not in page.text

@@ -1,11 +1,15 @@
 """The audit trail (/admin/audit): who changed what, with before and after,
-for job edits and moves, settings, workflows, passports and staff accounts;
+for jobs booked in, edited and moved, their photos, the danger zone's wipe,
+settings (the logo, hallmarkctl shop edit), workflows, passports and staff
+accounts;
 written with the change or not at all; never a password or tracking ID;
 paginated; a job's rows go when the job is purged."""
 
 import re
 
 from harness import STAFF_PASSWORD, Client, StaffServer, issue_passport, visible_text
+from test_job_photos import JobStaff
+from test_photos import jpeg, png
 from test_workflows import edit as edit_workflow, form_of
 
 
@@ -167,15 +171,16 @@ def test_a_refused_or_repeated_change_records_nothing_more():
         c = Client(s)
         c.login()
         job, _ = c.book_in()
+        booked = rows(s, "job")
         page = c.get("/admin/jobs/%d/edit" % job)
         fields = form_of(page, "/admin/jobs/%d/edit" % job)
         bad = dict(fields, customer_name="x" * 500)
         assert c.post("/admin/jobs/%d/edit" % job, bad, csrf=False).status == 422
-        assert rows(s, "job") == []
+        assert rows(s, "job") == booked
         good = dict(fields, customer_name="Grace Hopper")
         assert c.post("/admin/jobs/%d/edit" % job, good, csrf=False).status == 303
         assert c.post("/admin/jobs/%d/edit" % job, good, csrf=False).status == 303
-        assert len(rows(s, "job")) == 1
+        assert len(rows(s, "job")) == len(booked) + 1
         # A staff member refused by the gate writes nothing either.
         s.ctl("user", "add", "shop", "helper", "Helen", "--staff", stdin="helper password 1\n")
         h = Client(s, source="127.0.0.7")
@@ -215,3 +220,100 @@ def test_pages_and_purge():
         assert "Old Hand" not in page and "Edited the job" not in page
         # What was not about the job stays: the account hallmarkctl added.
         assert "Added a staff account" in page
+
+
+def test_booking_in_photos_and_the_logo_are_recorded():
+    with StaffServer() as s:
+        c = JobStaff(s)
+        c.login()
+        job, tid = c.book_in(item_type="Pocket watch")
+        assert ("Sam Staff", "job.new", "job", None, None, "Pocket watch") in rows(s, "job")
+        # A repeated booking (the same form key) records nothing more.
+        assert len([r for r in rows(s, "job") if r[1] == "job.new"]) == 1
+
+        c.get("/admin/jobs/%d" % job)
+        assert c.upload_job(job, jpeg([[120, 60]] * 2)).status == 303
+        [aid] = [r[0] for r in s.sql("SELECT id FROM attachments WHERE owner_kind = 'job'")]
+        c.get("/admin/jobs/%d" % job)
+        assert c.set_photo(job, aid, "photo", True).status == 303
+        c.get("/admin/jobs/%d" % job)
+        assert c.set_photo(job, aid, "proof", True).status == 303
+        c.get("/admin/jobs/%d" % job)
+        assert c.set_photo(job, aid, "proof", True).status == 303     # no change: no row
+        c.get("/admin/jobs/%d" % job)
+        assert c.set_photo(job, aid, "photo", False).status == 303
+        c.get("/admin/jobs/%d" % job)
+        assert c.post("/admin/upload/job/%d/delete" % job, {"attachment": str(aid)}).status == 303
+        got = [r for r in rows(s, "job") if r[3] == "photo"]
+        assert got == [
+            ("Sam Staff", "job.photo_add", "job", "photo", None, "private photo"),
+            ("Sam Staff", "job.photo", "job", "photo", "private photo", "photo the customer sees"),
+            ("Sam Staff", "job.photo", "job", "photo", "photo the customer sees", "design proof"),
+            ("Sam Staff", "job.photo", "job", "photo", "design proof", "private photo"),
+            ("Sam Staff", "job.photo_delete", "job", "photo", "private photo", None),
+        ], got
+        # Another shop's photo id changes nothing and records nothing.
+        c.get("/admin/jobs/%d" % job)
+        assert c.set_photo(job, aid + 100, "photo", True).status in (303, 404)
+        assert len([r for r in rows(s, "job") if r[3] == "photo"]) == 5
+
+        pid, _ = issue_passport(c, title="Signet ring")
+        c.get("/admin/passports/%d" % pid)
+        assert c.post_upload("/admin/upload/passport/%d" % pid, {"role": "gallery"},
+                             png(300, 200), "ring.png", "image/png", True, None, None).status == 303
+        paid = s.sql("SELECT max(id) FROM attachments WHERE owner_kind = 'passport'")[0][0]
+        c.get("/admin/passports/%d" % pid)
+        assert c.post("/admin/upload/passport/%d/delete" % pid, {"attachment": str(paid)}).status == 303
+        got = [r for r in rows(s, "passport") if r[3] == "photo"]
+        assert got == [("Sam Staff", "passport.photo_add", "passport", "photo", None, "gallery photo"),
+                       ("Sam Staff", "passport.photo_delete", "passport", "photo", "gallery photo",
+                        None)], got
+
+        c.get("/admin/settings")
+        assert c.upload_logo(png(400, 100)).status == 303
+        c.get("/admin/settings")
+        assert c.upload_logo(png(400, 120)).status == 303
+        logo = s.sql("SELECT id FROM attachments WHERE role = 'logo' AND deleted_at IS NULL")[0][0]
+        c.get("/admin/settings")
+        assert c.post("/admin/upload/logo/delete", {"attachment": str(logo)}).status == 303
+        got = [r for r in rows(s, "shop") if r[3] == "photo"]
+        assert got == [("Sam Staff", "settings.logo", "shop", "photo", None, "logo"),
+                       ("Sam Staff", "settings.logo", "shop", "photo", None, "logo"),
+                       ("Sam Staff", "settings.logo_delete", "shop", "photo", "logo", None)], got
+
+        text = visible_text(c.get("/admin/audit").text)
+        for words in ("Booked in the job", "Added a photo to the job", "Changed a photo of the job",
+                      "design proof", "Deleted a photo of the job", "Added a photo to the passport",
+                      "Changed the shop's logo", "Removed the shop's logo"):
+            assert words in text, words
+        assert tid.replace("-", "") not in str(s.sql("SELECT * FROM audit")).replace("-", "")
+
+
+def test_the_danger_zone_wipe_says_who_wiped_how_many_jobs():
+    with StaffServer() as s:
+        c = Client(s)
+        c.login()
+        for name in ("Ada", "Grace", "Edsger"):
+            job, _ = c.book_in(customer_name=name)
+        edit_job(c, job, customer_name="Edsger Dijkstra")
+        c.get("/admin/danger")
+        r = c.post("/admin/danger", {"confirm_name": "Test Jewellers"})
+        assert r.status == 200 and "Deleted 3 jobs" in r.text
+        # The jobs' own rows went with them; one row says who wiped them.
+        assert rows(s, "job") == []
+        assert rows(s, "shop") == [("Sam Staff", "shop.wipe", "shop", "jobs", "3", "0")]
+        text = visible_text(c.get("/admin/audit").text)
+        assert "Deleted all of the shop's jobs (danger zone)" in text and "Sam Staff" in text
+        assert "Edsger" not in text
+
+
+def test_hallmarkctl_shop_edit_is_recorded_as_hallmarkctl():
+    with StaffServer() as s:
+        s.ctl("shop", "edit", "shop", "--name", "Gold & Co", "--retention-days", "30")
+        got = rows(s, "shop")
+        assert ("hallmarkctl", "settings", "shop", "name", "Test Jewellers", "Gold & Co") in got
+        assert ("hallmarkctl", "settings", "shop", "retention_days", "90", "30") in got
+        c = Client(s)
+        c.login()
+        text = visible_text(c.get("/admin/audit").text)
+        assert "hallmarkctl" in text and "Gold & Co" in text

@@ -420,6 +420,45 @@ def test_sms_through_form_json_and_get_gateways_escapes_to_and_text():
                 assert last["next_at"] >= time.time() + 50
 
 
+def test_a_gateway_error_cut_through_the_tracking_id_keeps_no_part_of_it():
+    # A gateway quoting the message back, with the tracking ID (alone or
+    # in its link) where a cut falls: the stored reason's length, the old
+    # 300-character cut of the answer's line, the cap on what is read of
+    # the answer. No four characters of the ID past its prefix may be
+    # stored or logged.
+    with Secrets() as secrets, Gateway() as gw:
+        srv, _ = sms_server(gw, secrets, "form")
+        with srv:
+            staff = open_shop(srv)
+            staff.book_in(customer_phone="+44 7700 900123", notify_channel="sms")
+            [n] = rows(srv)
+            link = n["link"]
+            tid = link.rsplit("/", 1)[-1]
+            secret = tid.split("-", 1)[1]
+            fixed = "SMS gateway: HTTP 400: "
+            parts = {secret[i:i + 4] for i in range(len(secret) - 3)}
+            parts = {p for p in parts if p not in fixed + "[link][ID]"}
+            head = len(fixed)
+            cases = [(300 - 9, tid), (300 - 30, link), (511 - head - 9, tid),
+                     (511 - head - 30, link), (8192 - 9, tid), (8192 - 30, link)]
+            gw.status = 400
+            for at, quoted in cases:
+                gw.answer = ('{"error": "' + "x" * (at - 11) + quoted + ' is not allowed"}').encode()
+                assert gw.answer.index(quoted.encode()) == at
+                srv.sql("UPDATE notifications SET state = 'queued', next_at = 0")
+                r = send(srv)
+                [n] = rows(srv)
+                assert n["state"] == "queued" and n["last_error"].startswith(fixed), n
+                assert len(n["last_error"].encode()) <= 511
+                out = r.stdout + r.stderr
+                for p in parts:
+                    assert p not in n["last_error"], (at, quoted == tid, p, n["last_error"])
+                    assert p not in out, (at, quoted == tid, p, out)
+                if at < 400:
+                    # What follows the ID is kept, the ID is marked.
+                    assert ("[ID]" if quoted == tid else "[link]") + " is not allowed" in n["last_error"]
+
+
 def unsubscribe_path(n):
     return urllib.parse.urlsplit(n["unsubscribe"]).path
 
@@ -659,3 +698,24 @@ def test_send_refuses_a_configuration_it_cannot_use():
             # Nothing configured, nothing queued: nothing to do, and fine.
             r = srv.ctl("send")
             assert r.returncode == 0 and r.stdout == ""
+
+
+def test_purge_and_the_danger_zone_take_a_jobs_notifications_with_it():
+    # A job that messaged its customer is still purged when its period
+    # is over (and wiped by the danger zone), its notifications with it:
+    # they hold the customer's address and link.
+    with Server(mail_transport="file", mail_dir="mail", mail_from=MAIL_FROM) as srv:
+        staff = open_shop(srv, name="Test Jewellers")
+        old, _ = staff.book_in(customer_email="ada@example.com", notify_channel="email")
+        kept, _ = staff.book_in(customer_email="grace@example.com", notify_channel="email")
+        send(srv)
+        staff.move(old, "Completed")
+        srv.sql("UPDATE jobs SET closed_at = closed_at - 400 * 86400 WHERE id = ?", old)
+        r = srv.ctl("purge", check=False)
+        assert r.returncode == 0 and "purged 1 job" in r.stdout, r.stdout + r.stderr
+        assert srv.sql("SELECT id FROM jobs") == [(kept,)]
+        assert [n["recipient"] for n in rows(srv)] == ["grace@example.com"]
+        staff.get("/admin/danger")
+        r = staff.post("/admin/danger", {"confirm_name": "Test Jewellers"})
+        assert r.status == 200 and "Deleted 1 job" in r.text
+        assert srv.sql("SELECT count(*) FROM jobs")[0][0] == 0 and rows(srv) == []

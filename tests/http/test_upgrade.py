@@ -255,3 +255,35 @@ def test_a_failed_migration_says_which_and_leaves_the_database_as_it_was():
     finally:
         import shutil
         shutil.rmtree(s.dir, ignore_errors=True)
+
+
+def test_send_and_purge_before_migrate_refuse_with_one_line_saying_what_to_run():
+    # After "make install" and before "hallmarkctl migrate", the timers
+    # still run send and purge every minute: each must refuse with the
+    # line the CGIs log, touch nothing, and exit non-zero.
+    latest = migrations()[-1][0]
+    with StaffServer(mail_transport="file", mail_dir="mail", mail_from="tracking@example.com") as s:
+        staff = Client(s)
+        staff.login()
+        _, tid = staff.book_in(customer_email="ada@example.com", notify_channel="email")
+        job, _ = staff.book_in(customer_name="Finished Long Ago")
+        staff.move(job, "Completed")
+        s.sql("UPDATE jobs SET closed_at = closed_at - 400 * 86400 WHERE id = ?", job)
+        queued = s.sql("SELECT id, state FROM notifications ORDER BY id")
+        assert queued and all(state == "queued" for _, state in queued)
+        s.sql("PRAGMA user_version = %d" % (latest - 1))
+        want = ("the database is at schema version %d, this Hallmark needs version %d: "
+                "run 'hallmarkctl migrate'" % (latest - 1, latest))
+        for cmd in ("send", "purge"):
+            r = s.ctl(cmd, check=False)
+            assert r.returncode != 0, (cmd, r.stdout, r.stderr)
+            lines = r.stderr.strip().splitlines()
+            assert len(lines) == 1 and want in lines[0], (cmd, r.stderr)
+            assert "SQL" not in r.stderr and tid not in r.stdout + r.stderr
+        assert s.sql("SELECT id, state FROM notifications ORDER BY id") == queued
+        assert s.sql("SELECT count(*) FROM jobs")[0][0] == 2
+        assert not os.path.exists(os.path.join(s.dir, "mail")) or not os.listdir(os.path.join(s.dir, "mail"))
+        # Once migrated, both work again.
+        s.sql("PRAGMA user_version = %d" % latest)
+        assert "sent" in s.ctl("send").stdout
+        assert "purged 1 job" in s.ctl("purge").stdout
