@@ -330,7 +330,7 @@ static void render(struct order *o, int status, const struct form_state *fs)
 	enum hm_rc rc;
 
 	if ((rc = stage_list_in(o->db, j->workflow_id, lang_current(), shop->language,
-	    &stages)) != HM_OK ||
+	    j->stage_text_langs ? j->stage_text_langs : "", &stages)) != HM_OK ||
 	    (rc = job_events_public(o->db, j->id, &stages, &events)) != HM_OK ||
 	    (j->has_messages && (rc = msg_list(o->db, j->id, &thread)) != HM_OK)) {
 		web_fail(&o->w, rc);

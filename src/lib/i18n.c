@@ -120,8 +120,15 @@ const char *lang_name(const struct lang *l)
 
 int lang_rtl(const struct lang *l)
 {
-	/* TRANSLATORS: "rtl" for a language written right to left. */
-	return !strcmp(lang_get(l, "text direction", NC_("text direction", "ltr")), "rtl");
+	/* Asked for every translated value a page shows: looked up once. */
+	static const struct lang *last;
+	static int rtl;
+	if (l != last) {
+		/* TRANSLATORS: "rtl" for a language written right to left. */
+		rtl = !strcmp(lang_get(l, "text direction", NC_("text direction", "ltr")), "rtl");
+		last = l;
+	}
+	return rtl;
 }
 
 /* An Accept-Language q-value ("1", "0.8", "0.125"), in thousandths; -1 when

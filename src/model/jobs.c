@@ -347,7 +347,7 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 	    "EXISTS (SELECT 1 FROM attachments a WHERE a.owner_kind = 'job' AND a.owner_id = j.id "
 	    " AND a.is_public = 1 AND a.deleted_at IS NULL) OR EXISTS (SELECT 1 FROM attachments a "
 	    " WHERE a.owner_kind = 'shop' AND a.owner_id = j.shop_id AND a.deleted_at IS NULL), "
-	    "j.language, sh.language, sh.opening_hours "
+	    "j.language, sh.language, sh.opening_hours, sh.stage_text_langs "
 	    "FROM jobs j JOIN stages s ON s.id = j.stage_id "
 	    "JOIN shops sh ON sh.id = j.shop_id "
 	    "WHERE j.tracking_id = ?1 AND " JOB_PUBLIC_SQL("?2"));
@@ -390,6 +390,7 @@ enum hm_rc job_get_public(sqlite3 *db, const char *tracking_id, time_t now, stru
 		out->language = db_col_dup(st, 29);
 		shop->language = db_col_dup(st, 30);
 		shop->opening_hours = db_col_dup(st, 31);
+		out->stage_text_langs = db_col_dup(st, 32);
 		rc = HM_OK;
 	} else if (s != SQLITE_DONE) {
 		rc = db_rc(db, s, "job get public");
@@ -917,6 +918,7 @@ void job_free(struct job *j)
 	free(j->decision);
 	free(j->notify_channel);
 	free(j->language);
+	free(j->stage_text_langs);
 	stage_free(&j->stage);
 	memset(j, 0, sizeof *j);
 }

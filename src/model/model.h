@@ -110,6 +110,7 @@ struct job {
 	/* Filled by job_get_public only, so the page skips the queries for
 	 * a thread or pictures it does not have. */
 	int has_messages, has_pictures;
+	char *stage_text_langs;	/* the languages its shop wrote stage wording in, "a,b" */
 };
 
 struct job_list {
@@ -164,10 +165,13 @@ enum hm_rc stage_list(sqlite3 *db, int64_t workflow_id, struct stage_list *out);
 int workflow_has_decision(sqlite3 *db, int64_t shop_id, int64_t workflow_id);
 /* The same, worded for a customer reading l: the shop's wording in l
  * where it has one, else its own (in its default language shop_lang),
- * translated when it is a built-in text. */
+ * translated when it is a built-in text. text_langs: the languages the
+ * shop has wording in, comma-separated (shops.stage_text_langs, read by
+ * job_get_public), or NULL when not known; a reader of none of them needs
+ * no look at stage_texts. */
 struct lang;
 enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
-    const char *shop_lang, struct stage_list *out);
+    const char *shop_lang, const char *text_langs, struct stage_list *out);
 /* A stage's own (default-language) text as a reader in l sees it when the
  * shop wrote nothing for l: translated by the catalog when it is a built-in
  * text, else as the shop wrote it. "" for an empty one; static storage or

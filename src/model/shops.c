@@ -435,14 +435,27 @@ const char *stage_own_text(const struct lang *l, enum stage_text_field field, co
 	return lang_get(l, field == STAGE_LABEL ? "stage" : NULL, own);
 }
 
+/* 1 when code is one of the comma-separated list. */
+static int in_list(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (strcspn(p, ",") == n && !strncmp(p, code, n))
+			return 1;
+	}
+	return 0;
+}
+
 enum hm_rc stage_list_in(sqlite3 *db, int64_t workflow_id, const struct lang *l,
-    const char *shop_lang, struct stage_list *out)
+    const char *shop_lang, const char *text_langs, struct stage_list *out)
 {
 	int s;
 	memset(out, 0, sizeof *out);
 	/* A shop's own wording is in its default language: a reader of that
-	 * language needs no other (and the busiest page skips the join). */
-	int own = shop_lang && !strcmp(l->code, shop_lang);
+	 * language, or of one the shop wrote nothing in, needs no other (and
+	 * the busiest page skips the join). */
+	int own = (shop_lang && !strcmp(l->code, shop_lang)) ||
+	    (text_langs && !in_list(text_langs, l->code));
 	sqlite3_stmt *st = own
 	    ? db_prepare(db, "SELECT id, position, flags, code, label, description, next_step "
 		"FROM stages WHERE workflow_id = ?1 ORDER BY position")

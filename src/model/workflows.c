@@ -759,6 +759,19 @@ enum hm_rc stage_wordings_save(sqlite3 *db, int64_t shop_id, int64_t workflow_id
 				db_bind_str(st, 3 + f, or_empty(r->text[f]));
 		rc = db_rc(db, sqlite3_step(st), any ? "stage wording" : "stage wording delete");
 	}
+	/* The languages the shop has wording in, read by the order page with
+	 * the job (migration 12). */
+	sqlite3_stmt *langs = rc == HM_OK ? db_prepare(db, "UPDATE shops SET stage_text_langs = ("
+	    "SELECT coalesce(group_concat(DISTINCT t.lang), '') FROM stage_texts t "
+	    "JOIN stages s ON s.id = t.stage_id JOIN workflows w ON w.id = s.workflow_id "
+	    "WHERE w.shop_id = ?1) WHERE id = ?1") : NULL;
+	if (rc == HM_OK && !langs)
+		rc = HM_ERR;
+	if (langs) {
+		sqlite3_bind_int64(langs, 1, shop_id);
+		rc = db_rc(db, sqlite3_step(langs), "stage wording languages");
+		sqlite3_finalize(langs);
+	}
 	if (rc == HM_OK)
 		rc = db_commit(db);
 out:

@@ -209,8 +209,13 @@ def test_a_shops_own_wording_per_language_and_its_fallback():
         s.sql("UPDATE stages SET label = 'At the bench', next_step = 'We will call you.' "
               "WHERE id = ?", wf[1])
         # …and writes it in Spanish too, leaving the next step to fall back.
-        s.sql("INSERT INTO stage_texts(stage_id, lang, label) VALUES(?, 'es', 'En el taller')",
-              wf[1])
+        from test_workflows import form_of
+        texts = "/admin/workflows/%d/texts" % wf[0]
+        form = form_of(staff.get(texts + "?language=es"), texts)
+        form["stage_1_label"] = "En el taller"
+        assert staff.post(texts, form, csrf=False).status == 303
+        assert s.sql("SELECT label FROM stage_texts WHERE stage_id = ? AND lang = 'es'",
+                     wf[1]) == [("En el taller",)]
         c = Client(s, origin=False)
         es = visible_text(c.get("/track/" + tid, headers={"Accept-Language": "es"}).text)
         assert "En el taller" in es and "At the bench" not in es
