@@ -22,7 +22,7 @@
 #define WIPE_PHOTOS "owner_kind = 'job' AND owner_id IN (" WIPE_JOBS ")"
 
 /* The statements of a purge or a wipe, in the order they run, each over ?1. */
-enum { S_NAMES, S_PHOTOS, S_MESSAGES, S_EVENTS, S_NOTIFICATIONS, S_JOBS, S_COUNT };
+enum { S_NAMES, S_PHOTOS, S_MESSAGES, S_EVENTS, S_NOTIFICATIONS, S_AUDIT, S_JOBS, S_COUNT };
 
 static enum hm_rc run(sqlite3 *db, sqlite3_stmt *st, int64_t arg, long *changes)
 {
@@ -47,7 +47,8 @@ static enum hm_rc collect(sqlite3 *db, sqlite3_stmt *st, int64_t arg, struct pur
 /* Runs the statements (prepared by the caller, NULL where that failed) in
  * one transaction and finalizes them. A wipe (of shop arg) leaves a row in
  * the shop's audit trail saying who deleted how many jobs: the jobs' own
- * rows go with them (audit_forget_job). */
+ * rows go with them, so the trail never keeps a customer's details longer
+ * than the job. */
 static enum hm_rc remove_jobs(sqlite3 *db, sqlite3_stmt *st[S_COUNT], int64_t arg, int wipe,
     struct purge_result *out)
 {
@@ -64,6 +65,7 @@ static enum hm_rc remove_jobs(sqlite3 *db, sqlite3_stmt *st[S_COUNT], int64_t ar
 		    (rc = run(db, st[S_MESSAGES], arg, &out->messages)) == HM_OK &&
 		    (rc = run(db, st[S_EVENTS], arg, NULL)) == HM_OK &&
 		    (rc = run(db, st[S_NOTIFICATIONS], arg, NULL)) == HM_OK &&
+		    (rc = run(db, st[S_AUDIT], arg, NULL)) == HM_OK &&
 		    (rc = run(db, st[S_JOBS], arg, &out->jobs)) == HM_OK) {
 			if (wipe) {
 				char n[24];
@@ -92,6 +94,8 @@ enum hm_rc retention_purge(sqlite3 *db, time_t now, struct purge_result *out)
 		[S_EVENTS] = db_prepare(db, "DELETE FROM job_events WHERE job_id IN (" PURGE_JOBS ")"),
 		/* What was sent to the customer (their address, their link). */
 		[S_NOTIFICATIONS] = db_prepare(db, "DELETE FROM notifications WHERE job_id IN (" PURGE_JOBS ")"),
+		[S_AUDIT] = db_prepare(db, "DELETE FROM audit WHERE object_kind = 'job' AND object_id IN ("
+		    PURGE_JOBS ")"),
 		[S_JOBS] = db_prepare(db, "DELETE FROM jobs WHERE id IN (" PURGE_JOBS ")"),
 	};
 	return remove_jobs(db, st, (int64_t)now, 0, out);
@@ -106,6 +110,8 @@ enum hm_rc shop_wipe(sqlite3 *db, int64_t shop_id, struct purge_result *out)
 		[S_EVENTS] = db_prepare(db, "DELETE FROM job_events WHERE job_id IN (" WIPE_JOBS ")"),
 		/* What was sent to the customer (their address, their link). */
 		[S_NOTIFICATIONS] = db_prepare(db, "DELETE FROM notifications WHERE job_id IN (" WIPE_JOBS ")"),
+		[S_AUDIT] = db_prepare(db, "DELETE FROM audit WHERE object_kind = 'job' AND object_id IN ("
+		    WIPE_JOBS ")"),
 		[S_JOBS] = db_prepare(db, "DELETE FROM jobs WHERE id IN (" WIPE_JOBS ")"),
 	};
 	return remove_jobs(db, st, shop_id, 1, out);
