@@ -126,7 +126,23 @@ document.querySelectorAll("body *").forEach(function (el) {
   if (/^(TEXTAREA|INPUT|SELECT)$/.test(el.tagName)) return;
   var st = getComputedStyle(el), ox = st.overflowX;
   /* Cut with an ellipsis on purpose (a long name in a list) is not hidden. */
-  if (ox === "visible" || el.clientWidth === 0 || st.textOverflow === "ellipsis") return;
+  /* Nor is a text kept for screen readers only (a 1px clipped box). */
+  if (el.clientWidth <= 1 || st.textOverflow === "ellipsis" ||
+      st.clip !== "auto" || st.clipPath !== "none") return;
+  if (ox === "visible") {
+    /* What spills out of a box (a date wider than its table cell) and is
+     * cut by a box around it. */
+    if (el.scrollWidth <= el.clientWidth + 1) return;
+    var r = el.getBoundingClientRect(), wanted = r.left + el.scrollWidth;
+    var lr = clipped(el, {left: r.left, right: wanted});
+    if (lr[1] < wanted - 1 && lr[1] < vw - 0.5) {
+      var tag = el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ?
+                "." + el.className.trim().split(/\s+/).join(".") : "");
+      out.push(tag + " hides " + Math.round(wanted - lr[1]) + "px of what it holds " +
+               "(cut by a box around it)");
+    }
+    return;
+  }
   if (el.scrollWidth > el.clientWidth + 1) {
     var name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
                (el.className && typeof el.className === "string" ?

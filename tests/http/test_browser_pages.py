@@ -185,11 +185,15 @@ def browser_problems(b, not_found):
 
 
 def sideways(b):
+    """The page scrolls sideways, or a box in it clips or scrolls what it
+    holds (a table cut at its last column)."""
+    over = b.horizontal_overflow()
+    out = [p for p in over if " hides " in p]
     wide = b.js("return [document.scrollingElement.scrollWidth, innerWidth]")
-    if wide[0] <= wide[1]:
-        return []
-    return ["scrolls sideways: %dpx wide in %dpx: %s"
-            % (wide[0], wide[1], "; ".join(b.horizontal_overflow()[:4]))]
+    if wide[0] > wide[1]:
+        out.insert(0, "scrolls sideways: %dpx wide in %dpx: %s"
+                   % (wide[0], wide[1], "; ".join(over[:4])))
+    return out
 
 
 _MENU_OUT_OF_SIGHT = """
@@ -433,6 +437,20 @@ def test_the_checks_find_what_they_look_for():
                   'Tab never reaches button#x-after "Never reached"'):
         assert words in problems, (words, problems)
     assert b.js("return window.__hmInline") is None
+
+    # A table cut at its last column by the card around it, the page itself
+    # not wider than the screen; and text spilling out of a cell it fits
+    # none of, cut the same way.
+    b.get(w.server.base + "/track")
+    b.js("var d = document.createElement('div'); d.style.cssText = 'overflow-x: auto; width: 200px';"
+         "d.innerHTML = '<table><tr><td style=\"white-space: nowrap\">' + 'x'.repeat(80) +"
+         " '</td></tr></table>'; document.querySelector('main').appendChild(d);"
+         "var e = document.createElement('div'); e.style.cssText = 'overflow: hidden; width: 200px';"
+         "e.innerHTML = '<p style=\"width: 100px; white-space: nowrap\">' + 'y'.repeat(80) + '</p>';"
+         "document.querySelector('main').appendChild(e);")
+    problems = "\n".join(sideways(b))
+    assert "div hides" in problems and "(overflow auto)" in problems, problems
+    assert "p hides" in problems and "cut by a box around it" in problems, problems
 
     # A staff menu cut short, with no button to open it.
     sign_in(b, w.server.base)
