@@ -189,20 +189,7 @@ static enum hm_rc insert_diff(sqlite3 *db, enum audit_kind k, int64_t shop_id, i
 static enum hm_rc insert_action(sqlite3 *db, enum audit_kind k, int64_t shop_id, int64_t id,
     const char *action, const char *made, time_t now)
 {
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO audit(shop_id, at, user_id, user_name, action, "
-	    "object_kind, object_id, new_value) VALUES(?1, ?2, nullif(?3, 0), " AUDIT_WHO ", ?4, ?5, ?6, ?7)");
-	if (!st)
-		return HM_ERR;
-	sqlite3_bind_int64(st, 1, shop_id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, actor);
-	db_bind_str(st, 4, action);
-	db_bind_str(st, 5, audit_kind_names[k]);
-	sqlite3_bind_int64(st, 6, id);
-	db_bind_text(st, 7, made);
-	enum hm_rc rc = db_rc(db, sqlite3_step(st), "audit action");
-	sqlite3_finalize(st);
-	return rc;
+	return audit_note(db, k, shop_id, id, action, NULL, NULL, made, now);
 }
 
 /* What a new object is called in its row: its name, title or username. */
