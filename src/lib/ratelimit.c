@@ -44,12 +44,13 @@ static int64_t window_of(int window, time_t now)
 #define RL_MAX_WINDOW 86400
 _Static_assert(RL_FORGET_AFTER >= 2 * RL_MAX_WINDOW, "a count is forgotten while in use");
 
-int rl_over(sqlite3 *db, const char *scope, const unsigned char key[16],
-    int limit, int window, time_t now)
+/* The count of (scope, key) in now's window read by st (prepared by the
+ * caller from its table's literal SQL): 1 when it has reached limit, 0
+ * when not, -1 on error. */
+static int count_over(sqlite3 *db, sqlite3_stmt *st, const char *scope,
+    const unsigned char key[16], int limit, int window, time_t now, const char *what)
 {
 	int over = -1;
-	sqlite3_stmt *st = db_prepare(db,
-	    "SELECT n FROM hits WHERE scope = ? AND key = ? AND win = ?");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
@@ -61,33 +62,48 @@ int rl_over(sqlite3 *db, const char *scope, const unsigned char key[16],
 	else if (rc == SQLITE_DONE)
 		over = 0;
 	else
-		db_rc(db, rc, "rate limit read");
+		db_rc(db, rc, what);
 	sqlite3_finalize(st);
 	return over;
+}
+
+/* Adds one to the count st upserts; the new count, or -1. */
+static int count_hit(sqlite3 *db, sqlite3_stmt *st, const char *scope,
+    const unsigned char key[16], int window, time_t now, const char *what)
+{
+	int n = -1;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, window_of(window, now));
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	else
+		db_rc(db, rc, what);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int rl_over(sqlite3 *db, const char *scope, const unsigned char key[16],
+    int limit, int window, time_t now)
+{
+	return count_over(db, db_prepare(db,
+	    "SELECT n FROM hits WHERE scope = ? AND key = ? AND win = ?"),
+	    scope, key, limit, window, now, "rate limit read");
 }
 
 int rl_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
     int window, time_t now)
 {
-	int n = -1;
-	int64_t win = window_of(window, now);
-	sqlite3_stmt *st = db_prepare(db,
+	int n = count_hit(db, db_prepare(db,
 	    "INSERT INTO hits(scope, key, win, n) VALUES(?, ?, ?, 1) "
-	    "ON CONFLICT(scope, key, win) DO UPDATE SET n = n + 1 RETURNING n");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, win);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	else
-		db_rc(db, rc, "rate limit write");
-	sqlite3_finalize(st);
+	    "ON CONFLICT(scope, key, win) DO UPDATE SET n = n + 1 RETURNING n"),
+	    scope, key, window, now, "rate limit write");
 	/* Old windows are swept now and then rather than on every hit. */
 	if (n > 0 && randombytes_uniform(32) == 0) {
-		st = db_prepare(db, "DELETE FROM hits WHERE win < ?");
+		sqlite3_stmt *st = db_prepare(db, "DELETE FROM hits WHERE win < ?");
 		if (st) {
 			sqlite3_bind_int64(st, 1, (int64_t)now - RL_FORGET_AFTER);
 			(void)db_rc(db, sqlite3_step(st), "rate limit sweep");
@@ -110,23 +126,9 @@ int rl_hit_store(const char *path, const char *scope, const unsigned char key[16
 int rl_msg_over(sqlite3 *db, const char *scope, const unsigned char key[16],
     int limit, int window, time_t now)
 {
-	int over = -1;
-	sqlite3_stmt *st = db_prepare(db,
-	    "SELECT n FROM main.message_hits WHERE scope = ? AND key = ? AND win = ?");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, window_of(window, now));
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		over = sqlite3_column_int(st, 0) >= limit;
-	else if (rc == SQLITE_DONE)
-		over = 0;
-	else
-		db_rc(db, rc, "message limit read");
-	sqlite3_finalize(st);
-	return over;
+	return count_over(db, db_prepare(db,
+	    "SELECT n FROM main.message_hits WHERE scope = ? AND key = ? AND win = ?"),
+	    scope, key, limit, window, now, "message limit read");
 }
 
 /* No sweep here, unlike rl_hit: it would lengthen the write it is part
@@ -134,22 +136,10 @@ int rl_msg_over(sqlite3 *db, const char *scope, const unsigned char key[16],
 int rl_msg_hit(sqlite3 *db, const char *scope, const unsigned char key[16],
     int window, time_t now)
 {
-	int n = -1;
-	sqlite3_stmt *st = db_prepare(db,
+	return count_hit(db, db_prepare(db,
 	    "INSERT INTO main.message_hits(scope, key, win, n) VALUES(?, ?, ?, 1) "
-	    "ON CONFLICT(scope, key, win) DO UPDATE SET n = n + 1 RETURNING n");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, key, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, window_of(window, now));
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	else
-		db_rc(db, rc, "message limit write");
-	sqlite3_finalize(st);
-	return n;
+	    "ON CONFLICT(scope, key, win) DO UPDATE SET n = n + 1 RETURNING n"),
+	    scope, key, window, now, "message limit write");
 }
 
 int rl_msg_forget(sqlite3 *db, time_t before)

@@ -159,6 +159,18 @@ char *audit_snapshot(sqlite3 *db, enum audit_kind k, int64_t shop_id, int64_t id
 	"coalesce((SELECT CASE WHEN display_name <> '' THEN display_name ELSE username END " \
 	"FROM users WHERE id = ?3), 'hallmarkctl')"
 
+/* ?1 to ?6 of an audit row: where, when, who, what and on what. */
+static void bind_row(sqlite3_stmt *st, enum audit_kind k, int64_t shop_id, int64_t id,
+    const char *action, time_t now)
+{
+	sqlite3_bind_int64(st, 1, shop_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, actor);
+	db_bind_str(st, 4, action);
+	db_bind_str(st, 5, audit_kind_names[k]);
+	sqlite3_bind_int64(st, 6, id);
+}
+
 static enum hm_rc insert_diff(sqlite3 *db, enum audit_kind k, int64_t shop_id, int64_t id,
     const char *action, const char *before, const char *after, time_t now, int *rows)
 {
@@ -171,12 +183,7 @@ static enum hm_rc insert_diff(sqlite3 *db, enum audit_kind k, int64_t shop_id, i
 	    "WHERE b.value IS NOT a.value ORDER BY k.ord");
 	if (!st)
 		return HM_ERR;
-	sqlite3_bind_int64(st, 1, shop_id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, actor);
-	db_bind_str(st, 4, action);
-	db_bind_str(st, 5, audit_kind_names[k]);
-	sqlite3_bind_int64(st, 6, id);
+	bind_row(st, k, shop_id, id, action, now);
 	db_bind_str(st, 7, before ? before : "{}");
 	db_bind_str(st, 8, after ? after : "{}");
 	enum hm_rc rc = db_rc(db, sqlite3_step(st), "audit diff");
@@ -287,12 +294,7 @@ enum hm_rc audit_note(sqlite3 *db, enum audit_kind k, int64_t shop_id, int64_t i
 	    "VALUES(?1, ?2, nullif(?3, 0), " AUDIT_WHO ", ?4, ?5, ?6, ?7, ?8, ?9)");
 	if (!st)
 		return HM_ERR;
-	sqlite3_bind_int64(st, 1, shop_id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, actor);
-	db_bind_str(st, 4, action);
-	db_bind_str(st, 5, audit_kind_names[k]);
-	sqlite3_bind_int64(st, 6, id);
+	bind_row(st, k, shop_id, id, action, now);
 	db_bind_text(st, 7, field);
 	db_bind_text(st, 8, old_v);
 	db_bind_text(st, 9, new_v);
